@@ -1,0 +1,80 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "kasparro-etl",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "host", targets: ["Host"]),
+        .library(name: "ETLFramework", targets: ["ETLFramework"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3" ..< "5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        .target(
+            name: "ETLFramework",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CSVFileAdapter",
+            dependencies: ["ETLFramework"],
+            path: "Sources/Adapters/CSVFile",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PostgresSink",
+            dependencies: [
+                "ETLFramework",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Sources/Sinks/Postgres",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Host",
+            dependencies: [
+                "ETLFramework",
+                "CSVFileAdapter",
+                "PostgresSink",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "ETLFramework",
+                "PostgresSink",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ETLFrameworkTests", dependencies: ["ETLFramework"], swiftSettings: swiftSettings),
+        .testTarget(name: "CSVFileTests", dependencies: ["CSVFileAdapter", "ETLFramework"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PostgresSinkTests",
+            dependencies: ["PostgresSink", "ETLFramework", "CSVFileAdapter", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HostTests",
+            dependencies: ["Host", "TestSupport", "ETLFramework", "PostgresSink"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

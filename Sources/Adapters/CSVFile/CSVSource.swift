@@ -1,0 +1,76 @@
+import ETLFramework
+import Foundation
+import Logging
+
+/// Reads a CSV file as a stream of rows, resuming after its checkpoint.
+///
+/// Each row becomes a raw record (header -> cell, plus its line number). Rows that cannot be read
+/// (ragged, bad UTF-8, broken quoting) become rejections with their line and reason.
+public struct CSVSource: Source {
+    public let type = CSVCheckpointState.kind
+    public let path: String
+    /// The path as written in the configuration, used in messages.
+    public let displayPath: String
+    public let fieldMapping: FieldMapping
+
+    /// The spec's columns: `symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at`.
+    public static let defaultMapping = FieldMapping([
+        .ticker: "symbol", .name: "name", .priceUSD: "price_usd", .marketCapUSD: "market_cap_usd",
+        .volume24hUSD: "volume_24h_usd", .percentChange24h: "percent_change_24h", .observedAt: "created_at",
+    ])
+
+    public init(path: String, displayPath: String? = nil, mapping: FieldMapping? = nil) {
+        self.path = path
+        self.displayPath = displayPath ?? path
+        self.fieldMapping = Self.defaultMapping.overridden(by: mapping)
+    }
+
+    public func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
+        let handle: FileHandle
+        let attributes: [FileAttributeKey: Any]
+        do {
+            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            attributes = try FileManager.default.attributesOfItem(atPath: path)
+        } catch {
+            throw CSVSourceError(path: displayPath, reason: "cannot open the file (\(Self.describe(error)))")
+        }
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let modified = (attributes[.modificationDate] as? Date) ?? Date()
+        var state = checkpoint?.decode(CSVCheckpointState.self, kind: type)
+        if let previous = state {
+            switch try previous.verdict(for: handle, size: size) {
+            case .unchanged:
+                logger.info("file unchanged since the last run", metadata: ["path": "\(displayPath)"])
+            case .appended:
+                logger.info("resuming appended file", metadata: [
+                    "path": "\(displayPath)", "offset": "\(previous.offset)", "line": "\(previous.line)",
+                ])
+            case .replaced(let reason):
+                logger.warning("file was replaced; reading it again from the start", metadata: [
+                    "path": "\(displayPath)", "reason": "\(reason)",
+                ])
+                state = nil
+            }
+        }
+        return try CSVRowReader(
+            handle: handle, displayPath: displayPath, size: size, modified: modified, resume: state)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
+            return String(cString: strerror(code.rawValue))
+        }
+        return nsError.localizedDescription
+    }
+}
+
+/// A CSV file that could not be read at all.
+public struct CSVSourceError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public var description: String { "\(path): \(reason)" }
+}

@@ -1,0 +1,112 @@
+import Yams
+
+/// A configuration file parsed with Yams into ``ConfigNode``s, with every `${VAR}` expanded.
+///
+/// Parsing never stops at the first problem: interpolation errors are collected in ``diagnostics``
+/// so that `host validate` can print them all.
+public struct ConfigDocument: Sendable {
+    public var root: ConfigNode
+    public var diagnostics: [ConfigDiagnostic]
+    /// Values taken from secret-looking variables, to be redacted wherever they could be printed.
+    public var secrets: [String]
+
+    /// Parses `text`, naming positions after `file`. Throws ``ConfigErrors`` on a YAML syntax error.
+    public init(text: String, file: String, environment: [String: String]) throws {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigErrors([Self.diagnostic(for: error, file: file)])
+        }
+        var builder = Builder(file: file, interpolation: Interpolation(environment: environment))
+        if let node {
+            root = builder.convert(node, keyPath: "")
+        } else {
+            root = ConfigNode(kind: .null, position: ConfigPosition(file: file, line: 1, column: 1), keyPath: "")
+        }
+        diagnostics = builder.diagnostics
+        secrets = builder.secrets
+    }
+
+    static func diagnostic(for error: YamlError, file: String) -> ConfigDiagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            return ConfigDiagnostic(
+                at: ConfigPosition(file: file, line: mark.line, column: mark.column), keyPath: "",
+                "YAML syntax error: \(detail)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigDiagnostic(
+                at: ConfigPosition(file: file, line: context.mark.line, column: context.mark.column), keyPath: "",
+                "duplicate keys \(duplicates.joined(separator: ", "))")
+        default:
+            return ConfigDiagnostic(
+                at: ConfigPosition(file: file, line: 1, column: 1), keyPath: "", "cannot read YAML: \(error)")
+        }
+    }
+
+    private struct Builder {
+        let file: String
+        let interpolation: Interpolation
+        var diagnostics: [ConfigDiagnostic] = []
+        var secrets: [String] = []
+
+        func position(_ mark: Mark?) -> ConfigPosition {
+            ConfigPosition(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+        }
+
+        mutating func convert(_ node: Node, keyPath: String) -> ConfigNode {
+            let here = position(node.mark)
+            switch node {
+            case .scalar(let scalar):
+                return convertScalar(scalar, at: here, keyPath: keyPath)
+            case .mapping(let mapping):
+                var entries: [ConfigEntry] = []
+                for (key, value) in mapping {
+                    let name = key.scalar?.string ?? "\(key)"
+                    if entries.contains(where: { $0.key == name }) {
+                        diagnostics.append(ConfigDiagnostic(
+                            at: position(key.mark), keyPath: join(keyPath, name), "duplicate key \"\(name)\""))
+                    }
+                    let child = convert(value, keyPath: join(keyPath, name))
+                    entries.append(ConfigEntry(key: name, keyPosition: position(key.mark), value: child))
+                }
+                return ConfigNode(kind: .mapping(entries), position: here, keyPath: keyPath)
+            case .sequence(let sequence):
+                let items = sequence.enumerated().map { convert($0.element, keyPath: "\(keyPath)[\($0.offset)]") }
+                return ConfigNode(kind: .sequence(items), position: here, keyPath: keyPath)
+            case .alias:
+                diagnostics.append(ConfigDiagnostic(at: here, keyPath: keyPath, "YAML aliases are not supported"))
+                return ConfigNode(kind: .null, position: here, keyPath: keyPath)
+            }
+        }
+
+        mutating func convertScalar(_ scalar: Node.Scalar, at here: ConfigPosition, keyPath: String) -> ConfigNode {
+            let plain = scalar.style == .plain || scalar.style == .any
+            if plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
+                return ConfigNode(kind: .null, position: here, keyPath: keyPath)
+            }
+            switch interpolation.expand(scalar.string) {
+            case .success(let result):
+                if result.variables.contains(where: Interpolation.isSecretName) {
+                    secrets += result.substituted.filter { !$0.isEmpty }
+                }
+                if plain, result.text.isEmpty, !result.variables.isEmpty {
+                    return ConfigNode(kind: .null, position: here, keyPath: keyPath)
+                }
+                return ConfigNode(kind: .scalar(result.text), position: here, keyPath: keyPath)
+            case .failure(let failure):
+                var at = here
+                if plain { at.column += failure.offset }
+                diagnostics.append(ConfigDiagnostic(at: at, keyPath: keyPath, failure.message))
+                return ConfigNode(kind: .null, position: here, keyPath: keyPath)
+            }
+        }
+
+        func join(_ path: String, _ key: String) -> String {
+            path.isEmpty ? key : "\(path).\(key)"
+        }
+    }
+}

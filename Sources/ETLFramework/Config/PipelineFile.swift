@@ -1,0 +1,79 @@
+/// The typed contents of `pipelines.yaml`: one store and the pipelines that feed it.
+public struct PipelineFile: Sendable, Decodable {
+    /// The database everything is written to (`type: postgres`).
+    public var store: ComponentSpec
+    public var pipelines: [PipelineSpec]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case store, pipelines
+    }
+}
+
+/// One pipeline: a source, an optional transform configuration and an optional schedule.
+public struct PipelineSpec: Sendable, Decodable {
+    /// Unique name; also the `source` tag of the records it writes.
+    public var name: String
+    public var source: ComponentSpec
+    public var transform: TransformSpec?
+    public var schedule: ScheduleSpec?
+    /// Records per batch (and per transaction); default 5,000.
+    public var batchSize: Int?
+    /// Where `name` was written, for diagnostics.
+    public var position: ConfigPosition
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, source, transform, schedule
+        case batchSize = "batch_size"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        source = try container.decode(ComponentSpec.self, forKey: .source)
+        transform = try container.decodeIfPresent(TransformSpec.self, forKey: .transform)
+        schedule = try container.decodeIfPresent(ScheduleSpec.self, forKey: .schedule)
+        batchSize = try container.decodeIfPresent(Int.self, forKey: .batchSize)
+        let node = (decoder as? any ConfigNodeDecoding)?.configNode
+        position = node?["name"]?.position ?? node?.position ?? ConfigPosition(file: "", line: 1, column: 1)
+    }
+
+    public static let defaultBatchSize = 5_000
+}
+
+/// The transform step of a pipeline; today the normalization transformer's settings.
+public struct TransformSpec: Sendable, Decodable {
+    public var normalize: NormalizeConfig?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case normalize
+    }
+}
+
+/// When a pipeline runs on its own.
+public struct ScheduleSpec: Sendable, Decodable {
+    public var every: ConfigDuration
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case every
+    }
+}
+
+/// A component block (`source`, `store`): its `type` and the node holding its own keys, which the
+/// registered factory for that type decodes.
+public struct ComponentSpec: Sendable, Decodable {
+    public var type: String
+    public var node: ConfigNode
+
+    enum CodingKeys: String, CodingKey {
+        case type
+    }
+
+    public init(from decoder: any Decoder) throws {
+        guard let node = (decoder as? any ConfigNodeDecoding)?.configNode else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "config node needed"))
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(String.self, forKey: .type)
+        self.node = node
+    }
+}

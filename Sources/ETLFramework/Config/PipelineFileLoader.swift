@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+
+/// Reads `pipelines.yaml` and builds everything it describes: the store and every pipeline with its
+/// source and normalizer. Problems are collected across the whole file, so one pass reports them all.
+public struct PipelineFileLoader: Sendable {
+    public var registry: ComponentRegistry
+    public var environment: [String: String]
+
+    public init(registry: ComponentRegistry, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.registry = registry
+        self.environment = environment
+    }
+
+    /// Loads the file at `path`; throws ``ConfigErrors`` listing every problem found.
+    public func load(path: String, logger: Logger) throws -> LoadedPipelineFile {
+        let name = (path as NSString).lastPathComponent
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigErrors([ConfigDiagnostic(
+                at: ConfigPosition(file: path, line: 1, column: 1), keyPath: "",
+                "cannot read the file (\((error as NSError).localizedDescription))")])
+        }
+        return try load(text: text, file: name, baseDirectory: Self.directory(of: path), logger: logger)
+    }
+
+    /// Loads a document given as text; `file` names it in diagnostics.
+    public func load(text: String, file: String, baseDirectory: String, logger: Logger) throws -> LoadedPipelineFile {
+        let document = try ConfigDocument(text: text, file: file, environment: environment)
+        var problems = document.diagnostics
+        let root = document.root
+        guard case .mapping = root.kind else {
+            throw ConfigErrors(problems + [root.diagnostic("expected a mapping with the keys store and pipelines")])
+        }
+        func collect<T>(_ body: () throws -> T) -> T? {
+            do {
+                return try body()
+            } catch let errors as ConfigErrors {
+                problems += errors.diagnostics
+            } catch let diagnostic as ConfigDiagnostic {
+                problems.append(diagnostic)
+            } catch {
+                problems.append(root.diagnostic("\(error)"))
+            }
+            return nil
+        }
+        let decoder = ConfigDecoder()
+        _ = collect { try decoder.decode(TopLevelKeys.self, from: root) }
+        let storeContext = ComponentContext(baseDirectory: baseDirectory, logger: logger)
+        let store: (any Store)? = root["store"].flatMap { node in
+            collect { try registry.makeStore(try decoder.decode(ComponentSpec.self, from: node), context: storeContext) }
+        }
+        if root["store"] == nil { problems.append(root.diagnostic("missing required key \"store\"")) }
+        var pipelines: [Pipeline] = []
+        var seen: [String: ConfigPosition] = [:]
+        switch root["pipelines"]?.kind {
+        case .sequence(let items)?:
+            if items.isEmpty { problems.append(root["pipelines"]!.diagnostic("at least one pipeline is required")) }
+            for item in items {
+                guard let spec = collect({ try decoder.decode(PipelineSpec.self, from: item) }) else { continue }
+                if let first = seen[spec.name] {
+                    problems.append(ConfigDiagnostic(
+                        at: spec.position, keyPath: item.keyPath + ".name",
+                        "pipeline name \"\(spec.name)\" is already used at line \(first.line)"))
+                }
+                seen[spec.name] = spec.position
+                if let pipeline = collect({ try makePipeline(spec, node: item, baseDirectory: baseDirectory, logger: logger) }) {
+                    pipelines.append(pipeline)
+                }
+            }
+        case nil:
+            problems.append(root.diagnostic("missing required key \"pipelines\""))
+        default:
+            problems.append(root["pipelines"]!.diagnostic("expected a list of pipelines"))
+        }
+        guard problems.isEmpty, let store else { throw ConfigErrors(problems) }
+        return LoadedPipelineFile(
+            file: file, store: store, pipelines: pipelines, redaction: Redaction(secrets: document.secrets))
+    }
+
+    func makePipeline(_ spec: PipelineSpec, node: ConfigNode, baseDirectory: String, logger: Logger) throws -> Pipeline {
+        let nameNode = node["name"] ?? node
+        guard spec.name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", options: .regularExpression) != nil else {
+            throw ConfigErrors([nameNode.diagnostic(
+                "pipeline name \"\(spec.name)\" must be 1-63 letters, digits, '.', '_' or '-'")])
+        }
+        if let batchSize = spec.batchSize, !(1...100_000).contains(batchSize) {
+            throw ConfigErrors([(node["batch_size"] ?? node).diagnostic("batch_size must be between 1 and 100000")])
+        }
+        if let every = spec.schedule?.every, every.duration < .seconds(1) {
+            throw ConfigErrors([(node["schedule"] ?? node).diagnostic("schedule.every must be at least 1s")])
+        }
+        let context = ComponentContext(baseDirectory: baseDirectory, pipeline: spec.name, logger: logger)
+        let source = try registry.makeSource(spec.source, context: context)
+        let normalize = spec.transform?.normalize ?? NormalizeConfig()
+        return Pipeline(
+            name: spec.name, source: source, transformer: Normalizer(mapping: source.fieldMapping, config: normalize),
+            batchSize: spec.batchSize ?? PipelineSpec.defaultBatchSize, schedule: spec.schedule?.every.duration)
+    }
+
+    static func directory(of path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (absolute as NSString).deletingLastPathComponent
+    }
+
+    /// Checks the top level for unknown keys only; the blocks are decoded one by one.
+    struct TopLevelKeys: Decodable {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case store, pipelines
+        }
+
+        init(from decoder: any Decoder) throws {
+            _ = try decoder.container(keyedBy: CodingKeys.self)
+        }
+    }
+}
+
+/// A pipeline file turned into ready-to-run parts.
+public struct LoadedPipelineFile: Sendable {
+    public var file: String
+    public var store: any Store
+    public var pipelines: [Pipeline]
+    /// Redacts the secrets this file read from the environment.
+    public var redaction: Redaction
+}

@@ -1,0 +1,29 @@
+/// Finds the nearest known name to a misspelt one, for "did you mean" hints.
+public enum Suggestion {
+    /// The candidate within edit distance 3 (and less than the name's length) closest to `name`.
+    public static func nearest(to name: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { (candidate: $0, distance: distance(name.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.distance < $1.distance }),
+              best.distance <= min(3, max(1, name.count - 1))
+        else { return nil }
+        return best.candidate
+    }
+
+    /// Levenshtein distance between two strings.
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,8 @@
+import Logging
+
+/// Reads the checkpoint a pipeline's last committed batch left behind.
+///
+/// Checkpoints are written only by ``Sink/write(_:logger:)``, inside the batch's transaction.
+public protocol CheckpointStore: Sendable {
+    func checkpoint(for pipeline: String, logger: Logger) async throws -> Checkpoint?
+}

@@ -1,0 +1,35 @@
+import Logging
+
+/// The run history: one row per run, with its trigger, status, counters and message.
+public protocol RunLog: Sendable {
+    /// Runs `body` while holding the pipeline's run lock, which every process sharing the store
+    /// respects; a crashed holder releases it. On taking the lock, runs of the pipeline still marked
+    /// `running` are known to be abandoned and are marked `interrupted`.
+    ///
+    /// Throws ``PipelineBusy`` when another run of the pipeline holds the lock.
+    func withRunLock<T: Sendable>(
+        pipeline: String, logger: Logger, _ body: @Sendable () async throws -> T
+    ) async throws -> T
+
+    /// Records a new run as `running` and returns its id.
+    func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID
+
+    /// Records the end of a run. Counters were already added batch by batch.
+    func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport
+}
+
+/// Another run of the pipeline is in progress.
+public struct PipelineBusy: Error, Sendable, CustomStringConvertible {
+    public var pipeline: String
+    /// The run holding the lock, when it could be read.
+    public var runningRun: RunID?
+
+    public init(pipeline: String, runningRun: RunID?) {
+        self.pipeline = pipeline
+        self.runningRun = runningRun
+    }
+
+    public var description: String {
+        "pipeline \(pipeline) is already running" + (runningRun.map { " (run \($0))" } ?? "")
+    }
+}

@@ -1,0 +1,34 @@
+import Logging
+
+/// Where batches go: writes one batch, with its checkpoint and counters, atomically.
+public protocol Sink: Sendable {
+    /// Stores the batch in ONE transaction: raw records, observations, unified records, rejections,
+    /// the checkpoint and the run's counters. Either all of it is stored or none of it.
+    func write(_ batch: LoadBatch, logger: Logger) async throws
+}
+
+/// Everything one batch changes, handed to the sink as one unit.
+public struct LoadBatch: Sendable {
+    public var runID: RunID
+    public var pipeline: String
+    public var raw: [RawRecord]
+    /// Quotes whose `rawIndex` points into ``raw``.
+    public var quotes: [Quote]
+    public var rejections: [Rejection]
+    public var checkpoint: Checkpoint
+    /// What this batch adds to the run's counters.
+    public var counters: RunCounters
+
+    public init(
+        runID: RunID, pipeline: String, raw: [RawRecord], quotes: [Quote], rejections: [Rejection],
+        checkpoint: Checkpoint, counters: RunCounters
+    ) {
+        self.runID = runID
+        self.pipeline = pipeline
+        self.raw = raw
+        self.quotes = quotes
+        self.rejections = rejections
+        self.checkpoint = checkpoint
+        self.counters = counters
+    }
+}

@@ -1,0 +1,49 @@
+import Logging
+
+/// A place records come from: a file, an API, a feed.
+///
+/// A source is configuration only; ``open(resumingFrom:logger:)`` starts one read of it.
+public protocol Source: Sendable {
+    /// The registered type name (`csv`), stamped on its checkpoints.
+    var type: String { get }
+
+    /// How this source's fields map to the unified schema; `transform.normalize.mapping` overrides it.
+    var fieldMapping: FieldMapping { get }
+
+    /// Starts reading after `checkpoint` (from the beginning when it is `nil` or not understood).
+    func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader
+}
+
+/// One read of a source, pulled batch by batch by the pipeline runner.
+///
+/// Pulling gives back-pressure for free: the reader never runs ahead of what the sink has committed
+/// by more than one batch.
+public protocol SourceReader {
+    /// The next batch of at most `maxRecords` records, or `nil` at the end of the source.
+    mutating func nextBatch(maxRecords: Int) async throws -> SourceBatch?
+
+    /// How far the read has come, for progress reports; `nil` when the source cannot tell.
+    var progress: Double? { get }
+}
+
+extension SourceReader {
+    public var progress: Double? { nil }
+}
+
+/// Records read from a source, with the checkpoint that is true once they are stored.
+public struct SourceBatch: Sendable {
+    public var records: [RawRecord]
+    /// Records the source itself could not read (ragged rows, bad encoding).
+    public var rejections: [Rejection]
+    /// Records the source left out because they were unchanged.
+    public var skipped: Int
+    /// The position after this batch; saved with it in one transaction.
+    public var checkpoint: Checkpoint
+
+    public init(records: [RawRecord], rejections: [Rejection] = [], skipped: Int = 0, checkpoint: Checkpoint) {
+        self.records = records
+        self.rejections = rejections
+        self.skipped = skipped
+        self.checkpoint = checkpoint
+    }
+}

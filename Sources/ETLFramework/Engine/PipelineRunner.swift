@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+
+/// Runs pipelines: extract -> transform -> load, batch by batch, into one store.
+///
+/// Each batch is written in one transaction with its checkpoint, so a run stopped at any point
+/// (crash, cancellation) resumes after the last committed batch. Reading and transforming the next
+/// batch overlaps with writing the current one. Cancellation stops at a batch boundary and records
+/// the run as `interrupted`.
+public struct PipelineRunner: Sendable {
+    public let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    /// Runs `pipeline` once under its run lock and returns the recorded report.
+    ///
+    /// Throws ``PipelineBusy`` when the pipeline is already running, or the store's error when the run
+    /// could not even be recorded. Failures of the run itself are reported, not thrown.
+    public func run(
+        _ pipeline: Pipeline, trigger: RunTrigger, logger: Logger,
+        progress: (@Sendable (RunProgress) -> Void)? = nil
+    ) async throws -> RunReport {
+        try await store.withRunLock(pipeline: pipeline.name, logger: logger) {
+            let runID = try await store.startRun(pipeline: pipeline.name, trigger: trigger, logger: logger)
+            var logger = logger
+            logger[metadataKey: "run_id"] = "\(runID)"
+            logger.info("run started", metadata: ["trigger": "\(trigger.rawValue)"])
+            let outcome = await execute(pipeline, runID: runID, logger: logger, progress: progress)
+            let report = try await store.finishRun(runID, status: outcome.status, message: outcome.message, logger: logger)
+            logger.log(
+                level: report.status == .success ? .info : .error, "run finished",
+                metadata: [
+                    "status": "\(report.status.rawValue)", "processed": "\(report.counters.processed)",
+                    "quarantined": "\(report.counters.quarantined)", "skipped": "\(report.counters.skipped)",
+                    "duration_ms": "\(Int(report.duration * 1000))",
+                ].merging(report.message.map { ["message": "\($0)"] } ?? [:]) { $1 })
+            return report
+        }
+    }
+
+    struct Outcome {
+        var status: RunStatus
+        var message: String?
+    }
+
+    func execute(
+        _ pipeline: Pipeline, runID: RunID, logger: Logger, progress: (@Sendable (RunProgress) -> Void)?
+    ) async -> Outcome {
+        var counters = RunCounters()
+        do {
+            let checkpoint = try await store.checkpoint(for: pipeline.name, logger: logger)
+            var reader = try await pipeline.source.open(resumingFrom: checkpoint, logger: logger)
+            var next = try await reader.nextBatch(maxRecords: pipeline.batchSize)
+            while let batch = next {
+                let load = makeLoad(batch, pipeline: pipeline, runID: runID)
+                async let written: Void = store.write(load, logger: logger)
+                next = Task.isCancelled ? nil : try await reader.nextBatch(maxRecords: pipeline.batchSize)
+                try await written
+                counters = counters + load.counters
+                progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
+                logger.debug("batch committed", metadata: ["records": "\(load.raw.count)"])
+                if Task.isCancelled {
+                    return Outcome(status: .interrupted, message: "stopped at a batch boundary by shutdown")
+                }
+            }
+            return Outcome(status: .success, message: nil)
+        } catch is CancellationError {
+            return Outcome(status: .interrupted, message: "stopped by shutdown before the batch committed")
+        } catch {
+            logger.error("run failed", metadata: ["error": "\(String(reflecting: error))"])
+            return Outcome(status: .failed, message: RunFailure.message(for: error))
+        }
+    }
+
+    func makeLoad(_ batch: SourceBatch, pipeline: Pipeline, runID: RunID) -> LoadBatch {
+        let output = pipeline.transformer.transform(batch.records)
+        let rejections = batch.rejections + output.rejections
+        return LoadBatch(
+            runID: runID, pipeline: pipeline.name, raw: batch.records, quotes: output.quotes, rejections: rejections,
+            checkpoint: batch.checkpoint,
+            counters: RunCounters(processed: output.quotes.count, quarantined: rejections.count, skipped: batch.skipped))
+    }
+}
+
+/// Live counters of a run in progress.
+public struct RunProgress: Sendable {
+    public var pipeline: String
+    public var counters: RunCounters
+    /// Share of the source read so far (0...1), when the source can tell.
+    public var fraction: Double?
+}
+
+/// Turns errors into run messages fit for the run history and API clients.
+public enum RunFailure {
+    public static func message(for error: any Error) -> String {
+        if let described = error as? any CustomStringConvertible {
+            return Redaction.redactURLPasswords(described.description)
+        }
+        return Redaction.redactURLPasswords("\(error)")
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// The unified record: one observation of one asset, in the schema every source is normalized to.
+///
+/// Money is `Decimal`, never a binary float: a price of 0.000000001234 survives every step.
+public struct Quote: Sendable, Hashable {
+    /// Unified ticker: trimmed, upper-cased, aliases resolved (`BTC`).
+    public var ticker: String
+    public var name: String?
+    public var priceUSD: Decimal
+    public var marketCapUSD: Decimal?
+    public var volume24hUSD: Decimal?
+    public var percentChange24h: Decimal?
+    public var rank: Int?
+    /// When the source says the values were true.
+    public var observedAt: Date
+    /// The source's own id of the asset (`btc-bitcoin`).
+    public var sourceAssetID: String
+    /// Identity of the asset across sources: the normalized name, or the ticker when the name is absent.
+    public var assetKey: String
+    /// Index of the raw record this quote came from, within its batch.
+    public var rawIndex: Int
+
+    public init(
+        ticker: String, name: String?, priceUSD: Decimal, marketCapUSD: Decimal?, volume24hUSD: Decimal?,
+        percentChange24h: Decimal?, rank: Int?, observedAt: Date, sourceAssetID: String, assetKey: String,
+        rawIndex: Int
+    ) {
+        self.ticker = ticker
+        self.name = name
+        self.priceUSD = priceUSD
+        self.marketCapUSD = marketCapUSD
+        self.volume24hUSD = volume24hUSD
+        self.percentChange24h = percentChange24h
+        self.rank = rank
+        self.observedAt = observedAt
+        self.sourceAssetID = sourceAssetID
+        self.assetKey = assetKey
+        self.rawIndex = rawIndex
+    }
+}

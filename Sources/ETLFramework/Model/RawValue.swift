@@ -1,0 +1,44 @@
+/// A value exactly as a source delivered it: numbers keep their literal text so that no digit is lost
+/// before the normalizer turns them into decimals.
+public enum RawValue: Sendable, Hashable {
+    case string(String)
+    /// A JSON number, kept as its literal text (`1.0904e-08`).
+    case number(String)
+    case bool(Bool)
+    case null
+    /// An object with its keys in source order.
+    case object([RawField])
+    case array([RawValue])
+
+    /// The value at a dotted path such as `quotes.USD.price`; `nil` when any step is missing.
+    public func value(at path: String) -> RawValue? {
+        var current = self
+        for component in path.split(separator: ".", omittingEmptySubsequences: false) {
+            guard case .object(let fields) = current,
+                  let next = fields.first(where: { $0.name == component })?.value
+            else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    /// The scalar text of a string, number or bool; `nil` for null, objects and arrays.
+    public var scalarText: String? {
+        switch self {
+        case .string(let text), .number(let text): text
+        case .bool(let flag): flag ? "true" : "false"
+        case .null, .object, .array: nil
+        }
+    }
+}
+
+/// One named member of a ``RawValue/object(_:)``.
+public struct RawField: Sendable, Hashable {
+    public var name: String
+    public var value: RawValue
+
+    public init(_ name: String, _ value: RawValue) {
+        self.name = name
+        self.value = value
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Strict parsing of decimal text into an exact `Decimal`: plain or e-notation, nothing else.
+///
+/// Refused: empty text, thousands separators, several dots, `NaN`/`Infinity`, more than 64 characters,
+/// more than 38 significant digits (what `Decimal` holds exactly), exponents out of range.
+public enum DecimalText {
+    /// Longest accepted text.
+    public static let maxLength = 64
+    /// Most significant digits `Decimal` stores exactly.
+    public static let maxSignificantDigits = 38
+
+    /// A parsed value and its order of magnitude (the power of ten of its leading digit).
+    public struct Parsed: Sendable {
+        public var value: Decimal
+        public var magnitude: Int
+        public var isNegative: Bool
+        public var isZero: Bool
+    }
+
+    public static func parse(_ text: String) -> Result<Parsed, DecimalError> {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return .failure(.empty) }
+        guard trimmed.utf8.count <= maxLength else { return .failure(.tooLong(trimmed.utf8.count)) }
+        var bytes = trimmed.utf8[...]
+        var negative = false
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            negative = first == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
+        }
+        var digits: [UInt8] = []
+        var exponent = 0
+        var sawDigit = false
+        var sawDot = false
+        while let byte = bytes.first {
+            if byte >= 48 && byte <= 57 {
+                sawDigit = true
+                if !(digits.isEmpty && byte == 48) { digits.append(byte - 48) }
+                if sawDot { exponent -= 1 }
+            } else if byte == UInt8(ascii: ".") && !sawDot {
+                sawDot = true
+            } else {
+                break
+            }
+            bytes = bytes.dropFirst()
+        }
+        guard sawDigit else { return .failure(.notANumber(trimmed)) }
+        if let marker = bytes.first, marker == UInt8(ascii: "e") || marker == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            guard let value = Int(String(decoding: bytes, as: UTF8.self)), abs(value) < 10_000 else {
+                return .failure(.notANumber(trimmed))
+            }
+            exponent += value
+            bytes = bytes[bytes.endIndex...]
+        }
+        guard bytes.isEmpty else { return .failure(.notANumber(trimmed)) }
+        while let last = digits.last, last == 0 {
+            digits.removeLast()
+            exponent += 1
+        }
+        if digits.isEmpty {
+            return .success(Parsed(value: 0, magnitude: 0, isNegative: false, isZero: true))
+        }
+        guard digits.count <= maxSignificantDigits else { return .failure(.tooManyDigits(digits.count)) }
+        let magnitude = exponent + digits.count - 1
+        guard exponent >= -128, exponent <= 127 else { return .failure(.outOfRange(trimmed)) }
+        let significand: Decimal
+        if digits.count <= 18 {
+            significand = Decimal(digits.reduce(UInt64(0)) { $0 * 10 + UInt64($1) })
+        } else {
+            significand = Decimal(string: String(digits.map { Character(UnicodeScalar($0 + 48)) }))!
+        }
+        let value = Decimal(sign: negative ? .minus : .plus, exponent: exponent, significand: significand)
+        return .success(Parsed(value: value, magnitude: magnitude, isNegative: negative, isZero: false))
+    }
+}
+
+/// Why a text is not an acceptable decimal.
+public enum DecimalError: Error, Sendable, Hashable, CustomStringConvertible {
+    case empty
+    case notANumber(String)
+    case tooLong(Int)
+    case tooManyDigits(Int)
+    case outOfRange(String)
+
+    public var description: String {
+        switch self {
+        case .empty: "is empty"
+        case .notANumber(let text): "\"\(text.prefix(40))\" is not a decimal number"
+        case .tooLong(let count): "has \(count) characters (at most \(DecimalText.maxLength))"
+        case .tooManyDigits(let count):
+            "has \(count) significant digits (at most \(DecimalText.maxSignificantDigits) are kept exactly)"
+        case .outOfRange(let text): "\"\(text.prefix(40))\" is out of range"
+        }
+    }
+}

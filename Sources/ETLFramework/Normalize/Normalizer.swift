@@ -1,0 +1,203 @@
+import Foundation
+
+/// The normalization transformer: maps source fields to the unified schema, unifies tickers, parses
+/// exact decimals and validates every value. A record that fails any rule becomes a ``Rejection``
+/// naming the field and the reason; the others become ``Quote``s.
+///
+/// Rules: ticker trimmed, upper-cased, aliases applied, 1–32 visible characters; price a finite
+/// decimal > 0; market cap and volume >= 0; money below 1e18; percent change within ±1e9;
+/// observed-at between 2009-01-03 and one day ahead of now (default: the record's receipt time).
+public struct Normalizer: Transformer {
+    public let mapping: FieldMapping
+    public let config: NormalizeConfig
+    let timestamps: TimestampParser
+    let aliases: [String: String]
+
+    public static let earliestObservation = Date(timeIntervalSince1970: 1_230_940_800)  // 2009-01-03
+    public static let allowedClockSkew: TimeInterval = 86_400
+    static let moneyMagnitudeLimit = 18
+    static let percentMagnitudeLimit = 9
+
+    public init(mapping: FieldMapping, config: NormalizeConfig = NormalizeConfig()) {
+        self.mapping = mapping.overridden(by: config.mapping)
+        self.config = config
+        self.timestamps = TimestampParser(format: config.timestampFormat)
+        var aliases: [String: String] = [:]
+        for (from, to) in config.aliases ?? [:] {
+            aliases[Self.unifyCase(from)] = Self.unifyCase(to)
+        }
+        self.aliases = aliases
+    }
+
+    public func transform(_ records: [RawRecord]) -> TransformOutput {
+        var output = TransformOutput()
+        output.quotes.reserveCapacity(records.count)
+        let latestAllowed = Date().addingTimeInterval(Self.allowedClockSkew)
+        for (index, record) in records.enumerated() {
+            switch normalize(record, index: index, latestAllowed: latestAllowed) {
+            case .success(let quote): output.quotes.append(quote)
+            case .failure(let problem):
+                output.rejections.append(Rejection(
+                    location: record.location, field: problem.field, reason: problem.reason, raw: record.payloadText))
+            }
+        }
+        return output
+    }
+
+    /// Why a record was refused, and the field at fault.
+    struct Problem: Error {
+        var field: String
+        var reason: String
+    }
+
+    func normalize(_ record: RawRecord, index: Int, latestAllowed: Date) -> Result<Quote, Problem> {
+        do {
+            for field in config.numericFields ?? [] {
+                if let text = record.payload.value(at: field)?.scalarText, !text.isEmpty,
+                   case .failure(let error) = DecimalText.parse(text)
+                {
+                    throw Problem(field: field, reason: "\(field) \(error)")
+                }
+            }
+            let tickerText = try required(.ticker, in: record)
+            let ticker = aliases[Self.unifyCase(tickerText)] ?? Self.unifyCase(tickerText)
+            guard (1...32).contains(ticker.count),
+                  ticker.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && $0.value >= 0x21 && $0 != "\u{7F}" })
+            else {
+                throw Problem(field: "ticker", reason: "ticker \"\(tickerText.prefix(40))\" is not 1-32 visible characters")
+            }
+            let trimmedName = optionalText(.name, in: record)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let name: String? = trimmedName.isEmpty ? nil : trimmedName
+            let price = try decimal(.priceUSD, in: record, required: true)!
+            guard !price.isZero, !price.isNegative else {
+                throw Problem(field: "price_usd", reason: "price_usd must be greater than 0, got \(price.value)")
+            }
+            try limit(price, .priceUSD, magnitude: Self.moneyMagnitudeLimit)
+            let cap = try decimal(.marketCapUSD, in: record)
+            let volume = try decimal(.volume24hUSD, in: record)
+            for (field, value) in [(UnifiedField.marketCapUSD, cap), (.volume24hUSD, volume)] {
+                guard let value else { continue }
+                if value.isNegative {
+                    throw Problem(field: field.rawValue, reason: "\(field.rawValue) must not be negative, got \(value.value)")
+                }
+                try limit(value, field, magnitude: Self.moneyMagnitudeLimit)
+            }
+            let change = try decimal(.percentChange24h, in: record)
+            if let change { try limit(change, .percentChange24h, magnitude: Self.percentMagnitudeLimit) }
+            let rank = try self.rank(in: record)
+            let observedAt = try observed(record, latestAllowed: latestAllowed)
+            let assetKey = name.map(Self.assetKey) ?? ""
+            let identity = assetKey.isEmpty ? ticker.lowercased() : assetKey
+            let mappedID = optionalText(.id, in: record)?.trimmingCharacters(in: .whitespaces) ?? ""
+            let sourceID = mappedID.isEmpty ? "\(ticker.lowercased())-\(identity)" : mappedID
+            return .success(Quote(
+                ticker: ticker, name: name, priceUSD: price.value, marketCapUSD: cap?.value,
+                volume24hUSD: volume?.value, percentChange24h: change?.value, rank: rank, observedAt: observedAt,
+                sourceAssetID: sourceID, assetKey: identity, rawIndex: index))
+        } catch let problem as Problem {
+            return .failure(problem)
+        } catch {
+            return .failure(Problem(field: "", reason: "\(error)"))
+        }
+    }
+
+    func sourceName(_ field: UnifiedField) -> String {
+        mapping[field] ?? field.rawValue
+    }
+
+    func optionalText(_ field: UnifiedField, in record: RawRecord) -> String? {
+        guard let path = mapping[field] else { return nil }
+        return record.payload.value(at: path)?.scalarText
+    }
+
+    func required(_ field: UnifiedField, in record: RawRecord) throws -> String {
+        guard let path = mapping[field] else {
+            throw Problem(field: field.rawValue, reason: "no source field is mapped to \(field.rawValue)")
+        }
+        guard let value = record.payload.value(at: path) else {
+            throw Problem(field: field.rawValue, reason: "required field \(path) is missing")
+        }
+        guard let text = value.scalarText, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw Problem(field: field.rawValue, reason: "required field \(path) is empty")
+        }
+        return text
+    }
+
+    func decimal(_ field: UnifiedField, in record: RawRecord, required: Bool = false) throws -> DecimalText.Parsed? {
+        let value = mapping[field].flatMap { record.payload.value(at: $0) }
+        let text: String
+        switch value {
+        case .none, .null?:
+            if required { _ = try self.required(field, in: record) }
+            return nil
+        case .string(let string)?:
+            if string.trimmingCharacters(in: .whitespaces).isEmpty {
+                if required { _ = try self.required(field, in: record) }
+                return nil
+            }
+            text = string
+        case .number(let literal)?:
+            text = literal
+        case .bool?, .object?, .array?:
+            throw Problem(field: field.rawValue, reason: "\(sourceName(field)) must be a number, got \(value!.kindName)")
+        }
+        switch DecimalText.parse(text) {
+        case .success(let parsed): return parsed
+        case .failure(let error): throw Problem(field: field.rawValue, reason: "\(sourceName(field)) \(error)")
+        }
+    }
+
+    func limit(_ value: DecimalText.Parsed, _ field: UnifiedField, magnitude: Int) throws {
+        guard value.isZero || value.magnitude < magnitude else {
+            throw Problem(field: field.rawValue, reason: "\(field.rawValue) \(value.value) is absurd (not below 1e\(magnitude))")
+        }
+    }
+
+    func rank(in record: RawRecord) throws -> Int? {
+        guard let text = optionalText(.rank, in: record)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+            return nil
+        }
+        guard let rank = Int(text), rank >= 1 else {
+            throw Problem(field: "rank", reason: "rank must be a positive integer, got \"\(text.prefix(40))\"")
+        }
+        return rank
+    }
+
+    func observed(_ record: RawRecord, latestAllowed: Date) throws -> Date {
+        guard let text = optionalText(.observedAt, in: record)?.trimmingCharacters(in: .whitespaces), !text.isEmpty
+        else { return record.receivedAt }
+        guard let date = timestamps.parse(text) else {
+            let expected = config.timestampFormat.map { "the format \($0)" } ?? "an ISO 8601 timestamp"
+            throw Problem(field: "observed_at", reason: "\(sourceName(.observedAt)) \"\(text.prefix(40))\" is not \(expected)")
+        }
+        guard date >= Self.earliestObservation, date <= latestAllowed else {
+            throw Problem(field: "observed_at", reason: "\(sourceName(.observedAt)) \(text) is not a plausible time")
+        }
+        return date
+    }
+
+    /// Trimmed and upper-cased.
+    public static func unifyCase(_ ticker: String) -> String {
+        ticker.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+    }
+
+    /// A name reduced to lower-case letters and digits: "Wrapped Bitcoin" and "wrapped-bitcoin" agree.
+    public static func assetKey(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter {
+            $0.properties.isAlphabetic || $0.properties.numericType != nil
+        }))
+    }
+}
+
+extension RawValue {
+    var kindName: String {
+        switch self {
+        case .string: "a string"
+        case .number: "a number"
+        case .bool: "a boolean"
+        case .null: "null"
+        case .object: "an object"
+        case .array: "an array"
+        }
+    }
+}

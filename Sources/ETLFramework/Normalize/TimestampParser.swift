@@ -1,0 +1,115 @@
+import Foundation
+
+/// Parses source timestamps: ISO 8601 (with or without zone and fraction, `T` or space),
+/// plain dates, epoch seconds or milliseconds, or a configured `DateFormatter` pattern (UTC).
+public struct TimestampParser: Sendable {
+    let format: String?
+
+    public init(format: String? = nil) {
+        self.format = format
+    }
+
+    public func parse(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let format {
+            return Self.formatted(trimmed, format: format)
+        }
+        if let date = Self.iso8601(trimmed) { return date }
+        if trimmed.allSatisfy(\.isNumber), let number = Int64(trimmed) {
+            switch trimmed.count {
+            case 9...10: return Date(timeIntervalSince1970: TimeInterval(number))
+            case 12...13: return Date(timeIntervalSince1970: TimeInterval(number) / 1000)
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    static func formatted(_ text: String, format: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = format
+        return formatter.date(from: text)
+    }
+
+    /// `YYYY-MM-DD[(T| )hh:mm[:ss[.fff]]][Z|(+|-)hh[:]mm]`; no zone means UTC.
+    static func iso8601(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func number(_ width: Int) -> Int? {
+            guard index + width <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[index..<(index + width)] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            index += width
+            return value
+        }
+        func expect(_ character: Character) -> Bool {
+            guard index < bytes.count, bytes[index] == character.asciiValue else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
+              (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var seconds = 0
+        var fraction = 0.0
+        var offsetSeconds = 0
+        if index < bytes.count {
+            guard expect("T") || expect(" ") || expect("t"), let hour = number(2), expect(":"), let minute = number(2),
+                  hour < 24, minute < 60
+            else { return nil }
+            seconds = hour * 3600 + minute * 60
+            if expect(":") {
+                guard let second = number(2), second <= 60 else { return nil }
+                seconds += second
+                if expect(".") || expect(",") {
+                    var scale = 0.1
+                    var sawDigit = false
+                    while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                        fraction += Double(bytes[index] - 48) * scale
+                        scale /= 10
+                        index += 1
+                        sawDigit = true
+                    }
+                    guard sawDigit else { return nil }
+                }
+            }
+            if expect("Z") || expect("z") {
+                offsetSeconds = 0
+            } else if index < bytes.count {
+                let sign: Int
+                if expect("+") { sign = 1 } else if expect("-") { sign = -1 } else { return nil }
+                guard let hours = number(2) else { return nil }
+                _ = expect(":")
+                let minutes = number(2) ?? 0
+                offsetSeconds = sign * (hours * 3600 + minutes * 60)
+            }
+            guard index == bytes.count else { return nil }
+        }
+        guard day <= daysInMonth(year: year, month: month) else { return nil }
+        let epochSeconds = daysFromCivil(year: year, month: month, day: day) * 86_400 + seconds - offsetSeconds
+        return Date(timeIntervalSince1970: TimeInterval(epochSeconds) + fraction)
+    }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

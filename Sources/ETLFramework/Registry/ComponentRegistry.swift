@@ -1,0 +1,81 @@
+import Logging
+
+/// Maps a YAML `type:` to the factory that decodes that component's own keys and builds it.
+///
+/// Each adapter module offers one `register(into:)`; the host calls them all from its one list of
+/// plugins. The registry is a value: build it once, then share it.
+public struct ComponentRegistry: Sendable {
+    public private(set) var sources: [String: SourceRegistration] = [:]
+    public private(set) var stores: [String: StoreRegistration] = [:]
+
+    public init() {}
+
+    public mutating func register(_ registration: SourceRegistration) {
+        precondition(sources[registration.type] == nil, "source type \(registration.type) registered twice")
+        sources[registration.type] = registration
+    }
+
+    public mutating func register(_ registration: StoreRegistration) {
+        precondition(stores[registration.type] == nil, "store type \(registration.type) registered twice")
+        stores[registration.type] = registration
+    }
+
+    /// Builds the source a `source:` block describes.
+    public func makeSource(_ spec: ComponentSpec, context: ComponentContext) throws -> any Source {
+        guard let registration = sources[spec.type] else {
+            throw unknownType(spec, kind: "source", known: Array(sources.keys))
+        }
+        return try registration.make(ComponentConfig(spec: spec, context: context))
+    }
+
+    /// Builds the store a `store:` block describes (no connection is opened yet).
+    public func makeStore(_ spec: ComponentSpec, context: ComponentContext) throws -> any Store {
+        guard let registration = stores[spec.type] else {
+            throw unknownType(spec, kind: "store", known: Array(stores.keys))
+        }
+        return try registration.make(ComponentConfig(spec: spec, context: context))
+    }
+
+    func unknownType(_ spec: ComponentSpec, kind: String, known: [String]) -> ConfigErrors {
+        let node = spec.node["type"] ?? spec.node
+        let hint = Suggestion.nearest(to: spec.type, in: known).map { " (did you mean \"\($0)\"?)" }
+            ?? " (known: \(known.sorted().joined(separator: ", ")))"
+        return ConfigErrors([node.diagnostic("unknown \(kind) type \"\(spec.type)\"\(hint)")])
+    }
+}
+
+/// What a component factory may use besides its own keys.
+public struct ComponentContext: Sendable {
+    /// Directory of the pipeline file; relative paths in it are resolved against this.
+    public var baseDirectory: String
+    /// Name of the pipeline being built, when building a source.
+    public var pipeline: String?
+    public var logger: Logger
+
+    public init(baseDirectory: String, pipeline: String? = nil, logger: Logger) {
+        self.baseDirectory = baseDirectory
+        self.pipeline = pipeline
+        self.logger = logger
+    }
+
+    /// `path` made absolute against ``baseDirectory``.
+    public func resolve(path: String) -> String {
+        path.hasPrefix("/") ? path : baseDirectory + "/" + path
+    }
+}
+
+/// A component's own configuration block, decoded by its factory into its config type.
+public struct ComponentConfig: Sendable {
+    public var spec: ComponentSpec
+    public var context: ComponentContext
+
+    /// Decodes the block (without its `type` key) as `T`, reporting problems with positions.
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try ConfigDecoder(ignoredKeys: ["type"]).decode(type, from: spec.node)
+    }
+
+    /// A diagnostic about the key `key` of this block (or the block itself when absent).
+    public func diagnostic(key: String, _ message: String) -> ConfigErrors {
+        ConfigErrors([(spec.node[key] ?? spec.node).diagnostic(message)])
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import ETLFramework
+import Foundation
+import Logging
+
+/// The `host` executable: runs pipelines from a pipeline file.
+@main
+struct HostCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "host",
+        abstract: "Runs the ETL pipelines described by a pipelines.yaml file.",
+        subcommands: [RunCommand.self, ValidateCommand.self, MigrateCommand.self, AdaptersCommand.self])
+}
+
+/// Options shared by the commands that read a pipeline file.
+struct PipelineFileOptions: ParsableArguments {
+    @Argument(help: "The pipeline file.")
+    var file: String = "pipelines.yaml"
+
+    /// Sets up JSON logging at `LOG_LEVEL` and loads the file, printing every problem on failure.
+    func load() throws -> (LoadedPipelineFile, Logger) {
+        let level = JSONLogHandler.level(from: ProcessInfo.processInfo.environment["LOG_LEVEL"])
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, logLevel: level) }
+        let logger = Logger(label: "host")
+        do {
+            let loaded = try PipelineFileLoader(registry: Plugins.registry).load(path: file, logger: logger)
+            LogRedaction.install(loaded.redaction)
+            return (loaded, logger)
+        } catch let errors as ConfigErrors {
+            for diagnostic in errors.diagnostics {
+                FileHandle.standardError.write(Data("\(Redaction.redactURLPasswords(diagnostic.description))\n".utf8))
+            }
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// Runs `body` while the store's connections run, then stops them.
+func withStore<T: Sendable>(
+    _ store: any Store, logger: Logger, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            await store.run()
+            return nil
+        }
+        defer { group.cancelAll() }
+        _ = try await withDeadline(.seconds(20), doing: "connecting to the database and migrating its schema") {
+            try await store.migrate(logger: logger)
+        }
+        return try await body()
+    }
+}

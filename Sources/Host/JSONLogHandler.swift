@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// A swift-log handler that writes one JSON object per line to stderr, with secrets redacted from
+/// the message and every metadata value.
+struct JSONLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var fields = metadata
+        if let extra = event.metadata { fields.merge(extra) { _, new in new } }
+        let redaction = LogRedaction.current
+        var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"label\":"
+        appendQuoted(label, to: &line)
+        line += ",\"message\":"
+        appendQuoted(redaction.redact(event.message.description), to: &line)
+        for key in fields.keys.sorted() where !["ts", "level", "label", "message"].contains(key) {
+            line += ","
+            appendQuoted(key, to: &line)
+            line += ":"
+            appendQuoted(redaction.redact("\(fields[key]!)"), to: &line)
+        }
+        line += "}\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func appendQuoted(_ text: String, to line: inout String) {
+        line += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": line += "\\\""
+            case "\\": line += "\\\\"
+            case "\n": line += "\\n"
+            case "\r": line += "\\r"
+            case "\t": line += "\\t"
+            case _ where scalar.value < 0x20: line += String(format: "\\u%04x", scalar.value)
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        line += "\""
+    }
+
+    static func timestamp() -> String {
+        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    /// The level named by `LOG_LEVEL` (DEBUG, INFO, WARN, ERROR, ...); `info` when unset or unknown.
+    static func level(from text: String?) -> Logger.Level {
+        switch text?.lowercased() {
+        case "trace": .trace
+        case "debug": .debug
+        case "notice": .notice
+        case "warn", "warning": .warning
+        case "error": .error
+        case "critical", "fatal": .critical
+        default: .info
+        }
+    }
+}
+
+/// The redaction every log line goes through; set once the pipeline file has named its secrets.
+enum LogRedaction {
+    private static let state = Mutex(Redaction())
+
+    static var current: Redaction { state.withLock { $0 } }
+
+    static func install(_ redaction: Redaction) {
+        state.withLock { $0 = redaction }
+    }
+}
+
+import ETLFramework

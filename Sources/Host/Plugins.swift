@@ -1,0 +1,15 @@
+import CSVFileAdapter
+import ETLFramework
+import PostgresSink
+
+/// The one list of plugins: every adapter and store module the host offers.
+///
+/// Adding a source is a new module under `Sources/Adapters/` and one line here.
+enum Plugins {
+    static let registry: ComponentRegistry = {
+        var registry = ComponentRegistry()
+        CSVFileAdapter.register(into: &registry)
+        PostgresSink.register(into: &registry)
+        return registry
+    }()
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import ETLFramework
+import Foundation
+import Logging
+
+/// `host run FILE [--once]`: runs every pipeline, once or on its schedule.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run every pipeline once (--once), or keep running them on their schedules.")
+
+    @OptionGroup var options: PipelineFileOptions
+
+    @Flag(help: "Run every pipeline once, print a summary and exit (non-zero if any run failed).")
+    var once = false
+
+    @Option(help: "Run only the named pipeline (repeatable).")
+    var pipeline: [String] = []
+
+    func run() async throws {
+        let (loaded, logger) = try options.load()
+        var selected = loaded.pipelines
+        if !pipeline.isEmpty {
+            let unknown = pipeline.filter { name in !selected.contains { $0.name == name } }
+            guard unknown.isEmpty else {
+                throw ValidationError("unknown pipeline \(unknown.joined(separator: ", ")); the file has "
+                    + loaded.pipelines.map(\.name).joined(separator: ", "))
+            }
+            selected = selected.filter { pipeline.contains($0.name) }
+        }
+        let runner = PipelineRunner(store: loaded.store)
+        let pipelines = selected
+        do {
+            if once {
+                let results = try await withStore(loaded.store, logger: logger) {
+                    await Self.runOnce(pipelines, runner: runner, logger: logger)
+                }
+                print(RunSummary.table(results))
+                if results.contains(where: { $0.report?.status != .success }) { throw ExitCode(1) }
+            } else {
+                try await withStore(loaded.store, logger: logger) {
+                    try await Self.runScheduled(pipelines, runner: runner, logger: logger)
+                }
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            logger.critical("host stopped", metadata: ["error": "\(RunFailure.message(for: error))"])
+            FileHandle.standardError.write(Data("error: \(RunFailure.message(for: error))\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Runs every pipeline once, concurrently; results in the file's order.
+    static func runOnce(_ pipelines: [Pipeline], runner: PipelineRunner, logger: Logger) async -> [RunSummary.Row] {
+        await withTaskGroup(of: (Int, RunSummary.Row).self) { group in
+            for (index, pipeline) in pipelines.enumerated() {
+                group.addTask {
+                    (index, await runOne(pipeline, runner: runner, trigger: .cli, logger: logger))
+                }
+            }
+            var rows = [RunSummary.Row?](repeating: nil, count: pipelines.count)
+            for await (index, row) in group { rows[index] = row }
+            return rows.compactMap { $0 }
+        }
+    }
+
+    static func runOne(_ pipeline: Pipeline, runner: PipelineRunner, trigger: RunTrigger, logger: Logger) async -> RunSummary.Row {
+        var logger = logger
+        logger[metadataKey: "pipeline"] = "\(pipeline.name)"
+        do {
+            return RunSummary.Row(pipeline: pipeline.name, report: try await runner.run(pipeline, trigger: trigger, logger: logger), error: nil)
+        } catch {
+            logger.error("run not started", metadata: ["error": "\(RunFailure.message(for: error))"])
+            return RunSummary.Row(pipeline: pipeline.name, report: nil, error: RunFailure.message(for: error))
+        }
+    }
+
+    /// Runs each pipeline now and then every `schedule.every`, until the process is stopped.
+    static func runScheduled(_ pipelines: [Pipeline], runner: PipelineRunner, logger: Logger) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for pipeline in pipelines {
+                group.addTask {
+                    while !Task.isCancelled {
+                        let row = await runOne(pipeline, runner: runner, trigger: .schedule, logger: logger)
+                        print(RunSummary.line(row))
+                        guard let every = pipeline.schedule else { return }
+                        try await Task.sleep(for: every)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Builds rows in PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.
+struct CopyText {
+    private(set) var bytes: [UInt8] = []
+    private var fieldsInRow = 0
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func text(_ value: String?) {
+        separate()
+        guard let value else {
+            bytes += [92, 78]  // \N
+            return
+        }
+        for byte in value.utf8 {
+            switch byte {
+            case 92: bytes += [92, 92]
+            case 9: bytes += [92, 116]
+            case 10: bytes += [92, 110]
+            case 13: bytes += [92, 114]
+            default: bytes.append(byte)
+            }
+        }
+    }
+
+    mutating func integer<T: BinaryInteger>(_ value: T?) {
+        text(value.map { String($0) })
+    }
+
+    mutating func decimal(_ value: Decimal?) {
+        text(value.map { "\($0)" })
+    }
+
+    /// A `bytea` in hex form.
+    mutating func bytea(_ value: [UInt8]) {
+        separate()
+        bytes += [92, 92, 120]  // \\x
+        for byte in value {
+            bytes.append(Self.hex[Int(byte >> 4)])
+            bytes.append(Self.hex[Int(byte & 0x0F)])
+        }
+    }
+
+    mutating func timestamp(_ value: Date) {
+        text(PostgresTimestamp.text(value))
+    }
+
+    mutating func endRow() {
+        bytes.append(10)
+        fieldsInRow = 0
+    }
+
+    private mutating func separate() {
+        if fieldsInRow > 0 { bytes.append(9) }
+        fieldsInRow += 1
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+/// UTC timestamps as PostgreSQL reads them, with microseconds.
+enum PostgresTimestamp {
+    static func text(_ date: Date) -> String {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        var days = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_399_999_999) / 86_400_000_000
+        let microsOfDay = micros - days * 86_400_000_000
+        // Civil from days (H. Hinnant).
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let seconds = microsOfDay / 1_000_000
+        let fraction = microsOfDay % 1_000_000
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):"
+            + "\(pad(seconds % 60, 2)).\(pad(fraction, 6))+00"
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import PostgresNIO
+
+/// A PostgreSQL connection URL: `postgres://user:password@host:5432/db?sslmode=disable`.
+///
+/// Also accepts `postgresql://` and the `postgresql+asyncpg://` form of the original service, and
+/// `?host=/path/to/socket-dir` for Unix sockets. The password never appears in ``description``.
+public struct DatabaseURL: Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String?
+    public var socketDirectory: String?
+    public var sslMode: SSLMode
+
+    /// How TLS is used.
+    public enum SSLMode: String, Sendable {
+        case disable, prefer, require
+    }
+
+    public init(parsing text: String) throws(DatabaseURLError) {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
+            throw DatabaseURLError(reason: "is not a URL")
+        }
+        guard ["postgres", "postgresql"].contains(scheme) || scheme.hasPrefix("postgresql+") || scheme.hasPrefix("postgres+")
+        else {
+            throw DatabaseURLError(reason: "scheme \"\(scheme)\" is not postgres:// or postgresql://")
+        }
+        let query = Dictionary(
+            (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+        socketDirectory = query["host"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? query["host"] ?? "localhost"
+        port = components.port ?? query["port"].flatMap(Int.init) ?? 5432
+        guard let user = components.percentEncodedUser.flatMap({ $0.removingPercentEncoding }) ?? query["user"],
+              !user.isEmpty
+        else {
+            throw DatabaseURLError(reason: "names no user (postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
+        }
+        username = user
+        password = components.percentEncodedPassword.flatMap { $0.removingPercentEncoding } ?? query["password"]
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        database = path.isEmpty ? nil : path
+        let mode = query["sslmode"] ?? "prefer"
+        switch mode {
+        case "disable", "allow": sslMode = .disable
+        case "prefer": sslMode = .prefer
+        case "require", "verify-ca", "verify-full": sslMode = .require
+        default: throw DatabaseURLError(reason: "sslmode \"\(mode)\" is not disable, prefer or require")
+        }
+    }
+
+    /// The URL without its password.
+    public var description: String {
+        let credentials = password == nil ? username : "\(username):<redacted>"
+        let location = socketDirectory.map { "?host=\($0)" } ?? ""
+        return "postgres://\(credentials)@\(host):\(port)/\(database ?? "")\(location)"
+    }
+
+    /// The client configuration for this URL.
+    public func clientConfiguration() -> PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if let socketDirectory {
+            configuration = .init(
+                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: username, password: password,
+                database: database)
+        } else {
+            let tls: PostgresClient.Configuration.TLS = switch sslMode {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
+            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.maximumConnections = 16
+        return configuration
+    }
+}
+
+/// A database URL that cannot be used, and why (the URL itself is never repeated: it may hold a password).
+public struct DatabaseURLError: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { "database URL \(reason)" }
+}

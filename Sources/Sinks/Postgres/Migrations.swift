@@ -1,0 +1,121 @@
+/// The versioned schema. Each migration is a list of statements applied in one transaction and
+/// recorded in `schema_migrations`; applied migrations are never edited, only followed by new ones.
+struct Migration: Sendable {
+    var version: Int
+    var name: String
+    var statements: [String]
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "initial schema", statements: [
+            """
+            CREATE TABLE etl_runs (
+                id BIGSERIAL PRIMARY KEY,
+                pipeline TEXT NOT NULL,
+                trigger TEXT NOT NULL CHECK (trigger IN ('cli', 'schedule', 'api')),
+                status TEXT NOT NULL CHECK (status IN ('running', 'success', 'failed', 'interrupted')),
+                started_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+                finished_at TIMESTAMPTZ,
+                processed BIGINT NOT NULL DEFAULT 0,
+                quarantined BIGINT NOT NULL DEFAULT 0,
+                skipped BIGINT NOT NULL DEFAULT 0,
+                duration_ms BIGINT,
+                message TEXT
+            )
+            """,
+            "CREATE INDEX etl_runs_pipeline_id ON etl_runs (pipeline, id DESC)",
+            "CREATE INDEX etl_runs_running ON etl_runs (pipeline) WHERE status = 'running'",
+            """
+            CREATE TABLE raw_records (
+                id BIGSERIAL PRIMARY KEY,
+                source TEXT NOT NULL,
+                external_id TEXT,
+                content_hash BYTEA NOT NULL,
+                payload JSONB NOT NULL,
+                location TEXT NOT NULL,
+                line BIGINT,
+                run_id BIGINT NOT NULL,
+                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                UNIQUE (source, content_hash)
+            )
+            """,
+            """
+            CREATE TABLE observations (
+                source TEXT NOT NULL,
+                source_asset_id TEXT NOT NULL,
+                observed_at TIMESTAMPTZ NOT NULL,
+                ticker TEXT NOT NULL,
+                name TEXT,
+                asset_key TEXT NOT NULL,
+                price_usd NUMERIC NOT NULL,
+                market_cap_usd NUMERIC,
+                volume_24h_usd NUMERIC,
+                percent_change_24h NUMERIC,
+                rank INTEGER,
+                raw_hash BYTEA NOT NULL,
+                run_id BIGINT NOT NULL,
+                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (source, source_asset_id, observed_at)
+            )
+            """,
+            "CREATE INDEX observations_ticker_time ON observations (ticker, observed_at DESC)",
+            """
+            CREATE TABLE assets (
+                ticker TEXT NOT NULL,
+                asset_key TEXT NOT NULL,
+                name TEXT,
+                price_usd NUMERIC NOT NULL,
+                market_cap_usd NUMERIC,
+                volume_24h_usd NUMERIC,
+                percent_change_24h NUMERIC,
+                rank INTEGER,
+                source TEXT NOT NULL,
+                source_asset_id TEXT NOT NULL,
+                observed_at TIMESTAMPTZ NOT NULL,
+                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (ticker, asset_key)
+            )
+            """,
+            """
+            CREATE TABLE normalized_records (
+                id TEXT PRIMARY KEY,
+                ticker TEXT NOT NULL,
+                name TEXT,
+                price_usd NUMERIC NOT NULL,
+                market_cap_usd NUMERIC,
+                volume_24h_usd NUMERIC,
+                percent_change_24h NUMERIC,
+                rank INTEGER,
+                source TEXT NOT NULL,
+                source_asset_id TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL,
+                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX normalized_records_source_id ON normalized_records (source, id)",
+            "CREATE INDEX normalized_records_created_at ON normalized_records (created_at)",
+            """
+            CREATE TABLE quarantine (
+                id BIGSERIAL PRIMARY KEY,
+                run_id BIGINT NOT NULL,
+                source TEXT NOT NULL,
+                location TEXT NOT NULL,
+                line BIGINT,
+                field TEXT,
+                reason TEXT NOT NULL,
+                raw TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX quarantine_run ON quarantine (run_id)",
+            """
+            CREATE TABLE checkpoints (
+                pipeline TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                state JSONB NOT NULL,
+                run_id BIGINT NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )
+            """,
+        ]),
+    ]
+}

@@ -1,0 +1,18 @@
+import ETLFramework
+import Logging
+import PostgresNIO
+
+extension PostgresStore {
+    public func checkpoint(for pipeline: String, logger: Logger) async throws -> Checkpoint? {
+        do {
+            let rows = try await client.query(
+                "SELECT kind, state::text FROM checkpoints WHERE pipeline = \(pipeline)", logger: logger)
+            for try await (kind, state) in rows.decode((String, String).self) {
+                return Checkpoint(kind: kind, state: state)
+            }
+            return nil
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "reading the checkpoint of \(pipeline)")
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ETLFramework
+import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresStore {
+    /// Holds a session advisory lock keyed by the pipeline on a dedicated connection for the run's
+    /// lifetime. A crashed process's session ends and releases it, so the lock can never be stuck.
+    public func withRunLock<T: Sendable>(
+        pipeline: String, logger: Logger, _ body: @Sendable () async throws -> T
+    ) async throws -> T {
+        return try await client.withConnection { connection in
+            let locked: Bool
+            do {
+                locked = try await connection.query(
+                    "SELECT pg_try_advisory_lock(\(Self.lockNamespace), hashtext(\(pipeline)))", logger: logger
+                ).decode(Bool.self).first { _ in true } ?? false
+            } catch {
+                throw PostgresStoreError.wrap(error, while: "taking the run lock of \(pipeline)")
+            }
+            guard locked else {
+                throw PipelineBusy(pipeline: pipeline, runningRun: try? await runningRun(of: pipeline, on: connection, logger: logger))
+            }
+            do {
+                let abandoned = try await connection.query(
+                    """
+                    UPDATE etl_runs SET status = 'interrupted', finished_at = clock_timestamp(),
+                        duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - started_at) * 1000)::bigint,
+                        message = 'the process running it stopped before finishing (crash or kill); '
+                            || 'its committed batches are kept and the next run resumes after them'
+                    WHERE pipeline = \(pipeline) AND status = 'running' RETURNING id
+                    """, logger: logger
+                ).decode(Int64.self).reduce(into: [Int64]()) { $0.append($1) }
+                if !abandoned.isEmpty {
+                    logger.warning("abandoned runs marked interrupted", metadata: ["runs": "\(abandoned)"])
+                }
+                let result = try await body()
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockNamespace), hashtext(\(pipeline)))", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockNamespace), hashtext(\(pipeline)))", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    func runningRun(of pipeline: String, on connection: PostgresConnection, logger: Logger) async throws -> RunID? {
+        let rows = try await connection.query(
+            "SELECT id FROM etl_runs WHERE pipeline = \(pipeline) AND status = 'running' ORDER BY id DESC LIMIT 1",
+            logger: logger)
+        for try await id in rows.decode(Int64.self) { return RunID(id) }
+        return nil
+    }
+
+    public func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID {
+        do {
+            let rows = try await client.query(
+                "INSERT INTO etl_runs (pipeline, trigger, status) VALUES (\(pipeline), \(trigger.rawValue), 'running') RETURNING id",
+                logger: logger)
+            for try await id in rows.decode(Int64.self) { return RunID(id) }
+            throw PostgresStoreError(operation: "recording a run", reason: "no id returned")
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "recording the start of a run of \(pipeline)")
+        }
+    }
+
+    public func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport {
+        do {
+            let rows = try await client.query(
+                """
+                UPDATE etl_runs SET status = \(status.rawValue), message = \(message), finished_at = clock_timestamp(),
+                    duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - started_at) * 1000)::bigint
+                WHERE id = \(id.rawValue)
+                RETURNING pipeline, trigger, started_at, finished_at, processed, quarantined, skipped
+                """, logger: logger)
+            for try await (pipeline, trigger, started, finished, processed, quarantined, skipped) in rows.decode(
+                (String, String, Date, Date, Int64, Int64, Int64).self)
+            {
+                return RunReport(
+                    runID: id, pipeline: pipeline, trigger: RunTrigger(rawValue: trigger) ?? .cli, status: status,
+                    startedAt: started, finishedAt: finished,
+                    counters: RunCounters(processed: Int(processed), quarantined: Int(quarantined), skipped: Int(skipped)),
+                    message: message)
+            }
+            throw PostgresStoreError(operation: "finishing run \(id)", reason: "the run does not exist")
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "recording the end of run \(id)")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ETLFramework
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL store: sink, checkpoint store and run log over one connection pool.
+///
+/// Every batch is written in one transaction (see ``write(_:logger:)``); runs of one pipeline are
+/// serialized across processes with a session advisory lock. ``run()`` must be running for queries.
+public struct PostgresStore: Store {
+    public let client: PostgresClient
+    public let url: DatabaseURL
+
+    public init(url: DatabaseURL, logger: Logger) {
+        self.url = url
+        self.client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
+    }
+
+    public func run() async {
+        await client.run()
+    }
+}
+
+/// A database operation failed; carries what was being done and the server's reason.
+public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
+    public var operation: String
+    public var reason: String
+
+    public var description: String { "database error while \(operation): \(reason)" }
+
+    /// Wraps `error` with its SQL state and message (never the query text or bound values).
+    static func wrap(_ error: any Error, while operation: String) -> PostgresStoreError {
+        if let error = error as? PostgresStoreError { return error }
+        if let psql = error as? PSQLError {
+            if let message = psql.serverInfo?[.message] {
+                let state = psql.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                return PostgresStoreError(operation: operation, reason: message + state)
+            }
+            return PostgresStoreError(operation: operation, reason: "\(psql.code)")
+        }
+        return PostgresStoreError(operation: operation, reason: "\(error)")
+    }
+}
