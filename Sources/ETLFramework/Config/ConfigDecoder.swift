@@ -10,19 +10,30 @@ public struct ConfigDecoder: Sendable {
         self.ignoredKeys = ignoredKeys
     }
 
+    /// Decodes `type`, adding every problem to `problems`; returns the value when only non-fatal
+    /// problems (unknown keys) were found, so that callers can go on checking what it contains.
+    public func decode<T: Decodable>(_ type: T.Type, from node: ConfigNode, reportingTo problems: inout ConfigProblems) -> T? {
+        let sink = DiagnosticSink()
+        let decoder = NodeDecoder(node: node, codingPath: [], sink: sink, ignoredKeys: ignoredKeys)
+        let value = problems.attempt { try T(from: decoder) }
+        for diagnostic in sink.diagnostics { problems.append(diagnostic) }
+        return value
+    }
+
     /// Decodes `type`; throws ``ConfigErrors`` with every problem found.
     public func decode<T: Decodable>(_ type: T.Type, from node: ConfigNode) throws -> T {
         let sink = DiagnosticSink()
         let decoder = NodeDecoder(node: node, codingPath: [], sink: sink, ignoredKeys: ignoredKeys)
+        let value: T
         do {
-            let value = try T(from: decoder)
-            if !sink.diagnostics.isEmpty { throw ConfigErrors(sink.diagnostics) }
-            return value
+            value = try T(from: decoder)
         } catch let diagnostic as ConfigDiagnostic {
             throw ConfigErrors(sink.diagnostics + [diagnostic])
         } catch let errors as ConfigErrors {
             throw ConfigErrors(sink.diagnostics + errors.diagnostics)
         }
+        if !sink.diagnostics.isEmpty { throw ConfigErrors(sink.diagnostics) }
+        return value
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// A configuration file parsed with Yams into ``ConfigNode``s, with every `${VAR}` expanded.
@@ -91,7 +92,12 @@ public struct ConfigDocument: Sendable {
             switch interpolation.expand(scalar.string) {
             case .success(let result):
                 if result.variables.contains(where: Interpolation.isSecretName) {
-                    secrets += result.substituted.filter { !$0.isEmpty }
+                    for value in result.substituted where !value.isEmpty {
+                        secrets.append(value)
+                        if let password = URLComponents(string: value)?.password, !password.isEmpty {
+                            secrets.append(password)
+                        }
+                    }
                 }
                 if plain, result.text.isEmpty, !result.variables.isEmpty {
                     return ConfigNode(kind: .null, position: here, keyPath: keyPath)

@@ -28,11 +28,16 @@ public struct PipelineSpec: Sendable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        name = try container.decode(String.self, forKey: .name)
-        source = try container.decode(ComponentSpec.self, forKey: .source)
-        transform = try container.decodeIfPresent(TransformSpec.self, forKey: .transform)
-        schedule = try container.decodeIfPresent(ScheduleSpec.self, forKey: .schedule)
-        batchSize = try container.decodeIfPresent(Int.self, forKey: .batchSize)
+        // Each key is decoded on its own so that one pass reports the problems of all of them.
+        var problems = ConfigProblems()
+        let name = problems.attempt { try container.decode(String.self, forKey: .name) }
+        let source = problems.attempt { try container.decode(ComponentSpec.self, forKey: .source) }
+        transform = problems.attempt { try container.decodeIfPresent(TransformSpec.self, forKey: .transform) } ?? nil
+        schedule = problems.attempt { try container.decodeIfPresent(ScheduleSpec.self, forKey: .schedule) } ?? nil
+        batchSize = problems.attempt { try container.decodeIfPresent(Int.self, forKey: .batchSize) } ?? nil
+        try problems.throwIfAny()
+        self.name = name!
+        self.source = source!
         let node = (decoder as? any ConfigNodeDecoding)?.configNode
         position = node?["name"]?.position ?? node?.position ?? ConfigPosition(file: "", line: 1, column: 1)
     }

@@ -59,7 +59,10 @@ public struct PipelineFileLoader: Sendable {
         case .sequence(let items)?:
             if items.isEmpty { problems.append(root["pipelines"]!.diagnostic("at least one pipeline is required")) }
             for item in items {
-                guard let spec = collect({ try decoder.decode(PipelineSpec.self, from: item) }) else { continue }
+                var specProblems = ConfigProblems()
+                let decoded = decoder.decode(PipelineSpec.self, from: item, reportingTo: &specProblems)
+                problems += specProblems.diagnostics
+                guard let spec = decoded else { continue }
                 if let first = seen[spec.name] {
                     problems.append(ConfigDiagnostic(
                         at: spec.position, keyPath: item.keyPath + ".name",
@@ -74,6 +77,11 @@ public struct PipelineFileLoader: Sendable {
             problems.append(root.diagnostic("missing required key \"pipelines\""))
         default:
             problems.append(root["pipelines"]!.diagnostic("expected a list of pipelines"))
+        }
+        // A value whose interpolation failed is reported once, not again by what decodes it.
+        let interpolationErrors = Set(document.diagnostics.map(\.position))
+        problems = document.diagnostics + problems.dropFirst(document.diagnostics.count).filter {
+            !interpolationErrors.contains($0.position)
         }
         guard problems.isEmpty, let store else { throw ConfigErrors(problems) }
         return LoadedPipelineFile(

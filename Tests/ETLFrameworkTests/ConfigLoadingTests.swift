@@ -1,0 +1,189 @@
+import ETLFramework
+import Foundation
+import Logging
+import Testing
+
+/// A source type for configuration tests: takes `path` and optional `mapping`.
+struct StubSource: Source, Decodable {
+    var type: String { "stub" }
+    var fieldMapping: FieldMapping { mapping ?? FieldMapping() }
+    var path: String
+    var mapping: FieldMapping?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case path, mapping
+    }
+
+    func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
+        fatalError("not read in config tests")
+    }
+}
+
+/// A store type for configuration tests.
+struct StubStore: Store, Decodable {
+    var url: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case url
+    }
+
+    func run() async {}
+    func migrate(logger: Logger) async throws -> [String] { [] }
+    func write(_ batch: LoadBatch, logger: Logger) async throws {}
+    func checkpoint(for pipeline: String, logger: Logger) async throws -> Checkpoint? { nil }
+    func withRunLock<T: Sendable>(pipeline: String, logger: Logger, _ body: @Sendable () async throws -> T) async throws -> T {
+        try await body()
+    }
+    func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID { RunID(1) }
+    func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport {
+        fatalError("not used")
+    }
+}
+
+let testRegistry: ComponentRegistry = {
+    var registry = ComponentRegistry()
+    registry.register(SourceRegistration(type: "coinpaprika", summary: "", keys: []) { try $0.decode(StubSource.self) })
+    registry.register(SourceRegistration(type: "csv", summary: "", keys: []) { try $0.decode(StubSource.self) })
+    registry.register(StoreRegistration(type: "postgres", summary: "", keys: []) { try $0.decode(StubStore.self) })
+    return registry
+}()
+
+func load(_ yaml: String, environment: [String: String] = [:]) throws -> LoadedPipelineFile {
+    try PipelineFileLoader(registry: testRegistry, environment: environment)
+        .load(text: yaml, file: "pipelines.yaml", baseDirectory: "/srv", logger: Logger(label: "test"))
+}
+
+func diagnostics(_ yaml: String, environment: [String: String] = [:]) -> [String] {
+    do {
+        _ = try load(yaml, environment: environment)
+        return []
+    } catch let errors as ConfigErrors {
+        return errors.diagnostics.map(\.description)
+    } catch {
+        return ["unexpected: \(error)"]
+    }
+}
+
+@Suite struct ConfigLoadingTests {
+    @Test func validFileBuildsEveryPipeline() throws {
+        let loaded = try load("""
+            store:
+              type: postgres
+              url: ${DATABASE_URL}
+            pipelines:
+              - name: csv
+                source: { type: csv, path: "${CSV_PATH:-data/sample.csv}" }
+                schedule: { every: 5m }
+                batch_size: 100
+            """, environment: ["DATABASE_URL": "postgres://u:p@h/d"])
+        #expect(loaded.pipelines.map(\.name) == ["csv"])
+        #expect(loaded.pipelines[0].schedule == .seconds(300))
+        #expect(loaded.pipelines[0].batchSize == 100)
+        let source = try #require(loaded.pipelines[0].source as? StubSource)
+        #expect(source.path == "data/sample.csv")
+        #expect((loaded.store as? StubStore)?.url == "postgres://u:p@h/d")
+    }
+
+    @Test func unknownSourceTypeNamesPositionAndNearestType() {
+        let problems = diagnostics("""
+            store: {type: postgres, url: x}
+            pipelines:
+              - name: api
+                source:
+                  type: coinpaprka
+            """)
+        #expect(problems == [
+            "pipelines.yaml:5:13: pipelines[0].source.type: unknown source type \"coinpaprka\" (did you mean \"coinpaprika\"?)"
+        ])
+    }
+
+    @Test func unknownKeysAreReportedWithSuggestionsAtEveryLevel() {
+        let problems = diagnostics("""
+            store: {type: postgres, url: x}
+            pipelines:
+              - name: csv
+                shedule: {every: 5m}
+                source: {type: csv, path: a.csv, pth: b.csv}
+            extra: 1
+            """)
+        #expect(problems.contains("pipelines.yaml:6:1: extra: unknown key \"extra\""))
+        #expect(problems.contains("pipelines.yaml:4:5: pipelines[0].shedule: unknown key \"shedule\" (did you mean \"schedule\"?)"))
+        #expect(problems.contains("pipelines.yaml:5:38: pipelines[0].source.pth: unknown key \"pth\" (did you mean \"path\"?)"))
+    }
+
+    @Test func wrongTypesNameTheKeyAndPosition() {
+        let problems = diagnostics("""
+            store: {type: postgres, url: x}
+            pipelines:
+              - name: csv
+                source: {type: csv, path: a.csv}
+                batch_size: lots
+                schedule: {every: often}
+            """)
+        #expect(problems.contains("pipelines.yaml:5:17: pipelines[0].batch_size: expected an integer, got \"lots\""))
+        #expect(problems.contains(
+            "pipelines.yaml:6:23: pipelines[0].schedule.every: expected a duration such as 30s, 5m or 1h, got \"often\""))
+    }
+
+    @Test func missingVariableIsAnErrorAtItsPosition() {
+        let problems = diagnostics("""
+            store:
+              type: postgres
+              url: ${DATABASE_URL}
+            pipelines:
+              - name: csv
+                source: {type: csv, path: a.csv}
+            """)
+        #expect(problems == [
+            "pipelines.yaml:3:8: store.url: environment variable DATABASE_URL is not set (give a default with ${DATABASE_URL:-value})"
+        ])
+    }
+
+    @Test func everyProblemOfEveryPipelineIsReportedInOnePass() {
+        let problems = diagnostics("""
+            store: {type: postgress, url: x}
+            pipelines:
+              - name: a
+                source: {type: csv}
+              - name: a
+                source: {type: csv, path: x.csv}
+              - name: "bad name"
+                source: {type: csv, path: y.csv}
+            """)
+        #expect(problems.contains { $0.hasPrefix("pipelines.yaml:1:15: store.type: unknown store type \"postgress\"") })
+        #expect(problems.contains("pipelines.yaml:4:13: pipelines[0].source: missing required key \"path\""))
+        #expect(problems.contains("pipelines.yaml:5:11: pipelines[1].name: pipeline name \"a\" is already used at line 3"))
+        #expect(problems.contains { $0.hasPrefix("pipelines.yaml:7:11: pipelines[2].name: pipeline name \"bad name\"") })
+        #expect(problems.count == 4)
+    }
+
+    @Test func yamlSyntaxErrorsCarryTheirPosition() {
+        let problems = diagnostics("store: {type: postgres\npipelines: [")
+        #expect(problems.count == 1)
+        #expect(problems[0].hasPrefix("pipelines.yaml:2:"))
+        #expect(problems[0].contains("YAML syntax error"))
+    }
+
+    @Test func mappingKeysMustBeUnifiedFields() {
+        let problems = diagnostics("""
+            store: {type: postgres, url: x}
+            pipelines:
+              - name: csv
+                source: {type: csv, path: a.csv, mapping: {tickr: Symbol, price_usd: Close}}
+            """)
+        #expect(problems == [
+            "pipelines.yaml:4:48: pipelines[0].source.mapping.tickr: unknown key \"tickr\" (did you mean \"ticker\"?)"
+        ])
+    }
+
+    @Test func emptyInterpolatedValueIsAbsentAndSecretsAreCollected() throws {
+        let loaded = try load("""
+            store: {type: postgres, url: "${DATABASE_URL}"}
+            pipelines:
+              - name: csv
+                source: {type: csv, path: "${CSV_PATH:-}x.csv"}
+            """, environment: ["DATABASE_URL": "postgres://u:hunter2pass@h/d"])
+        #expect(loaded.redaction.redact("url is postgres://u:hunter2pass@h/d") == "url is postgres://u:<redacted>@h/d")
+        #expect(loaded.redaction.redact("password hunter2pass") != "password hunter2pass")
+    }
+}

@@ -1,0 +1,107 @@
+import ETLFramework
+import Foundation
+import Logging
+import PostgresNIO
+import PostgresSink
+import Testing
+
+/// A fresh, empty PostgreSQL database for one test, created on the server named by
+/// `TEST_DATABASE_URL` (see `scripts/test.sh`) and dropped afterwards.
+///
+/// Without that variable, Postgres tests are skipped locally but fail under `CI=true`.
+public struct TestDatabase: Sendable {
+    public let url: String
+    public let name: String
+
+    public static let serverURL = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"]
+
+    /// True when Postgres tests should run: a server is configured, or this is CI (where they must fail).
+    public static let isEnabled = serverURL != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+
+    /// Creates a database, runs `body` with it, drops it.
+    public static func with<T>(_ body: (TestDatabase) async throws -> T) async throws -> T {
+        guard let server = serverURL else {
+            Issue.record("TEST_DATABASE_URL is not set: run the tests with scripts/test.sh")
+            throw TestDatabaseUnavailable()
+        }
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
+        let database = TestDatabase(url: replacingDatabase(in: server, with: String(name)), name: String(name))
+        do {
+            let result = try await body(database)
+            try? await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)")) }
+            return result
+        } catch {
+            try? await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)")) }
+            throw error
+        }
+    }
+
+    /// A migrated store on this database, running for the duration of `body`.
+    public func withStore<T: Sendable>(_ body: @Sendable (PostgresStore) async throws -> T) async throws -> T {
+        let store = PostgresStore(url: try DatabaseURL(parsing: url), logger: TestLog.logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await store.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            _ = try await store.migrate(logger: TestLog.logger)
+            return try await body(store)
+        }
+    }
+
+    /// Runs `sql` and returns every row's columns as text (NULL as nil).
+    public func rows(_ sql: String) async throws -> [[String?]] {
+        try await Self.admin(url) { client in
+            var rows: [[String?]] = []
+            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
+                rows.append(row.map { cell in cell.bytes.map { String(buffer: $0) } })
+            }
+            return rows
+        }
+    }
+
+    /// The single value of a one-row, one-column query.
+    public func scalar(_ sql: String) async throws -> String? {
+        try await rows(sql).first?.first ?? nil
+    }
+
+    static func admin<T: Sendable>(_ url: String, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        let client = PostgresClient(configuration: try DatabaseURL(parsing: url).clientConfiguration(), backgroundLogger: TestLog.quiet)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+
+    static func replacingDatabase(in url: String, with name: String) -> String {
+        var components = URLComponents(string: url)!
+        components.path = "/" + name
+        return components.string!
+    }
+}
+
+/// No database server is configured for the tests.
+public struct TestDatabaseUnavailable: Error, CustomStringConvertible {
+    public var description: String { "TEST_DATABASE_URL is not set: run the tests with scripts/test.sh" }
+}
+
+/// Loggers for tests: warnings and worse on stderr.
+public enum TestLog {
+    public static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    public static let quiet: Logger = {
+        var logger = Logger(label: "test-quiet")
+        logger.logLevel = .critical
+        return logger
+    }()
+}

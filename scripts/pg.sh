@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# A private PostgreSQL server for tests and benchmarks, on 127.0.0.1 and a free port.
+#
+#   eval "$(scripts/pg.sh start [--durable])"   # prints PG_DIR=... and TEST_DATABASE_URL=...
+#   scripts/pg.sh stop "$PG_DIR"
+#
+# The cluster lives in a new temporary directory, owned by the `postgres` OS user when run as
+# root (PostgreSQL refuses to run as root). Authentication is scram-sha-256 with a random password.
+# Without --durable, fsync is off: fast, and fine for data that is thrown away.
+set -euo pipefail
+
+bindir() {
+  if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
+    pg_config --bindir
+    return
+  fi
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] || { echo "pg.sh: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+  echo "$dir"
+}
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+start() {
+  local durable=0
+  [ "${1:-}" = "--durable" ] && durable=1
+  local bin dir port password
+  bin=$(bindir)
+  dir=$(mktemp -d /tmp/etl-pg.XXXXXX)
+  chmod 755 "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+  password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+  printf '%s\n' "$password" > "$dir/pwfile"
+  [ "$(id -u)" = 0 ] && chown postgres: "$dir/pwfile"
+  as_owner "$bin/initdb" -D "$dir/data" -U etl --pwfile="$dir/pwfile" --auth=scram-sha-256 \
+    --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; exit 1; }
+  rm -f "$dir/pwfile"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  local settings="-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200"
+  if [ "$durable" = 0 ]; then
+    settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$settings" -w -t 60 start >/dev/null \
+    || { cat "$dir/server.log" >&2; exit 1; }
+  PGPASSWORD=$password "$bin/psql" -h 127.0.0.1 -p "$port" -U etl -d postgres -qAt \
+    -c "CREATE DATABASE etl" >/dev/null
+  echo "PG_DIR=$dir"
+  echo "PG_BIN=$bin"
+  echo "TEST_DATABASE_URL=postgres://etl:$password@127.0.0.1:$port/etl?sslmode=disable"
+}
+
+stop() {
+  local dir=${1:?usage: pg.sh stop DIR}
+  [ -d "$dir/data" ] || return 0
+  as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+
+case "${1:-}" in
+  start) shift; start "$@" ;;
+  stop) shift; stop "$@" ;;
+  *) echo "usage: pg.sh start [--durable] | stop DIR" >&2; exit 2 ;;
+esac
