@@ -65,7 +65,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ETLFrameworkTests", dependencies: ["ETLFramework"], swiftSettings: swiftSettings),
-        .testTarget(name: "CSVFileTests", dependencies: ["CSVFileAdapter", "ETLFramework"], swiftSettings: swiftSettings),
+        .testTarget(name: "CSVFileTests", dependencies: ["CSVFileAdapter", "ETLFramework", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresSinkTests",
             dependencies: ["PostgresSink", "ETLFramework", "CSVFileAdapter", "TestSupport"],
