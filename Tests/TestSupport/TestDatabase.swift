@@ -56,9 +56,21 @@ public struct TestDatabase: Sendable {
         try await Self.admin(url) { client in
             var rows: [[String?]] = []
             for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
-                rows.append(row.map { cell in cell.bytes.map { String(buffer: $0) } })
+                rows.append(row.map(Self.text))
             }
             return rows
+        }
+    }
+
+    /// A cell as text in psql's style: integers in decimal, booleans as t/f; cast other types to text in SQL.
+    static func text(_ cell: PostgresCell) -> String? {
+        guard cell.bytes != nil else { return nil }
+        switch cell.dataType {
+        case .int8: return (try? cell.decode(Int64.self)).map(String.init)
+        case .int4: return (try? cell.decode(Int32.self)).map(String.init)
+        case .int2: return (try? cell.decode(Int16.self)).map(String.init)
+        case .bool: return (try? cell.decode(Bool.self)).map { $0 ? "t" : "f" }
+        default: return (try? cell.decode(String.self)) ?? "<\(cell.dataType)>"
         }
     }
 
