@@ -25,7 +25,11 @@ public struct TestDatabase: Sendable {
             throw TestDatabaseUnavailable()
         }
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
+        do {
+            try await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
+        } catch {
+            throw TestDatabaseFailure(detail: String(reflecting: error))
+        }
         let database = TestDatabase(url: replacingDatabase(in: server, with: String(name)), name: String(name))
         do {
             let result = try await body(database)
@@ -35,6 +39,19 @@ public struct TestDatabase: Sendable {
             try? await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)")) }
             throw error
         }
+    }
+
+    /// Runs `body` with a client connected to this database, for tests that query repeatedly.
+    public func withClient<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        try await Self.admin(url, body)
+    }
+
+    /// The single integer of a one-row, one-column query, through `client`.
+    public static func integer(_ sql: String, on client: PostgresClient) async throws -> Int {
+        for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) {
+            return Int(value)
+        }
+        return 0
     }
 
     /// A migrated store on this database, running for the duration of `body`.
@@ -96,6 +113,12 @@ public struct TestDatabase: Sendable {
         components.path = "/" + name
         return components.string!
     }
+}
+
+/// Creating a test database failed; carries the server's full reason.
+public struct TestDatabaseFailure: Error, CustomStringConvertible {
+    public var detail: String
+    public var description: String { "cannot create a test database: \(detail)" }
 }
 
 /// No database server is configured for the tests.

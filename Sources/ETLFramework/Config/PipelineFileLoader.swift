@@ -62,7 +62,14 @@ public struct PipelineFileLoader: Sendable {
                 var specProblems = ConfigProblems()
                 let decoded = decoder.decode(PipelineSpec.self, from: item, reportingTo: &specProblems)
                 problems += specProblems.diagnostics
-                guard let spec = decoded else { continue }
+                guard let spec = decoded else {
+                    // Still check the source block, so its problems are reported in the same pass.
+                    if let sourceNode = item["source"] {
+                        let context = ComponentContext(baseDirectory: baseDirectory, logger: logger)
+                        _ = collect { try registry.makeSource(try decoder.decode(ComponentSpec.self, from: sourceNode), context: context) }
+                    }
+                    continue
+                }
                 if let first = seen[spec.name] {
                     problems.append(ConfigDiagnostic(
                         at: spec.position, keyPath: item.keyPath + ".name",
@@ -83,6 +90,7 @@ public struct PipelineFileLoader: Sendable {
         problems = document.diagnostics + problems.dropFirst(document.diagnostics.count).filter {
             !interpolationErrors.contains($0.position)
         }
+        problems.sort { ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column) }
         guard problems.isEmpty, let store else { throw ConfigErrors(problems) }
         return LoadedPipelineFile(
             file: file, store: store, pipelines: pipelines, redaction: Redaction(secrets: document.secrets))

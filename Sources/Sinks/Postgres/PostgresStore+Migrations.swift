@@ -6,6 +6,7 @@ extension PostgresStore {
     /// Applies pending migrations in order, each in its own transaction, under a transaction-level
     /// advisory lock so that hosts starting together do not race.
     public func migrate(logger: Logger) async throws -> [String] {
+        try await probe(logger: logger)
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), 0)", logger: logger)

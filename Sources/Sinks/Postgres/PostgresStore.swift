@@ -18,6 +18,18 @@ public struct PostgresStore: Store {
     public func run() async {
         await client.run()
     }
+
+    /// Opens and closes one connection, so that an unreachable server or bad credentials fail at once
+    /// with a clear reason (the pool would retry quietly).
+    public func probe(logger: Logger) async throws {
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration: try url.connectionConfiguration(), id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "connecting to \(url)")
+        }
+    }
 }
 
 /// A database operation failed; carries what was being done and the server's reason.
@@ -34,6 +46,9 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
             if let message = psql.serverInfo?[.message] {
                 let state = psql.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
                 return PostgresStoreError(operation: operation, reason: message + state)
+            }
+            if let underlying = psql.underlying {
+                return PostgresStoreError(operation: operation, reason: "\(psql.code): \(underlying)")
             }
             return PostgresStoreError(operation: operation, reason: "\(psql.code)")
         }

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set")) struct HostRunTests {
+    @Test func runOnceLoadsTheSampleAndPrintsASummaryWithoutLeakingSecrets() async throws {
+        try await TestDatabase.with { database in
+            let output = try HostProcess.run(
+                ["run", "pipelines.yaml", "--once"], in: Paths.packageRoot,
+                environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "debug"])
+            #expect(output.status == 0, "\(output.stderr)")
+            let lines = output.stdout.split(separator: "\n")
+            #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true)
+                == ["pipeline", "status", "processed", "quarantined", "skipped", "duration", "rows/s", "run"])
+            #expect(lines.dropFirst().first?.hasPrefix("csv") == true)
+            #expect(lines.dropFirst().first?.contains("success") == true)
+            #expect(try await database.scalar("SELECT count(*) FROM normalized_records") == "7")
+            let password = try #require(URLComponents(string: database.url)?.password)
+            #expect(!output.stderr.contains(password))
+            for line in output.stderr.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object?["level"] != nil && object?["message"] != nil, "not a JSON log line: \(line)")
+            }
+        }
+    }
+
+    @Test func aFailedPipelineMakesTheExitCodeNonZeroWhileTheOthersRun() async throws {
+        try await TestDatabase.with { database in
+            let directory = try Paths.scratchDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try "symbol,price_usd\nBTC,1\n".write(to: directory.appendingPathComponent("ok.csv"), atomically: true, encoding: .utf8)
+            try """
+                store: {type: postgres, url: "${DATABASE_URL}"}
+                pipelines:
+                  - {name: good, source: {type: csv, path: ok.csv}}
+                  - {name: bad, source: {type: csv, path: missing.csv}}
+                """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+            let output = try HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url])
+            #expect(output.status == 1)
+            #expect(output.stdout.contains("bad: missing.csv: cannot open the file (No such file or directory)"))
+            let runs = try await database.rows("SELECT pipeline, status FROM etl_runs ORDER BY pipeline")
+            #expect(runs == [["bad", "failed"], ["good", "success"]])
+        }
+    }
+}
