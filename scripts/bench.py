@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Load benchmark: the full `host run --once` pipeline against a bare `psql \\copy`, side by side.
+
+Generates an N-row CSV in the spec's columns, starts a private PostgreSQL (scripts/pg.sh), loads the
+file with the release `host` into one fresh database and with `\\copy` into a bare table of another,
+and prints rows/s for both, their ratio and the host's peak RSS. Run it through scripts/bench.sh.
+"""
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def generate(path, rows, tickers):
+    start = 1735689600  # 2025-01-01T00:00:00Z
+    with open(path, "w") as out:
+        out.write("symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\n")
+        for i in range(1, rows + 1):
+            coin = i % tickers
+            t = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + i))
+            out.write(f"C{coin},Coin {coin},{coin + 1}.{i % 100000:05d},{1000000 + i},{i}.5,0.{i % 97},{t}\n")
+
+
+def psql(bin_dir, url, *args, **kwargs):
+    return subprocess.run([os.path.join(bin_dir, "psql"), url, "-v", "ON_ERROR_STOP=1", "-qAt", *args],
+                          check=True, capture_output=True, text=True, **kwargs)
+
+
+def database_url(server_url, name):
+    parts = urllib.parse.urlsplit(server_url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def timed(command, env=None, cwd=None):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.monotonic()
+    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.monotonic() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if result.returncode != 0:
+        sys.exit(f"command failed ({result.returncode}): {' '.join(command)}\n{result.stdout}\n{result.stderr[-4000:]}")
+    return elapsed, max(peak, before), result
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--tickers", type=int, default=1000)
+    parser.add_argument("--host", default=os.path.join(ROOT, ".build-release/release/host"))
+    parser.add_argument("--batch-size", type=int, default=5000)
+    args = parser.parse_args()
+
+    server_url = os.environ["TEST_DATABASE_URL"]
+    bin_dir = os.environ["PG_BIN"]
+    work = tempfile.mkdtemp(prefix="etl-bench-")
+    csv_path = os.path.join(work, "bench.csv")
+    generate(csv_path, args.rows, args.tickers)
+    size_mb = os.path.getsize(csv_path) / 2**20
+
+    for name in ("bench_host", "bench_copy"):
+        psql(bin_dir, server_url, "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}")
+    host_url = database_url(server_url, "bench_host")
+    copy_url = database_url(server_url, "bench_copy")
+
+    # Bare \copy into a table with the file's columns and no index.
+    psql(bin_dir, copy_url, "-c", "CREATE TABLE bare (symbol text, name text, price_usd numeric, market_cap_usd numeric,"
+                                   " volume_24h_usd numeric, percent_change_24h numeric, created_at timestamptz)")
+    copy_seconds, _, _ = timed([os.path.join(bin_dir, "psql"), copy_url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c",
+                                f"\\copy bare FROM '{csv_path}' WITH (FORMAT csv, HEADER true)"])
+
+    # The full pipeline: migrations, raw rows, observations, assets, unified records, checkpoints.
+    with open(os.path.join(work, "bench.yaml"), "w") as config:
+        config.write("store: {type: postgres, url: \"${DATABASE_URL}\"}\n"
+                     f"pipelines:\n  - {{name: bench, source: {{type: csv, path: bench.csv}}, batch_size: {args.batch_size}}}\n")
+    env = dict(os.environ, DATABASE_URL=host_url, LOG_LEVEL="warning")
+    host_seconds, peak_kib, result = timed([args.host, "run", "bench.yaml", "--once"], env=env, cwd=work)
+
+    counts = psql(bin_dir, host_url, "-c", "SELECT (SELECT count(*) FROM raw_records) || ' ' || "
+                  "(SELECT count(*) FROM observations) || ' ' || (SELECT count(*) FROM normalized_records)").stdout.split()
+    copied = psql(bin_dir, copy_url, "-c", "SELECT count(*) FROM bare").stdout.strip()
+
+    host_rate = args.rows / host_seconds
+    copy_rate = args.rows / copy_seconds
+    print(f"rows: {args.rows:,}  file: {size_mb:.1f} MiB  tickers: {args.tickers}  batch size: {args.batch_size}")
+    print()
+    print("| loader | seconds | rows/s | rows stored |")
+    print("|---|---:|---:|---|")
+    print(f"| host run --once (release) | {host_seconds:.2f} | {host_rate:,.0f} | raw {counts[0]}, observations {counts[1]}, unified {counts[2]} |")
+    print(f"| psql \\copy, bare table | {copy_seconds:.2f} | {copy_rate:,.0f} | {copied} |")
+    print()
+    print(f"ratio host / \\copy: {host_rate / copy_rate:.2f}  (target >= 0.33)")
+    print(f"host peak RSS: {peak_kib / 1024:.1f} MiB  (target < 150 MiB)")
+    print()
+    print(result.stdout.strip())
+    subprocess.run(["rm", "-rf", work])
+
+
+if __name__ == "__main__":
+    main()
