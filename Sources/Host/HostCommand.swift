@@ -47,6 +47,7 @@ func withStore<T: Sendable>(
         defer { group.cancelAll() }
         _ = try await withDeadline(.seconds(20), doing: "connecting to the database and migrating its schema") {
             try await store.migrate(logger: logger)
+            return try await store.recoverAbandonedRuns(logger: logger)
         }
         return try await body()
     }

@@ -34,6 +34,7 @@ struct StubStore: Store, Decodable {
     func withRunLock<T: Sendable>(pipeline: String, logger: Logger, _ body: @Sendable () async throws -> T) async throws -> T {
         try await body()
     }
+    func recoverAbandonedRuns(logger: Logger) async throws -> Int { 0 }
     func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID { RunID(1) }
     func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport {
         fatalError("not used")

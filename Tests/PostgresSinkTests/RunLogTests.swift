@@ -16,6 +16,29 @@ import TestSupport
         }
     }
 
+    @Test func recoveryInterruptsOnlyRunsWhoseLockNobodyHolds() async throws {
+        try await Harness.with { harness in
+            let store = harness.store
+            _ = try await harness.database.rows(
+                "INSERT INTO etl_runs (pipeline, trigger, status) VALUES ('gone', 'cli', 'running') RETURNING id")
+            let (entered, enter) = AsyncStream.makeStream(of: Void.self)
+            let (release, releaseNow) = AsyncStream.makeStream(of: Void.self)
+            async let holder: Void = store.withRunLock(pipeline: "live", logger: TestLog.logger) {
+                _ = try await store.startRun(pipeline: "live", trigger: .cli, logger: TestLog.logger)
+                enter.yield()
+                for await _ in release { break }
+            }
+            var iterator = entered.makeAsyncIterator()
+            await iterator.next()
+            let recovered = try await store.recoverAbandonedRuns(logger: TestLog.logger)
+            let statuses = try await harness.database.rows("SELECT pipeline, status FROM etl_runs ORDER BY id")
+            releaseNow.yield()
+            try await holder
+            #expect(recovered == 1)
+            #expect(statuses == [["gone", "interrupted"], ["live", "running"]])
+        }
+    }
+
     @Test func aPipelineRunsOnceAtATime() async throws {
         try await Harness.with { harness in
             _ = try harness.write("a.csv", header + "BTC,Bitcoin,100,1000,10,1,2025-01-01T00:00:00Z\n")

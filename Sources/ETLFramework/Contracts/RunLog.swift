@@ -11,6 +11,10 @@ public protocol RunLog: Sendable {
         pipeline: String, logger: Logger, _ body: @Sendable () async throws -> T
     ) async throws -> T
 
+    /// Marks as `interrupted` every run still `running` whose pipeline lock nobody holds: runs left
+    /// behind by a process that died. Returns how many. Safe while other processes run pipelines.
+    func recoverAbandonedRuns(logger: Logger) async throws -> Int
+
     /// Records a new run as `running` and returns its id.
     func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID
 

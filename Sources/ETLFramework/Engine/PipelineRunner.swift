@@ -95,9 +95,6 @@ public struct RunProgress: Sendable {
 /// Turns errors into run messages fit for the run history and API clients.
 public enum RunFailure {
     public static func message(for error: any Error) -> String {
-        if let described = error as? any CustomStringConvertible {
-            return Redaction.redactURLPasswords(described.description)
-        }
-        return Redaction.redactURLPasswords("\(error)")
+        Redaction.redactURLPasswords("\(error)")
     }
 }

@@ -26,8 +26,7 @@ extension PostgresStore {
                     """
                     UPDATE etl_runs SET status = 'interrupted', finished_at = clock_timestamp(),
                         duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - started_at) * 1000)::bigint,
-                        message = 'the process running it stopped before finishing (crash or kill); '
-                            || 'its committed batches are kept and the next run resumes after them'
+                        message = \(Self.abandonedMessage)
                     WHERE pipeline = \(pipeline) AND status = 'running' RETURNING id
                     """, logger: logger
                 ).decode(Int64.self).reduce(into: [Int64]()) { $0.append($1) }
@@ -41,6 +40,35 @@ extension PostgresStore {
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockNamespace), hashtext(\(pipeline)))", logger: logger)
                 throw error
             }
+        }
+    }
+
+    static let abandonedMessage = "the process running it stopped before finishing (crash or kill); "
+        + "its committed batches are kept and the next run resumes after them"
+
+    public func recoverAbandonedRuns(logger: Logger) async throws -> Int {
+        do {
+            // A live run holds the advisory lock (namespace, hashtext(pipeline)); pg_locks shows its two
+            // int4 keys as the unsigned classid and objid.
+            let rows = try await client.query(
+                """
+                UPDATE etl_runs r SET status = 'interrupted', finished_at = clock_timestamp(),
+                    duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - r.started_at) * 1000)::bigint,
+                    message = \(Self.abandonedMessage)
+                WHERE r.status = 'running' AND NOT EXISTS (
+                    SELECT 1 FROM pg_locks l
+                    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND l.classid::bigint = (\(Self.lockNamespace)::bigint + 4294967296) % 4294967296
+                      AND l.objid::bigint = (hashtext(r.pipeline)::bigint + 4294967296) % 4294967296)
+                RETURNING r.id
+                """, logger: logger)
+            var count = 0
+            for try await _ in rows.decode(Int64.self) { count += 1 }
+            if count > 0 { logger.warning("abandoned runs marked interrupted", metadata: ["count": "\(count)"]) }
+            return count
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "recovering abandoned runs")
         }
     }
 
