@@ -26,17 +26,17 @@ public struct TestDatabase: Sendable {
         }
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         do {
-            try await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
+            _ = try await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
         } catch {
             throw TestDatabaseFailure(detail: String(reflecting: error))
         }
         let database = TestDatabase(url: replacingDatabase(in: server, with: String(name)), name: String(name))
         do {
             let result = try await body(database)
-            try? await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)")) }
+            _ = try? await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)")) }
             return result
         } catch {
-            try? await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)")) }
+            _ = try? await admin(server) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)")) }
             throw error
         }
     }

@@ -12,6 +12,10 @@ public enum RawValue: Sendable, Hashable {
 
     /// The value at a dotted path such as `quotes.USD.price`; `nil` when any step is missing.
     public func value(at path: String) -> RawValue? {
+        if !path.contains(".") {
+            guard case .object(let fields) = self else { return nil }
+            return fields.first(where: { $0.name == path })?.value
+        }
         var current = self
         for component in path.split(separator: ".", omittingEmptySubsequences: false) {
             guard case .object(let fields) = current,
