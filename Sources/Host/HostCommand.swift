@@ -35,9 +35,10 @@ struct PipelineFileOptions: ParsableArguments {
     }
 }
 
-/// Runs `body` while the store's connections run, then stops them.
+/// Connects, migrates and recovers abandoned runs, then runs `body` (given the migrations applied)
+/// while the store's connections run, then stops them.
 func withStore<T: Sendable>(
-    _ store: any Store, logger: Logger, _ body: @escaping @Sendable () async throws -> T
+    _ store: any Store, logger: Logger, _ body: @escaping @Sendable ([String]) async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
@@ -45,10 +46,11 @@ func withStore<T: Sendable>(
             return nil
         }
         defer { group.cancelAll() }
-        _ = try await withDeadline(.seconds(20), doing: "connecting to the database and migrating its schema") {
-            try await store.migrate(logger: logger)
-            return try await store.recoverAbandonedRuns(logger: logger)
+        let applied = try await withDeadline(.seconds(20), doing: "connecting to the database and migrating its schema") {
+            let applied = try await store.migrate(logger: logger)
+            _ = try await store.recoverAbandonedRuns(logger: logger)
+            return applied
         }
-        return try await body()
+        return try await body(applied)
     }
 }

@@ -1,3 +1,4 @@
+import ETLFramework
 import Foundation
 import Logging
 import Synchronization
@@ -33,19 +34,7 @@ struct JSONLogHandler: LogHandler {
     }
 
     func appendQuoted(_ text: String, to line: inout String) {
-        line += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20: line += String(format: "\\u%04x", scalar.value)
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
+        RawValue.appendQuoted(text, to: &line)
     }
 
     static func timestamp() -> String {
@@ -77,4 +66,3 @@ enum LogRedaction {
     }
 }
 
-import ETLFramework

@@ -32,13 +32,13 @@ struct RunCommand: AsyncParsableCommand {
         let pipelines = selected
         do {
             if once {
-                let results = try await withStore(loaded.store, logger: logger) {
+                let results = try await withStore(loaded.store, logger: logger) { _ in
                     await Self.runOnce(pipelines, runner: runner, logger: logger)
                 }
                 print(RunSummary.table(results))
                 if results.contains(where: { $0.report?.status != .success }) { throw ExitCode(1) }
             } else {
-                try await withStore(loaded.store, logger: logger) {
+                try await withStore(loaded.store, logger: logger) { _ in
                     try await Self.runScheduled(pipelines, runner: runner, logger: logger)
                 }
             }

@@ -29,39 +29,26 @@ public struct PipelineFileLoader: Sendable {
     /// Loads a document given as text; `file` names it in diagnostics.
     public func load(text: String, file: String, baseDirectory: String, logger: Logger) throws -> LoadedPipelineFile {
         let document = try ConfigDocument(text: text, file: file, environment: environment)
-        var problems = document.diagnostics
+        var collected = ConfigProblems()
         let root = document.root
         guard case .mapping = root.kind else {
-            throw ConfigErrors(problems + [root.diagnostic("expected a mapping with the keys store and pipelines")])
+            throw ConfigErrors(document.diagnostics + [root.diagnostic("expected a mapping with the keys store and pipelines")])
         }
-        func collect<T>(_ body: () throws -> T) -> T? {
-            do {
-                return try body()
-            } catch let errors as ConfigErrors {
-                problems += errors.diagnostics
-            } catch let diagnostic as ConfigDiagnostic {
-                problems.append(diagnostic)
-            } catch {
-                problems.append(root.diagnostic("\(error)"))
-            }
-            return nil
-        }
+        func collect<T>(_ body: () throws -> T) -> T? { collected.attempt(body) }
         let decoder = ConfigDecoder()
         _ = collect { try decoder.decode(TopLevelKeys.self, from: root) }
         let storeContext = ComponentContext(baseDirectory: baseDirectory, logger: logger)
         let store: (any Store)? = root["store"].flatMap { node in
             collect { try registry.makeStore(try decoder.decode(ComponentSpec.self, from: node), context: storeContext) }
         }
-        if root["store"] == nil { problems.append(root.diagnostic("missing required key \"store\"")) }
+        if root["store"] == nil { collected.append(root.diagnostic("missing required key \"store\"")) }
         var pipelines: [Pipeline] = []
         var seen: [String: ConfigPosition] = [:]
         switch root["pipelines"]?.kind {
         case .sequence(let items)?:
-            if items.isEmpty { problems.append(root["pipelines"]!.diagnostic("at least one pipeline is required")) }
+            if items.isEmpty { collected.append(root["pipelines"]!.diagnostic("at least one pipeline is required")) }
             for item in items {
-                var specProblems = ConfigProblems()
-                let decoded = decoder.decode(PipelineSpec.self, from: item, reportingTo: &specProblems)
-                problems += specProblems.diagnostics
+                let decoded = decoder.decode(PipelineSpec.self, from: item, reportingTo: &collected)
                 guard let spec = decoded else {
                     // Still check the source block, so its problems are reported in the same pass.
                     if let sourceNode = item["source"] {
@@ -71,7 +58,7 @@ public struct PipelineFileLoader: Sendable {
                     continue
                 }
                 if let first = seen[spec.name] {
-                    problems.append(ConfigDiagnostic(
+                    collected.append(ConfigDiagnostic(
                         at: spec.position, keyPath: item.keyPath + ".name",
                         "pipeline name \"\(spec.name)\" is already used at line \(first.line)"))
                 }
@@ -81,15 +68,13 @@ public struct PipelineFileLoader: Sendable {
                 }
             }
         case nil:
-            problems.append(root.diagnostic("missing required key \"pipelines\""))
+            collected.append(root.diagnostic("missing required key \"pipelines\""))
         default:
-            problems.append(root["pipelines"]!.diagnostic("expected a list of pipelines"))
+            collected.append(root["pipelines"]!.diagnostic("expected a list of pipelines"))
         }
         // A value whose interpolation failed is reported once, not again by what decodes it.
         let interpolationErrors = Set(document.diagnostics.map(\.position))
-        problems = document.diagnostics + problems.dropFirst(document.diagnostics.count).filter {
-            !interpolationErrors.contains($0.position)
-        }
+        var problems = document.diagnostics + collected.diagnostics.filter { !interpolationErrors.contains($0.position) }
         problems.sort { ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column) }
         guard problems.isEmpty, let store else { throw ConfigErrors(problems) }
         return LoadedPipelineFile(

@@ -34,7 +34,8 @@ extension RawValue {
         }
     }
 
-    static func appendQuoted(_ text: String, to output: inout String) {
+    /// Appends `text` as a JSON string literal (quotes, escapes) to `output`.
+    public static func appendQuoted(_ text: String, to output: inout String) {
         output += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

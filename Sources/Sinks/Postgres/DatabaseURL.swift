@@ -60,10 +60,8 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     /// The configuration of a single connection to this URL (used to probe the server).
     public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
-        if let socketDirectory {
-            configuration = .init(
-                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: username, password: password,
-                database: database)
+        if let socketPath {
+            configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
         } else {
             let tls: PostgresConnection.Configuration.TLS = switch sslMode {
             case .disable: .disable
@@ -72,17 +70,15 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
             }
             configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
         }
-        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.connectTimeout = .seconds(Self.connectTimeoutSeconds)
         return configuration
     }
 
-    /// The client configuration for this URL.
+    /// The pool configuration for this URL.
     public func clientConfiguration() -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
-        if let socketDirectory {
-            configuration = .init(
-                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: username, password: password,
-                database: database)
+        if let socketPath {
+            configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
         } else {
             let tls: PostgresClient.Configuration.TLS = switch sslMode {
             case .disable: .disable
@@ -91,9 +87,15 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
             }
             configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
         }
-        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.connectTimeout = .seconds(Self.connectTimeoutSeconds)
         configuration.options.maximumConnections = 16
         return configuration
+    }
+
+    static let connectTimeoutSeconds: Int64 = 10
+
+    var socketPath: String? {
+        socketDirectory.map { "\($0)/.s.PGSQL.\(port)" }
     }
 }
 
