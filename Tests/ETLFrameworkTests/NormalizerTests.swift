@@ -35,7 +35,7 @@ let csvMapping = FieldMapping([
         #expect(quote.name == "Bitcoin")
         #expect(quote.assetKey == "bitcoin")
         #expect(quote.sourceAssetID == "btc-bitcoin")
-        #expect(quote.priceUSD == Decimal(string: "43250.5"))
+        #expect(quote.priceUSD.value == Decimal(string: "43250.5"))
         #expect(quote.observedAt == Date(timeIntervalSince1970: 1_765_368_000))
     }
 

@@ -135,7 +135,7 @@ struct CSVScanner {
         var current: [UInt8] = []
         return buffer.withUnsafeBufferPointer { bytes -> Step in
             func finishField(_ slice: UnsafeBufferPointer<UInt8>.SubSequence) {
-                if let string = String(validating: slice, as: UTF8.self) {
+                if let string = String(validating: UnsafeBufferPointer(rebasing: slice), as: UTF8.self) {
                     fields.append(string)
                 } else {
                     problem = problem ?? "field \(fields.count + 1) is not valid UTF-8"

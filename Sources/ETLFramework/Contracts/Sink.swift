@@ -4,7 +4,10 @@ import Logging
 public protocol Sink: Sendable {
     /// Stores the batch in ONE transaction: raw records, observations, unified records, rejections,
     /// the checkpoint and the run's counters. Either all of it is stored or none of it.
-    func write(_ batch: LoadBatch, logger: Logger) async throws
+    ///
+    /// Returns what the batch added to the run's counters: records whose payload was already stored
+    /// count as skipped, not processed.
+    func write(_ batch: LoadBatch, logger: Logger) async throws -> RunCounters
 }
 
 /// Everything one batch changes, handed to the sink as one unit.
@@ -16,7 +19,8 @@ public struct LoadBatch: Sendable {
     public var quotes: [Quote]
     public var rejections: [Rejection]
     public var checkpoint: Checkpoint
-    /// What this batch adds to the run's counters.
+    /// The batch's counters before storing: quotes as processed, rejections, and records the source
+    /// skipped. The sink turns already-stored quotes into skipped ones.
     public var counters: RunCounters
 
     public init(

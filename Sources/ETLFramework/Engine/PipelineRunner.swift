@@ -55,10 +55,9 @@ public struct PipelineRunner: Sendable {
             var next = try await reader.nextBatch(maxRecords: pipeline.batchSize)
             while let batch = next {
                 let load = makeLoad(batch, pipeline: pipeline, runID: runID)
-                async let written: Void = store.write(load, logger: logger)
+                async let written = store.write(load, logger: logger)
                 next = Task.isCancelled ? nil : try await reader.nextBatch(maxRecords: pipeline.batchSize)
-                try await written
-                counters = counters + load.counters
+                counters = counters + (try await written)
                 progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
                 logger.debug("batch committed", metadata: ["records": "\(load.raw.count)"])
                 if Task.isCancelled {

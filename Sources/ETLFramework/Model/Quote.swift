@@ -7,10 +7,10 @@ public struct Quote: Sendable, Hashable {
     /// Unified ticker: trimmed, upper-cased, aliases resolved (`BTC`).
     public var ticker: String
     public var name: String?
-    public var priceUSD: Decimal
-    public var marketCapUSD: Decimal?
-    public var volume24hUSD: Decimal?
-    public var percentChange24h: Decimal?
+    public var priceUSD: ExactDecimal
+    public var marketCapUSD: ExactDecimal?
+    public var volume24hUSD: ExactDecimal?
+    public var percentChange24h: ExactDecimal?
     public var rank: Int?
     /// When the source says the values were true.
     public var observedAt: Date
@@ -22,8 +22,8 @@ public struct Quote: Sendable, Hashable {
     public var rawIndex: Int
 
     public init(
-        ticker: String, name: String?, priceUSD: Decimal, marketCapUSD: Decimal?, volume24hUSD: Decimal?,
-        percentChange24h: Decimal?, rank: Int?, observedAt: Date, sourceAssetID: String, assetKey: String,
+        ticker: String, name: String?, priceUSD: ExactDecimal, marketCapUSD: ExactDecimal?, volume24hUSD: ExactDecimal?,
+        percentChange24h: ExactDecimal?, rank: Int?, observedAt: Date, sourceAssetID: String, assetKey: String,
         rawIndex: Int
     ) {
         self.ticker = ticker

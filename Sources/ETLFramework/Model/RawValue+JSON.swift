@@ -37,6 +37,11 @@ extension RawValue {
     /// Appends `text` as a JSON string literal (quotes, escapes) to `output`.
     public static func appendQuoted(_ text: String, to output: inout String) {
         output += "\""
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 }) {
+            output += text
+            output += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

@@ -12,7 +12,7 @@ public enum RawValue: Sendable, Hashable {
 
     /// The value at a dotted path such as `quotes.USD.price`; `nil` when any step is missing.
     public func value(at path: String) -> RawValue? {
-        if !path.contains(".") {
+        if !path.utf8.contains(46) {
             guard case .object(let fields) = self else { return nil }
             return fields.first(where: { $0.name == path })?.value
         }

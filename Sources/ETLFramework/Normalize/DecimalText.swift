@@ -12,14 +12,14 @@ public enum DecimalText {
 
     /// A parsed value and its order of magnitude (the power of ten of its leading digit).
     public struct Parsed: Sendable {
-        public var value: Decimal
+        public var value: ExactDecimal
         public var magnitude: Int
         public var isNegative: Bool
         public var isZero: Bool
     }
 
     public static func parse(_ text: String) -> Result<Parsed, DecimalError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedASCIIWhitespace
         guard !trimmed.isEmpty else { return .failure(.empty) }
         guard trimmed.utf8.count <= maxLength else { return .failure(.tooLong(trimmed.utf8.count)) }
         var bytes = trimmed.utf8[...]
@@ -44,26 +44,26 @@ public enum DecimalText {
             }
             bytes = bytes.dropFirst()
         }
-        guard sawDigit else { return .failure(.notANumber(trimmed)) }
+        guard sawDigit else { return .failure(.notANumber(String(trimmed))) }
         if let marker = bytes.first, marker == UInt8(ascii: "e") || marker == UInt8(ascii: "E") {
             bytes = bytes.dropFirst()
-            guard let value = Int(String(decoding: bytes, as: UTF8.self)), abs(value) < 10_000 else {
-                return .failure(.notANumber(trimmed))
+            guard let value = Int(Substring(decoding: bytes, as: UTF8.self)), abs(value) < 10_000 else {
+                return .failure(.notANumber(String(trimmed)))
             }
             exponent += value
             bytes = bytes[bytes.endIndex...]
         }
-        guard bytes.isEmpty else { return .failure(.notANumber(trimmed)) }
+        guard bytes.isEmpty else { return .failure(.notANumber(String(trimmed))) }
         while let last = digits.last, last == 0 {
             digits.removeLast()
             exponent += 1
         }
         if digits.isEmpty {
-            return .success(Parsed(value: 0, magnitude: 0, isNegative: false, isZero: true))
+            return .success(Parsed(value: ExactDecimal(value: 0, description: "0"), magnitude: 0, isNegative: false, isZero: true))
         }
         guard digits.count <= maxSignificantDigits else { return .failure(.tooManyDigits(digits.count)) }
         let magnitude = exponent + digits.count - 1
-        guard exponent >= -128, exponent <= 127 else { return .failure(.outOfRange(trimmed)) }
+        guard exponent >= -128, exponent <= 127 else { return .failure(.outOfRange(String(trimmed))) }
         let significand: Decimal
         if digits.count <= 18 {
             significand = Decimal(digits.reduce(UInt64(0)) { $0 * 10 + UInt64($1) })
@@ -71,7 +71,30 @@ public enum DecimalText {
             significand = Decimal(string: String(digits.map { Character(UnicodeScalar($0 + 48)) }))!
         }
         let value = Decimal(sign: negative ? .minus : .plus, exponent: exponent, significand: significand)
-        return .success(Parsed(value: value, magnitude: magnitude, isNegative: negative, isZero: false))
+        let text = plainText(digits: digits, exponent: exponent, negative: negative)
+        return .success(Parsed(
+            value: ExactDecimal(value: value, description: text), magnitude: magnitude, isNegative: negative,
+            isZero: false))
+    }
+
+    /// Plain notation of `digits` x 10^`exponent` (digits without leading or trailing zeros).
+    static func plainText(digits: [UInt8], exponent: Int, negative: Bool) -> String {
+        var bytes: [UInt8] = negative ? [45] : []
+        bytes.reserveCapacity(digits.count + abs(exponent) + 3)
+        if exponent >= 0 {
+            bytes += digits.map { $0 + 48 }
+            bytes += repeatElement(48, count: exponent)
+        } else if -exponent >= digits.count {
+            bytes += [48, 46]
+            bytes += repeatElement(48, count: -exponent - digits.count)
+            bytes += digits.map { $0 + 48 }
+        } else {
+            let integerCount = digits.count + exponent
+            bytes += digits[..<integerCount].map { $0 + 48 }
+            bytes.append(46)
+            bytes += digits[integerCount...].map { $0 + 48 }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -66,8 +66,8 @@ public struct Normalizer: Transformer {
             else {
                 throw Problem(field: "ticker", reason: "ticker \"\(tickerText.prefix(40))\" is not 1-32 visible characters")
             }
-            let trimmedName = optionalText(.name, in: record)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            let name: String? = trimmedName.isEmpty ? nil : trimmedName
+            let trimmedName = optionalText(.name, in: record)?.trimmedASCIIWhitespace ?? ""
+            let name: String? = trimmedName.isEmpty ? nil : String(trimmedName)
             let price = try decimal(.priceUSD, in: record, required: true)!
             guard !price.isZero, !price.isNegative else {
                 throw Problem(field: "price_usd", reason: "price_usd must be greater than 0, got \(price.value)")
@@ -88,8 +88,8 @@ public struct Normalizer: Transformer {
             let observedAt = try observed(record, latestAllowed: latestAllowed)
             let assetKey = name.map(Self.assetKey) ?? ""
             let identity = assetKey.isEmpty ? ticker.lowercased() : assetKey
-            let mappedID = optionalText(.id, in: record)?.trimmingCharacters(in: .whitespaces) ?? ""
-            let sourceID = mappedID.isEmpty ? "\(ticker.lowercased())-\(identity)" : mappedID
+            let mappedID = optionalText(.id, in: record)?.trimmedASCIIWhitespace ?? ""
+            let sourceID = mappedID.isEmpty ? "\(ticker.lowercased())-\(identity)" : String(mappedID)
             return .success(Quote(
                 ticker: ticker, name: name, priceUSD: price.value, marketCapUSD: cap?.value,
                 volume24hUSD: volume?.value, percentChange24h: change?.value, rank: rank, observedAt: observedAt,
@@ -117,7 +117,7 @@ public struct Normalizer: Transformer {
         guard let value = record.payload.value(at: path) else {
             throw Problem(field: field.rawValue, reason: "required field \(path) is missing")
         }
-        guard let text = value.scalarText, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let text = value.scalarText, !text.trimmedASCIIWhitespace.isEmpty else {
             throw Problem(field: field.rawValue, reason: "required field \(path) is empty")
         }
         return text
@@ -131,7 +131,7 @@ public struct Normalizer: Transformer {
             if required { _ = try self.required(field, in: record) }
             return nil
         case .string(let string)?:
-            if string.trimmingCharacters(in: .whitespaces).isEmpty {
+            if string.trimmedASCIIWhitespace.isEmpty {
                 if required { _ = try self.required(field, in: record) }
                 return nil
             }
@@ -154,7 +154,7 @@ public struct Normalizer: Transformer {
     }
 
     func rank(in record: RawRecord) throws -> Int? {
-        guard let text = optionalText(.rank, in: record)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+        guard let text = optionalText(.rank, in: record)?.trimmedASCIIWhitespace, !text.isEmpty else {
             return nil
         }
         guard let rank = Int(text), rank >= 1 else {
@@ -164,9 +164,9 @@ public struct Normalizer: Transformer {
     }
 
     func observed(_ record: RawRecord, latestAllowed: Date) throws -> Date {
-        guard let text = optionalText(.observedAt, in: record)?.trimmingCharacters(in: .whitespaces), !text.isEmpty
+        guard let text = optionalText(.observedAt, in: record)?.trimmedASCIIWhitespace, !text.isEmpty
         else { return record.receivedAt }
-        guard let date = timestamps.parse(text) else {
+        guard let date = timestamps.parse(String(text)) else {
             let expected = config.timestampFormat.map { "the format \($0)" } ?? "an ISO 8601 timestamp"
             throw Problem(field: "observed_at", reason: "\(sourceName(.observedAt)) \"\(text.prefix(40))\" is not \(expected)")
         }
@@ -178,12 +178,22 @@ public struct Normalizer: Transformer {
 
     /// Trimmed and upper-cased.
     public static func unifyCase(_ ticker: String) -> String {
-        ticker.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        ticker.trimmedASCIIWhitespace.uppercased()
     }
 
     /// A name reduced to lower-case letters and digits: "Wrapped Bitcoin" and "wrapped-bitcoin" agree.
     public static func assetKey(_ name: String) -> String {
-        String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter {
+        if name.utf8.allSatisfy({ $0 < 128 }) {
+            let kept = name.utf8.compactMap { byte -> UInt8? in
+                switch byte {
+                case 65...90: byte + 32
+                case 97...122, 48...57: byte
+                default: nil
+                }
+            }
+            return String(decoding: kept, as: UTF8.self)
+        }
+        return String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter {
             $0.properties.isAlphabetic || $0.properties.numericType != nil
         }))
     }

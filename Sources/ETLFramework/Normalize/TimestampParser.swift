@@ -10,7 +10,7 @@ public struct TimestampParser: Sendable {
     }
 
     public func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(text.trimmedASCIIWhitespace)
         if let format {
             return Self.formatted(trimmed, format: format)
         }

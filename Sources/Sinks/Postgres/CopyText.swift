@@ -1,3 +1,4 @@
+import ETLFramework
 import Foundation
 
 /// Builds rows in PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.
@@ -15,6 +16,10 @@ struct CopyText {
             bytes += [92, 78]  // \N
             return
         }
+        if !value.utf8.contains(where: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) {
+            bytes.append(contentsOf: value.utf8)
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case 92: bytes += [92, 92]
@@ -30,8 +35,8 @@ struct CopyText {
         text(value.map { String($0) })
     }
 
-    mutating func decimal(_ value: Decimal?) {
-        text(value.map { "\($0)" })
+    mutating func decimal(_ value: ExactDecimal?) {
+        text(value?.description)
     }
 
     /// A `bytea` in hex form.

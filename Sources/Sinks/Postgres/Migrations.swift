@@ -26,24 +26,23 @@ struct Migration: Sendable {
             "CREATE INDEX etl_runs_running ON etl_runs (pipeline) WHERE status = 'running'",
             """
             CREATE TABLE raw_records (
-                id BIGSERIAL PRIMARY KEY,
-                source TEXT NOT NULL,
-                external_id TEXT,
+                source TEXT COLLATE "C" NOT NULL,
                 content_hash BYTEA NOT NULL,
+                external_id TEXT,
                 payload JSONB NOT NULL,
                 location TEXT NOT NULL,
                 line BIGINT,
                 run_id BIGINT NOT NULL,
                 ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-                UNIQUE (source, content_hash)
+                PRIMARY KEY (source, content_hash)
             )
             """,
             """
             CREATE TABLE observations (
-                source TEXT NOT NULL,
-                source_asset_id TEXT NOT NULL,
+                source TEXT COLLATE "C" NOT NULL,
+                source_asset_id TEXT COLLATE "C" NOT NULL,
                 observed_at TIMESTAMPTZ NOT NULL,
-                ticker TEXT NOT NULL,
+                ticker TEXT COLLATE "C" NOT NULL,
                 name TEXT,
                 asset_key TEXT NOT NULL,
                 price_usd NUMERIC NOT NULL,
@@ -57,11 +56,22 @@ struct Migration: Sendable {
                 PRIMARY KEY (source, source_asset_id, observed_at)
             )
             """,
-            "CREATE INDEX observations_ticker_time ON observations (ticker, observed_at DESC)",
+            """
+            CREATE TABLE source_assets (
+                source TEXT COLLATE "C" NOT NULL,
+                source_asset_id TEXT COLLATE "C" NOT NULL,
+                ticker TEXT COLLATE "C" NOT NULL,
+                name TEXT,
+                first_observed_at TIMESTAMPTZ NOT NULL,
+                last_observed_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (source, source_asset_id)
+            )
+            """,
+            "CREATE INDEX source_assets_ticker ON source_assets (ticker)",
             """
             CREATE TABLE assets (
-                ticker TEXT NOT NULL,
-                asset_key TEXT NOT NULL,
+                ticker TEXT COLLATE "C" NOT NULL,
+                asset_key TEXT COLLATE "C" NOT NULL,
                 name TEXT,
                 price_usd NUMERIC NOT NULL,
                 market_cap_usd NUMERIC,
@@ -77,15 +87,15 @@ struct Migration: Sendable {
             """,
             """
             CREATE TABLE normalized_records (
-                id TEXT PRIMARY KEY,
-                ticker TEXT NOT NULL,
+                id TEXT COLLATE "C" PRIMARY KEY,
+                ticker TEXT COLLATE "C" NOT NULL,
                 name TEXT,
                 price_usd NUMERIC NOT NULL,
                 market_cap_usd NUMERIC,
                 volume_24h_usd NUMERIC,
                 percent_change_24h NUMERIC,
                 rank INTEGER,
-                source TEXT NOT NULL,
+                source TEXT COLLATE "C" NOT NULL,
                 source_asset_id TEXT NOT NULL,
                 created_at TIMESTAMPTZ NOT NULL,
                 ingested_at TIMESTAMPTZ NOT NULL DEFAULT now()

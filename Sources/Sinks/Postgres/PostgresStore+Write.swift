@@ -4,32 +4,54 @@ import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    /// Writes one batch in ONE transaction: the batch is copied into a session-local staging table,
-    /// then set-based statements fill raw records, observations, the latest state per asset and the
-    /// unified records of the tickers touched, followed by rejections, the checkpoint and the run's
-    /// counters. A constant number of round trips per batch, whatever its size.
-    public func write(_ batch: LoadBatch, logger: Logger) async throws {
-        let staged = Self.stage(batch)
+    /// Writes one batch in ONE transaction and returns what it added to the run's counters.
+    ///
+    /// Two index probes find the payload versions and observations already stored; only the new
+    /// ones are copied (`COPY`) straight into `raw_records` and `observations`. Then the latest state
+    /// of each asset and source asset is upserted, the unified record of every touched ticker is
+    /// recomputed, and the rejections, the checkpoint and the run's counters are written. A constant
+    /// number of round trips per batch, whatever its size.
+    public func write(_ batch: LoadBatch, logger: Logger) async throws -> RunCounters {
+        let plan = BatchPlan(batch)
         do {
-            try await client.withTransaction(logger: logger) { connection in
-                try await connection.query(PostgresQuery(unsafeSQL: Self.createStage), logger: logger)
-                if !batch.raw.isEmpty {
-                    try await connection.copyFrom(table: "etl_stage", columns: Self.stageColumns, logger: logger) { writer in
-                        try await writer.write(ByteBuffer(bytes: staged))
-                    }
-                    try await connection.query(Self.insertRaw(batch), logger: logger)
-                    if !batch.quotes.isEmpty {
-                        try await connection.query(Self.insertObservations(batch), logger: logger)
-                        try await connection.query(Self.upsertAssets(batch), logger: logger)
-                        try await connection.query(PostgresQuery(unsafeSQL: Self.refreshUnified), logger: logger)
-                    }
+            return try await client.withTransaction(logger: logger) { connection in
+                let existingRaw = try await ordinals(
+                    of: plan.rawCandidates.map { ByteBuffer(bytes: batch.raw[$0].contentHash) },
+                    query: { hashes in
+                        """
+                        SELECT k.i FROM unnest(\(hashes)::bytea[]) WITH ORDINALITY AS k(hash, i)
+                        WHERE EXISTS (SELECT 1 FROM raw_records r WHERE r.source = \(batch.pipeline) AND r.content_hash = k.hash)
+                        """
+                    }, on: connection, logger: logger)
+                let newRaw = plan.newRaw(existing: existingRaw)
+                let candidates = plan.observationCandidates(newRaw: newRaw)
+                let existingObservations = try await existingObservationOrdinals(
+                    candidates.map { batch.quotes[$0] }, source: batch.pipeline, on: connection, logger: logger)
+                let newObservations = candidates.enumerated().filter { !existingObservations.contains($0.offset + 1) }
+                    .map(\.element)
+
+                if !newRaw.isEmpty {
+                    try await copy(Self.rawRows(batch, newRaw), into: "raw_records", columns: Self.rawColumns, on: connection, logger: logger)
+                }
+                if !newObservations.isEmpty {
+                    try await copy(
+                        Self.observationRows(batch, newObservations), into: "observations", columns: Self.observationColumns,
+                        on: connection, logger: logger)
+                }
+                if !batch.quotes.isEmpty {
+                    try await connection.query(Self.upsertAssets(plan.newestPerAsset, source: batch.pipeline), logger: logger)
+                    try await connection.query(Self.upsertSourceAssets(plan.newestPerSourceAsset, source: batch.pipeline), logger: logger)
+                    try await connection.query(Self.refreshUnified(plan.tickers), logger: logger)
                 }
                 if !batch.rejections.isEmpty {
-                    let rows = Self.quarantineRows(batch)
-                    try await connection.copyFrom(table: "quarantine", columns: Self.quarantineColumns, logger: logger) { writer in
-                        try await writer.write(ByteBuffer(bytes: rows))
-                    }
+                    try await copy(
+                        Self.quarantineRows(batch), into: "quarantine", columns: Self.quarantineColumns, on: connection,
+                        logger: logger)
                 }
+                let quoted = newRaw.filter { plan.quoteOfRaw[$0] != nil }.count
+                let counters = RunCounters(
+                    processed: quoted, quarantined: batch.rejections.count,
+                    skipped: batch.counters.skipped + batch.quotes.count - quoted)
                 try await connection.query(
                     """
                     INSERT INTO checkpoints (pipeline, kind, state, run_id) VALUES
@@ -39,129 +61,49 @@ extension PostgresStore {
                     """, logger: logger)
                 try await connection.query(
                     """
-                    UPDATE etl_runs SET processed = processed + \(batch.counters.processed),
-                        quarantined = quarantined + \(batch.counters.quarantined),
-                        skipped = skipped + \(batch.counters.skipped)
+                    UPDATE etl_runs SET processed = processed + \(counters.processed),
+                        quarantined = quarantined + \(counters.quarantined), skipped = skipped + \(counters.skipped)
                     WHERE id = \(batch.runID.rawValue)
                     """, logger: logger)
+                return counters
             }
         } catch {
             throw PostgresStoreError.wrap(error, while: "writing a batch of \(batch.pipeline)")
         }
     }
 
-    static let stageColumns = [
-        "raw_index", "content_hash", "payload", "location", "line", "ticker", "name", "asset_key", "source_asset_id",
-        "observed_at", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h", "rank",
-    ]
-
-    static let createStage = """
-        CREATE TEMP TABLE IF NOT EXISTS etl_stage (
-            raw_index INTEGER NOT NULL, content_hash BYTEA NOT NULL, payload TEXT NOT NULL, location TEXT NOT NULL,
-            line BIGINT, ticker TEXT, name TEXT, asset_key TEXT, source_asset_id TEXT, observed_at TIMESTAMPTZ,
-            price_usd NUMERIC, market_cap_usd NUMERIC, volume_24h_usd NUMERIC, percent_change_24h NUMERIC, rank INTEGER
-        ) ON COMMIT DELETE ROWS
-        """
-
-    /// One staging row per raw record, with its quote's values when it has one.
-    static func stage(_ batch: LoadBatch) -> [UInt8] {
-        var quoteAt = [Int?](repeating: nil, count: batch.raw.count)
-        for (index, quote) in batch.quotes.enumerated() { quoteAt[quote.rawIndex] = index }
-        var copy = CopyText(capacity: batch.raw.count * 256)
-        for (index, raw) in batch.raw.enumerated() {
-            copy.integer(index)
-            copy.bytea(raw.contentHash)
-            copy.text(raw.payloadText)
-            copy.text(raw.location.description)
-            copy.integer(raw.location.line)
-            if let quoteIndex = quoteAt[index] {
-                let quote = batch.quotes[quoteIndex]
-                copy.text(quote.ticker)
-                copy.text(quote.name)
-                copy.text(quote.assetKey)
-                copy.text(quote.sourceAssetID)
-                copy.timestamp(quote.observedAt)
-                copy.decimal(quote.priceUSD)
-                copy.decimal(quote.marketCapUSD)
-                copy.decimal(quote.volume24hUSD)
-                copy.decimal(quote.percentChange24h)
-                copy.integer(quote.rank)
-            } else {
-                for _ in 0..<10 { copy.text(nil) }
-            }
-            copy.endRow()
+    /// Runs a probe returning 1-based ordinals of the given keys that are already stored.
+    func ordinals<Key: PostgresArrayEncodable>(
+        of keys: [Key], query: ([Key]) -> PostgresQuery, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Set<Int> {
+        guard !keys.isEmpty else { return [] }
+        var found = Set<Int>()
+        for try await ordinal in try await connection.query(query(keys), logger: logger).decode(Int64.self) {
+            found.insert(Int(ordinal))
         }
-        return copy.bytes
+        return found
     }
 
-    static func insertRaw(_ batch: LoadBatch) -> PostgresQuery {
-        """
-        INSERT INTO raw_records (source, external_id, content_hash, payload, location, line, run_id)
-        SELECT \(batch.pipeline), source_asset_id, content_hash, payload::jsonb, location, line, \(batch.runID.rawValue)
-        FROM etl_stage ORDER BY raw_index
-        ON CONFLICT (source, content_hash) DO NOTHING
-        """
+    func existingObservationOrdinals(
+        _ quotes: [Quote], source: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Set<Int> {
+        guard !quotes.isEmpty else { return [] }
+        let ids = quotes.map(\.sourceAssetID)
+        let times = quotes.map { PostgresTimestamp.text($0.observedAt) }
+        var found = Set<Int>()
+        let rows = try await connection.query(
+            """
+            SELECT k.i FROM unnest(\(ids)::text[], \(times)::text[]::timestamptz[]) WITH ORDINALITY AS k(id, at, i)
+            WHERE EXISTS (SELECT 1 FROM observations o
+                          WHERE o.source = \(source) AND o.source_asset_id = k.id AND o.observed_at = k.at)
+            """, logger: logger)
+        for try await ordinal in rows.decode(Int64.self) { found.insert(Int(ordinal)) }
+        return found
     }
 
-    static func insertObservations(_ batch: LoadBatch) -> PostgresQuery {
-        """
-        INSERT INTO observations (source, source_asset_id, observed_at, ticker, name, asset_key, price_usd,
-            market_cap_usd, volume_24h_usd, percent_change_24h, rank, raw_hash, run_id)
-        SELECT \(batch.pipeline), source_asset_id, observed_at, ticker, name, asset_key, price_usd, market_cap_usd,
-            volume_24h_usd, percent_change_24h, rank, content_hash, \(batch.runID.rawValue)
-        FROM etl_stage WHERE ticker IS NOT NULL
-        ON CONFLICT (source, source_asset_id, observed_at) DO NOTHING
-        """
-    }
-
-    /// The newest observation of each asset (same ticker and normalized name), from any source.
-    static func upsertAssets(_ batch: LoadBatch) -> PostgresQuery {
-        """
-        INSERT INTO assets AS a (ticker, asset_key, name, price_usd, market_cap_usd, volume_24h_usd,
-            percent_change_24h, rank, source, source_asset_id, observed_at)
-        SELECT DISTINCT ON (ticker, asset_key) ticker, asset_key, name, price_usd, market_cap_usd, volume_24h_usd,
-            percent_change_24h, rank, \(batch.pipeline), source_asset_id, observed_at
-        FROM etl_stage WHERE ticker IS NOT NULL
-        ORDER BY ticker, asset_key, observed_at DESC, raw_index DESC
-        ON CONFLICT (ticker, asset_key) DO UPDATE SET name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
-            market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
-            percent_change_24h = EXCLUDED.percent_change_24h, rank = EXCLUDED.rank, source = EXCLUDED.source,
-            source_asset_id = EXCLUDED.source_asset_id, observed_at = EXCLUDED.observed_at, ingested_at = now()
-        WHERE EXCLUDED.observed_at > a.observed_at
-        """
-    }
-
-    /// Each touched ticker is held by the asset with the largest market cap (then the newest).
-    static let refreshUnified = """
-        INSERT INTO normalized_records AS n (id, ticker, name, price_usd, market_cap_usd, volume_24h_usd,
-            percent_change_24h, rank, source, source_asset_id, created_at)
-        SELECT DISTINCT ON (ticker) ticker, ticker, name, price_usd, market_cap_usd, volume_24h_usd,
-            percent_change_24h, rank, source, source_asset_id, observed_at
-        FROM assets WHERE ticker IN (SELECT DISTINCT ticker FROM etl_stage WHERE ticker IS NOT NULL)
-        ORDER BY ticker, market_cap_usd DESC NULLS LAST, observed_at DESC, asset_key
-        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
-            market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
-            percent_change_24h = EXCLUDED.percent_change_24h, rank = EXCLUDED.rank, source = EXCLUDED.source,
-            source_asset_id = EXCLUDED.source_asset_id, created_at = EXCLUDED.created_at, ingested_at = now()
-        WHERE (n.source, n.source_asset_id, n.created_at, n.price_usd, n.market_cap_usd)
-            IS DISTINCT FROM (EXCLUDED.source, EXCLUDED.source_asset_id, EXCLUDED.created_at, EXCLUDED.price_usd,
-                EXCLUDED.market_cap_usd)
-        """
-
-    static let quarantineColumns = ["run_id", "source", "location", "line", "field", "reason", "raw"]
-
-    static func quarantineRows(_ batch: LoadBatch) -> [UInt8] {
-        var copy = CopyText(capacity: batch.rejections.count * 256)
-        for rejection in batch.rejections {
-            copy.integer(batch.runID.rawValue)
-            copy.text(batch.pipeline)
-            copy.text(rejection.location.description)
-            copy.integer(rejection.location.line)
-            copy.text(rejection.field)
-            copy.text(rejection.reason)
-            copy.text(rejection.raw)
-            copy.endRow()
+    func copy(_ rows: [UInt8], into table: String, columns: [String], on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+            try await writer.write(ByteBuffer(bytes: rows))
         }
-        return copy.bytes
     }
 }

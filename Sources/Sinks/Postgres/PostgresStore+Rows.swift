@@ -1,0 +1,132 @@
+import ETLFramework
+import Foundation
+import PostgresNIO
+
+/// The rows and statements of a batch write: COPY text for the per-record tables, array-bound
+/// upserts for the per-asset ones. Every value is a bind or COPY data, never spliced SQL.
+extension PostgresStore {
+    static let rawColumns = ["source", "content_hash", "external_id", "payload", "location", "line", "run_id"]
+
+    static func rawRows(_ batch: LoadBatch, _ indices: [Int]) -> [UInt8] {
+        var quoteOfRaw = [Int: Int]()
+        for (index, quote) in batch.quotes.enumerated() { quoteOfRaw[quote.rawIndex] = index }
+        var copy = CopyText(capacity: indices.count * 256)
+        for index in indices {
+            let raw = batch.raw[index]
+            copy.text(batch.pipeline)
+            copy.bytea(raw.contentHash)
+            copy.text(quoteOfRaw[index].map { batch.quotes[$0].sourceAssetID })
+            copy.text(raw.payloadText)
+            copy.text(raw.location.description)
+            copy.integer(raw.location.line)
+            copy.integer(batch.runID.rawValue)
+            copy.endRow()
+        }
+        return copy.bytes
+    }
+
+    static let observationColumns = [
+        "source", "source_asset_id", "observed_at", "ticker", "name", "asset_key", "price_usd", "market_cap_usd",
+        "volume_24h_usd", "percent_change_24h", "rank", "raw_hash", "run_id",
+    ]
+
+    static func observationRows(_ batch: LoadBatch, _ indices: [Int]) -> [UInt8] {
+        var copy = CopyText(capacity: indices.count * 200)
+        for index in indices {
+            let quote = batch.quotes[index]
+            copy.text(batch.pipeline)
+            copy.text(quote.sourceAssetID)
+            copy.timestamp(quote.observedAt)
+            copy.text(quote.ticker)
+            copy.text(quote.name)
+            copy.text(quote.assetKey)
+            copy.decimal(quote.priceUSD)
+            copy.decimal(quote.marketCapUSD)
+            copy.decimal(quote.volume24hUSD)
+            copy.decimal(quote.percentChange24h)
+            copy.integer(quote.rank)
+            copy.bytea(batch.raw[quote.rawIndex].contentHash)
+            copy.integer(batch.runID.rawValue)
+            copy.endRow()
+        }
+        return copy.bytes
+    }
+
+    static let quarantineColumns = ["run_id", "source", "location", "line", "field", "reason", "raw"]
+
+    static func quarantineRows(_ batch: LoadBatch) -> [UInt8] {
+        var copy = CopyText(capacity: batch.rejections.count * 256)
+        for rejection in batch.rejections {
+            copy.integer(batch.runID.rawValue)
+            copy.text(batch.pipeline)
+            copy.text(rejection.location.description)
+            copy.integer(rejection.location.line)
+            copy.text(rejection.field)
+            copy.text(rejection.reason)
+            copy.text(rejection.raw)
+            copy.endRow()
+        }
+        return copy.bytes
+    }
+
+    /// Optional values travel as text arrays with `""` for NULL.
+    static func texts(_ values: [ExactDecimal?]) -> [String] { values.map { $0?.description ?? "" } }
+
+    /// The newest observation of each asset (same ticker and normalized name), from any source.
+    static func upsertAssets(_ quotes: [Quote], source: String) -> PostgresQuery {
+        let tickers = quotes.map(\.ticker), keys = quotes.map(\.assetKey), names = quotes.map { $0.name ?? "" }
+        let prices = quotes.map(\.priceUSD.description), caps = texts(quotes.map(\.marketCapUSD))
+        let volumes = texts(quotes.map(\.volume24hUSD)), changes = texts(quotes.map(\.percentChange24h))
+        let ranks = quotes.map { $0.rank.map(String.init) ?? "" }, ids = quotes.map(\.sourceAssetID)
+        let times = quotes.map { PostgresTimestamp.text($0.observedAt) }
+        return """
+            INSERT INTO assets AS a (ticker, asset_key, name, price_usd, market_cap_usd, volume_24h_usd,
+                percent_change_24h, rank, source, source_asset_id, observed_at)
+            SELECT t, k, NULLIF(n, ''), p::numeric, NULLIF(c, '')::numeric, NULLIF(v, '')::numeric,
+                NULLIF(pc, '')::numeric, NULLIF(r, '')::integer, \(source), id, at::timestamptz
+            FROM unnest(\(tickers)::text[], \(keys)::text[], \(names)::text[], \(prices)::text[], \(caps)::text[],
+                        \(volumes)::text[], \(changes)::text[], \(ranks)::text[], \(ids)::text[], \(times)::text[])
+                AS u(t, k, n, p, c, v, pc, r, id, at)
+            ON CONFLICT (ticker, asset_key) DO UPDATE SET name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
+                market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
+                percent_change_24h = EXCLUDED.percent_change_24h, rank = EXCLUDED.rank, source = EXCLUDED.source,
+                source_asset_id = EXCLUDED.source_asset_id, observed_at = EXCLUDED.observed_at, ingested_at = now()
+            WHERE EXCLUDED.observed_at > a.observed_at
+            """
+    }
+
+    /// Which assets each source delivers (and under which ticker): the index of price history by ticker.
+    static func upsertSourceAssets(_ quotes: [Quote], source: String) -> PostgresQuery {
+        let ids = quotes.map(\.sourceAssetID), tickers = quotes.map(\.ticker), names = quotes.map { $0.name ?? "" }
+        let times = quotes.map { PostgresTimestamp.text($0.observedAt) }
+        return """
+            INSERT INTO source_assets AS s (source, source_asset_id, ticker, name, first_observed_at, last_observed_at)
+            SELECT \(source), id, t, NULLIF(n, ''), at::timestamptz, at::timestamptz
+            FROM unnest(\(ids)::text[], \(tickers)::text[], \(names)::text[], \(times)::text[]) AS u(id, t, n, at)
+            ON CONFLICT (source, source_asset_id) DO UPDATE SET
+                ticker = CASE WHEN EXCLUDED.last_observed_at >= s.last_observed_at THEN EXCLUDED.ticker ELSE s.ticker END,
+                name = CASE WHEN EXCLUDED.last_observed_at >= s.last_observed_at THEN EXCLUDED.name ELSE s.name END,
+                first_observed_at = LEAST(s.first_observed_at, EXCLUDED.first_observed_at),
+                last_observed_at = GREATEST(s.last_observed_at, EXCLUDED.last_observed_at)
+            """
+    }
+
+    /// Each touched ticker is held by the asset with the largest market cap (then the newest).
+    static func refreshUnified(_ tickers: [String]) -> PostgresQuery {
+        """
+        INSERT INTO normalized_records AS n (id, ticker, name, price_usd, market_cap_usd, volume_24h_usd,
+            percent_change_24h, rank, source, source_asset_id, created_at)
+        SELECT DISTINCT ON (ticker) ticker, ticker, name, price_usd, market_cap_usd, volume_24h_usd,
+            percent_change_24h, rank, source, source_asset_id, observed_at
+        FROM assets WHERE ticker = ANY(\(tickers)::text[])
+        ORDER BY ticker, market_cap_usd DESC NULLS LAST, observed_at DESC, asset_key
+        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
+            market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
+            percent_change_24h = EXCLUDED.percent_change_24h, rank = EXCLUDED.rank, source = EXCLUDED.source,
+            source_asset_id = EXCLUDED.source_asset_id, created_at = EXCLUDED.created_at, ingested_at = now()
+        WHERE (n.source, n.source_asset_id, n.created_at, n.price_usd, n.market_cap_usd)
+            IS DISTINCT FROM (EXCLUDED.source, EXCLUDED.source_asset_id, EXCLUDED.created_at, EXCLUDED.price_usd,
+                EXCLUDED.market_cap_usd)
+        """
+    }
+}
