@@ -53,7 +53,7 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--tickers", type=int, default=1000)
     parser.add_argument("--host", default=os.path.join(ROOT, ".build-release/release/host"))
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--batch-size", type=int, default=10000)
     args = parser.parse_args()
 
     server_url = os.environ["TEST_DATABASE_URL"]

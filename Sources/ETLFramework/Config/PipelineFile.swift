@@ -16,7 +16,7 @@ public struct PipelineSpec: Sendable, Decodable {
     public var source: ComponentSpec
     public var transform: TransformSpec?
     public var schedule: ScheduleSpec?
-    /// Records per batch (and per transaction); default 5,000.
+    /// Records per batch (and per transaction); default 10,000.
     public var batchSize: Int?
     /// Where `name` was written, for diagnostics.
     public var position: ConfigPosition
@@ -42,7 +42,7 @@ public struct PipelineSpec: Sendable, Decodable {
         position = node?["name"]?.position ?? node?.position ?? ConfigPosition(file: "", line: 1, column: 1)
     }
 
-    public static let defaultBatchSize = 5_000
+    public static let defaultBatchSize = 10_000
 }
 
 /// The transform step of a pipeline; today the normalization transformer's settings.

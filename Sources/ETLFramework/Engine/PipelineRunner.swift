@@ -52,14 +52,18 @@ public struct PipelineRunner: Sendable {
         do {
             let checkpoint = try await store.checkpoint(for: pipeline.name, logger: logger)
             var reader = try await pipeline.source.open(resumingFrom: checkpoint, logger: logger)
-            var next = try await reader.nextBatch(maxRecords: pipeline.batchSize)
-            while let batch = next {
-                let load = makeLoad(batch, pipeline: pipeline, runID: runID)
-                async let written = store.write(load, logger: logger)
-                next = Task.isCancelled ? nil : try await reader.nextBatch(maxRecords: pipeline.batchSize)
+            // While batch N is being written, batch N+1 is read and transformed.
+            var load = try await reader.nextBatch(maxRecords: pipeline.batchSize).map {
+                makeLoad($0, pipeline: pipeline, runID: runID)
+            }
+            while let current = load {
+                async let written = store.write(current, logger: logger)
+                load = Task.isCancelled ? nil : try await reader.nextBatch(maxRecords: pipeline.batchSize).map {
+                    makeLoad($0, pipeline: pipeline, runID: runID)
+                }
                 counters = counters + (try await written)
                 progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
-                logger.debug("batch committed", metadata: ["records": "\(load.raw.count)"])
+                logger.debug("batch committed", metadata: ["records": "\(current.raw.count)"])
                 if Task.isCancelled {
                     return Outcome(status: .interrupted, message: "stopped at a batch boundary by shutdown")
                 }
