@@ -1,33 +1,33 @@
+import Crypto
 import ETLFramework
 import Foundation
 
 /// What one batch must change, worked out in memory before the transaction: duplicates inside the
-/// batch removed, the newest quote of each asset and each source asset picked, the tickers touched.
+/// batch removed, the id of every raw record version, the newest quote of each asset and of each
+/// source asset, the tickers touched.
 struct BatchPlan {
     let batch: LoadBatch
     /// Indices into `batch.raw` of the first record of each distinct payload version.
-    private(set) var rawCandidates: [Int] = []
+    let rawCandidates: [Int]
     /// For each raw index, its quote's index (when it has one).
     let quoteOfRaw: [Int?]
+    /// For each raw index, the id of its version (see ``rawID(source:contentHash:)``), as 32 hex digits.
+    let rawIDs: [String]
 
     init(_ batch: LoadBatch) {
         self.batch = batch
         var quoteOfRaw = [Int?](repeating: nil, count: batch.raw.count)
         for (index, quote) in batch.quotes.enumerated() { quoteOfRaw[quote.rawIndex] = index }
         self.quoteOfRaw = quoteOfRaw
-        var seen = Set<[UInt8]>()
+        let mask = Self.sourceMask(batch.pipeline)
+        let ids = batch.raw.map { Self.hex(zip($0.contentHash, mask).map { $0 ^ $1 }) }
+        var seen = Set<String>()
         seen.reserveCapacity(batch.raw.count)
-        for (index, raw) in batch.raw.enumerated() where seen.insert(raw.contentHash).inserted {
-            rawCandidates.append(index)
-        }
+        rawCandidates = batch.raw.indices.filter { seen.insert(ids[$0]).inserted }
+        rawIDs = ids
     }
 
-    /// The raw records to store, given the candidates' ordinals (1-based) already in the database.
-    func newRaw(existing: Set<Int>) -> [Int] {
-        rawCandidates.enumerated().filter { !existing.contains($0.offset + 1) }.map(\.element)
-    }
-
-    /// Quotes of new payload versions, first per observation key (source asset id, observed-at).
+    /// Quotes of the given new raw records, first per observation key (source asset, observed-at).
     func observationCandidates(newRaw: [Int]) -> [Int] {
         var seen = Set<ObservationKey>()
         return newRaw.compactMap { rawIndex in
@@ -39,27 +39,42 @@ struct BatchPlan {
 
     /// The newest quote of each asset (ticker + asset key); later rows win ties.
     var newestPerAsset: [Quote] {
-        var newest: [AssetKey: Quote] = [:]
-        for quote in batch.quotes {
-            let key = AssetKey(ticker: quote.ticker, asset: quote.assetKey)
-            if let current = newest[key], current.observedAt > quote.observedAt { continue }
-            newest[key] = quote
-        }
-        return Array(newest.values)
+        newest { AssetKey(ticker: $0.ticker, asset: $0.assetKey) }
     }
 
     /// The newest quote of each source asset id.
     var newestPerSourceAsset: [Quote] {
-        var newest: [String: Quote] = [:]
+        newest(by: \.sourceAssetID)
+    }
+
+    private func newest<Key: Hashable>(by key: (Quote) -> Key) -> [Quote] {
+        var newest: [Key: Quote] = [:]
         for quote in batch.quotes {
-            if let current = newest[quote.sourceAssetID], current.observedAt > quote.observedAt { continue }
-            newest[quote.sourceAssetID] = quote
+            if let current = newest[key(quote)], current.observedAt > quote.observedAt { continue }
+            newest[key(quote)] = quote
         }
         return Array(newest.values)
     }
 
     var tickers: [String] {
         Array(Set(batch.quotes.map(\.ticker)))
+    }
+
+    /// A record version's id: its 128-bit content hash XOR the first 16 bytes of SHA-256 of the
+    /// source name, so that the same payload from two sources is two versions, and ids stay uniform.
+    static func sourceMask(_ source: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(source.utf8)).prefix(16))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     struct ObservationKey: Hashable {

@@ -26,48 +26,46 @@ struct Migration: Sendable {
             "CREATE INDEX etl_runs_running ON etl_runs (pipeline) WHERE status = 'running'",
             """
             CREATE TABLE raw_records (
-                source TEXT COLLATE "C" NOT NULL,
+                id UUID PRIMARY KEY,
+                source TEXT NOT NULL,
                 content_hash BYTEA NOT NULL,
                 external_id TEXT,
                 payload JSONB NOT NULL,
                 location TEXT NOT NULL,
                 line BIGINT,
                 run_id BIGINT NOT NULL,
-                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-                PRIMARY KEY (source, content_hash)
-            )
-            """,
-            """
-            CREATE TABLE observations (
-                source TEXT COLLATE "C" NOT NULL,
-                source_asset_id TEXT COLLATE "C" NOT NULL,
-                observed_at TIMESTAMPTZ NOT NULL,
-                ticker TEXT COLLATE "C" NOT NULL,
-                name TEXT,
-                asset_key TEXT NOT NULL,
-                price_usd NUMERIC NOT NULL,
-                market_cap_usd NUMERIC,
-                volume_24h_usd NUMERIC,
-                percent_change_24h NUMERIC,
-                rank INTEGER,
-                raw_hash BYTEA NOT NULL,
-                run_id BIGINT NOT NULL,
-                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-                PRIMARY KEY (source, source_asset_id, observed_at)
+                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now()
             )
             """,
             """
             CREATE TABLE source_assets (
+                id SERIAL PRIMARY KEY,
                 source TEXT COLLATE "C" NOT NULL,
                 source_asset_id TEXT COLLATE "C" NOT NULL,
                 ticker TEXT COLLATE "C" NOT NULL,
                 name TEXT,
                 first_observed_at TIMESTAMPTZ NOT NULL,
                 last_observed_at TIMESTAMPTZ NOT NULL,
-                PRIMARY KEY (source, source_asset_id)
+                UNIQUE (source, source_asset_id)
             )
             """,
             "CREATE INDEX source_assets_ticker ON source_assets (ticker)",
+            """
+            CREATE TABLE observations (
+                asset_ref INTEGER NOT NULL,
+                observed_at TIMESTAMPTZ NOT NULL,
+                ticker TEXT COLLATE "C" NOT NULL,
+                price_usd NUMERIC NOT NULL,
+                market_cap_usd NUMERIC,
+                volume_24h_usd NUMERIC,
+                percent_change_24h NUMERIC,
+                rank INTEGER,
+                raw_id UUID NOT NULL,
+                run_id BIGINT NOT NULL,
+                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (asset_ref, observed_at)
+            )
+            """,
             """
             CREATE TABLE assets (
                 ticker TEXT COLLATE "C" NOT NULL,

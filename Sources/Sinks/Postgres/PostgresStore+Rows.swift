@@ -5,17 +5,17 @@ import PostgresNIO
 /// The rows and statements of a batch write: COPY text for the per-record tables, array-bound
 /// upserts for the per-asset ones. Every value is a bind or COPY data, never spliced SQL.
 extension PostgresStore {
-    static let rawColumns = ["source", "content_hash", "external_id", "payload", "location", "line", "run_id"]
+    static let rawColumns = ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id"]
 
-    static func rawRows(_ batch: LoadBatch, _ indices: [Int]) -> [UInt8] {
-        var quoteOfRaw = [Int: Int]()
-        for (index, quote) in batch.quotes.enumerated() { quoteOfRaw[quote.rawIndex] = index }
+    static func rawRows(_ plan: BatchPlan, _ indices: [Int]) -> [UInt8] {
+        let batch = plan.batch
         var copy = CopyText(capacity: indices.count * 256)
         for index in indices {
             let raw = batch.raw[index]
+            copy.text(plan.rawIDs[index])
             copy.text(batch.pipeline)
             copy.bytea(raw.contentHash)
-            copy.text(quoteOfRaw[index].map { batch.quotes[$0].sourceAssetID })
+            copy.text(plan.quoteOfRaw[index].map { batch.quotes[$0].sourceAssetID })
             copy.text(raw.payloadText)
             copy.text(raw.location.description)
             copy.integer(raw.location.line)
@@ -26,26 +26,24 @@ extension PostgresStore {
     }
 
     static let observationColumns = [
-        "source", "source_asset_id", "observed_at", "ticker", "name", "asset_key", "price_usd", "market_cap_usd",
-        "volume_24h_usd", "percent_change_24h", "rank", "raw_hash", "run_id",
+        "asset_ref", "observed_at", "ticker", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h",
+        "rank", "raw_id", "run_id",
     ]
 
-    static func observationRows(_ batch: LoadBatch, _ indices: [Int]) -> [UInt8] {
-        var copy = CopyText(capacity: indices.count * 200)
+    static func observationRows(_ plan: BatchPlan, _ indices: [Int], refs: [String: Int32]) -> [UInt8] {
+        let batch = plan.batch
+        var copy = CopyText(capacity: indices.count * 160)
         for index in indices {
             let quote = batch.quotes[index]
-            copy.text(batch.pipeline)
-            copy.text(quote.sourceAssetID)
+            copy.integer(refs[quote.sourceAssetID])
             copy.timestamp(quote.observedAt)
             copy.text(quote.ticker)
-            copy.text(quote.name)
-            copy.text(quote.assetKey)
             copy.decimal(quote.priceUSD)
             copy.decimal(quote.marketCapUSD)
             copy.decimal(quote.volume24hUSD)
             copy.decimal(quote.percentChange24h)
             copy.integer(quote.rank)
-            copy.bytea(batch.raw[quote.rawIndex].contentHash)
+            copy.text(plan.rawIDs[quote.rawIndex])
             copy.integer(batch.runID.rawValue)
             copy.endRow()
         }
@@ -95,7 +93,7 @@ extension PostgresStore {
             """
     }
 
-    /// Which assets each source delivers (and under which ticker): the index of price history by ticker.
+    /// Which assets each source delivers (and under which ticker); their ids key the observations.
     static func upsertSourceAssets(_ quotes: [Quote], source: String) -> PostgresQuery {
         let ids = quotes.map(\.sourceAssetID), tickers = quotes.map(\.ticker), names = quotes.map { $0.name ?? "" }
         let times = quotes.map { PostgresTimestamp.text($0.observedAt) }
@@ -108,6 +106,7 @@ extension PostgresStore {
                 name = CASE WHEN EXCLUDED.last_observed_at >= s.last_observed_at THEN EXCLUDED.name ELSE s.name END,
                 first_observed_at = LEAST(s.first_observed_at, EXCLUDED.first_observed_at),
                 last_observed_at = GREATEST(s.last_observed_at, EXCLUDED.last_observed_at)
+            RETURNING id, source_asset_id
             """
     }
 

@@ -6,41 +6,37 @@ import PostgresNIO
 extension PostgresStore {
     /// Writes one batch in ONE transaction and returns what it added to the run's counters.
     ///
-    /// Two index probes find the payload versions and observations already stored; only the new
-    /// ones are copied (`COPY`) straight into `raw_records` and `observations`. Then the latest state
-    /// of each asset and source asset is upserted, the unified record of every touched ticker is
-    /// recomputed, and the rejections, the checkpoint and the run's counters are written. A constant
+    /// The batch's source assets are upserted first (their ids key the observations). The new raw
+    /// record versions and observations are then copied (`COPY`) straight into their tables, inside a
+    /// savepoint: new data, the common case, costs no lookup. When a row is already stored (a file read
+    /// again), the savepoint is rolled back, two index probes find what exists, and only the rest is
+    /// copied. Then the latest state of each asset is upserted, the unified record of every touched
+    /// ticker recomputed, and the rejections, the checkpoint and the run's counters written. A constant
     /// number of round trips per batch, whatever its size.
     public func write(_ batch: LoadBatch, logger: Logger) async throws -> RunCounters {
         let plan = BatchPlan(batch)
         do {
             return try await client.withTransaction(logger: logger) { connection in
-                let existingRaw = try await ordinals(
-                    of: plan.rawCandidates.map { ByteBuffer(bytes: batch.raw[$0].contentHash) },
-                    query: { hashes in
-                        """
-                        SELECT k.i FROM unnest(\(hashes)::bytea[]) WITH ORDINALITY AS k(hash, i)
-                        WHERE EXISTS (SELECT 1 FROM raw_records r WHERE r.source = \(batch.pipeline) AND r.content_hash = k.hash)
-                        """
-                    }, on: connection, logger: logger)
-                let newRaw = plan.newRaw(existing: existingRaw)
-                let candidates = plan.observationCandidates(newRaw: newRaw)
-                let existingObservations = try await existingObservationOrdinals(
-                    candidates.map { batch.quotes[$0] }, source: batch.pipeline, on: connection, logger: logger)
-                let newObservations = candidates.enumerated().filter { !existingObservations.contains($0.offset + 1) }
-                    .map(\.element)
-
-                if !newRaw.isEmpty {
-                    try await copy(Self.rawRows(batch, newRaw), into: "raw_records", columns: Self.rawColumns, on: connection, logger: logger)
-                }
-                if !newObservations.isEmpty {
-                    try await copy(
-                        Self.observationRows(batch, newObservations), into: "observations", columns: Self.observationColumns,
-                        on: connection, logger: logger)
+                let refs = try await sourceAssetRefs(plan, on: connection, logger: logger)
+                var newRaw = plan.rawCandidates
+                var newObservations = plan.observationCandidates(newRaw: newRaw)
+                try await connection.query("SAVEPOINT batch_copy", logger: logger)
+                do {
+                    try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
+                    try await connection.query("RELEASE SAVEPOINT batch_copy", logger: logger)
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                    try await connection.query("ROLLBACK TO SAVEPOINT batch_copy", logger: logger)
+                    let existingRaw = try await existingOrdinals(
+                        rawIDs: newRaw.map { plan.rawIDs[$0] }, on: connection, logger: logger)
+                    newRaw = newRaw.enumerated().filter { !existingRaw.contains($0.offset + 1) }.map(\.element)
+                    let candidates = plan.observationCandidates(newRaw: newRaw)
+                    let existing = try await existingOrdinals(
+                        observations: candidates.map { batch.quotes[$0] }, refs: refs, on: connection, logger: logger)
+                    newObservations = candidates.enumerated().filter { !existing.contains($0.offset + 1) }.map(\.element)
+                    try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
                 }
                 if !batch.quotes.isEmpty {
                     try await connection.query(Self.upsertAssets(plan.newestPerAsset, source: batch.pipeline), logger: logger)
-                    try await connection.query(Self.upsertSourceAssets(plan.newestPerSourceAsset, source: batch.pipeline), logger: logger)
                     try await connection.query(Self.refreshUnified(plan.tickers), logger: logger)
                 }
                 if !batch.rejections.isEmpty {
@@ -72,32 +68,59 @@ extension PostgresStore {
         }
     }
 
-    /// Runs a probe returning 1-based ordinals of the given keys that are already stored.
-    func ordinals<Key: PostgresArrayEncodable>(
-        of keys: [Key], query: ([Key]) -> PostgresQuery, on connection: PostgresConnection, logger: Logger
-    ) async throws -> Set<Int> {
-        guard !keys.isEmpty else { return [] }
-        var found = Set<Int>()
-        for try await ordinal in try await connection.query(query(keys), logger: logger).decode(Int64.self) {
-            found.insert(Int(ordinal))
-        }
-        return found
+    /// Upserts the batch's source assets and returns the id of each (by source asset id).
+    func sourceAssetRefs(_ plan: BatchPlan, on connection: PostgresConnection, logger: Logger) async throws -> [String: Int32] {
+        guard !plan.batch.quotes.isEmpty else { return [:] }
+        var refs: [String: Int32] = [:]
+        let rows = try await connection.query(
+            Self.upsertSourceAssets(plan.newestPerSourceAsset, source: plan.batch.pipeline), logger: logger)
+        for try await (id, sourceAssetID) in rows.decode((Int32, String).self) { refs[sourceAssetID] = id }
+        return refs
     }
 
-    func existingObservationOrdinals(
-        _ quotes: [Quote], source: String, on connection: PostgresConnection, logger: Logger
+    func copyRecords(
+        _ plan: BatchPlan, raw: [Int], observations: [Int], refs: [String: Int32], on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        if !raw.isEmpty {
+            try await copy(Self.rawRows(plan, raw), into: "raw_records", columns: Self.rawColumns, on: connection, logger: logger)
+        }
+        if !observations.isEmpty {
+            try await copy(
+                Self.observationRows(plan, observations, refs: refs), into: "observations", columns: Self.observationColumns,
+                on: connection, logger: logger)
+        }
+    }
+
+    /// 1-based ordinals of the raw record ids already stored.
+    func existingOrdinals(rawIDs: [String], on connection: PostgresConnection, logger: Logger) async throws -> Set<Int> {
+        guard !rawIDs.isEmpty else { return [] }
+        return try await ordinals(
+            """
+            SELECT k.i FROM unnest(\(rawIDs)::text[]::uuid[]) WITH ORDINALITY AS k(id, i)
+            WHERE EXISTS (SELECT 1 FROM raw_records r WHERE r.id = k.id)
+            """, on: connection, logger: logger)
+    }
+
+    /// 1-based ordinals of the observations (source asset, observed-at) already stored.
+    func existingOrdinals(
+        observations quotes: [Quote], refs: [String: Int32], on connection: PostgresConnection, logger: Logger
     ) async throws -> Set<Int> {
         guard !quotes.isEmpty else { return [] }
-        let ids = quotes.map(\.sourceAssetID)
+        let assetRefs = quotes.map { refs[$0.sourceAssetID] ?? -1 }
         let times = quotes.map { PostgresTimestamp.text($0.observedAt) }
-        var found = Set<Int>()
-        let rows = try await connection.query(
+        return try await ordinals(
             """
-            SELECT k.i FROM unnest(\(ids)::text[], \(times)::text[]::timestamptz[]) WITH ORDINALITY AS k(id, at, i)
-            WHERE EXISTS (SELECT 1 FROM observations o
-                          WHERE o.source = \(source) AND o.source_asset_id = k.id AND o.observed_at = k.at)
-            """, logger: logger)
-        for try await ordinal in rows.decode(Int64.self) { found.insert(Int(ordinal)) }
+            SELECT k.i FROM unnest(\(assetRefs)::int4[], \(times)::text[]::timestamptz[]) WITH ORDINALITY AS k(ref, at, i)
+            WHERE EXISTS (SELECT 1 FROM observations o WHERE o.asset_ref = k.ref AND o.observed_at = k.at)
+            """, on: connection, logger: logger)
+    }
+
+    func ordinals(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> Set<Int> {
+        var found = Set<Int>()
+        for try await ordinal in try await connection.query(query, logger: logger).decode(Int64.self) {
+            found.insert(Int(ordinal))
+        }
         return found
     }
 
