@@ -21,8 +21,8 @@ public struct RawRecord: Sendable {
         self.payload = payload
         self.location = location
         self.receivedAt = receivedAt
-        let text = payload.jsonText
+        var text = payload.jsonText
         self.payloadText = text
-        self.contentHash = Array(SHA256.hash(data: Data(text.utf8)).prefix(16))
+        self.contentHash = text.withUTF8 { Array(SHA256.hash(data: UnsafeRawBufferPointer($0)).prefix(16)) }
     }
 }

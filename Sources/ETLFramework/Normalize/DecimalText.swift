@@ -59,22 +59,37 @@ public enum DecimalText {
             exponent += 1
         }
         if digits.isEmpty {
-            return .success(Parsed(value: ExactDecimal(value: 0, description: "0"), magnitude: 0, isNegative: false, isZero: true))
+            return .success(Parsed(value: ExactDecimal(canonical: "0"), magnitude: 0, isNegative: false, isZero: true))
         }
         guard digits.count <= maxSignificantDigits else { return .failure(.tooManyDigits(digits.count)) }
         let magnitude = exponent + digits.count - 1
         guard exponent >= -128, exponent <= 127 else { return .failure(.outOfRange(String(trimmed))) }
-        let significand: Decimal
-        if digits.count <= 18 {
-            significand = Decimal(digits.reduce(UInt64(0)) { $0 * 10 + UInt64($1) })
-        } else {
-            significand = Decimal(string: String(digits.map { Character(UnicodeScalar($0 + 48)) }))!
-        }
-        let value = Decimal(sign: negative ? .minus : .plus, exponent: exponent, significand: significand)
-        let text = plainText(digits: digits, exponent: exponent, negative: negative)
+        let text = isCanonical(trimmed) ? String(trimmed) : plainText(digits: digits, exponent: exponent, negative: negative)
         return .success(Parsed(
-            value: ExactDecimal(value: value, description: text), magnitude: magnitude, isNegative: negative,
-            isZero: false))
+            value: ExactDecimal(canonical: text), magnitude: magnitude, isNegative: negative, isZero: false))
+    }
+
+    /// Whether text already is in plain canonical form: optional `-`, no leading zeros (but `0.`),
+    /// no exponent, no `+`, no trailing fraction zeros, no lone dot.
+    static func isCanonical(_ text: Substring) -> Bool {
+        var bytes = text.utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        guard let first = bytes.first, first >= 48, first <= 57 else { return false }
+        var sawDot = false
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                if sawDot { return false }
+                sawDot = true
+            } else if byte < 48 || byte > 57 {
+                return false
+            }
+            index = bytes.index(after: index)
+        }
+        if first == 48, bytes.count > 1, bytes[bytes.index(after: bytes.startIndex)] != UInt8(ascii: ".") { return false }
+        if sawDot, let last = bytes.last, last == 48 || last == UInt8(ascii: ".") { return false }
+        return true
     }
 
     /// Plain notation of `digits` x 10^`exponent` (digits without leading or trailing zeros).

@@ -35,7 +35,11 @@ public struct TimestampParser: Sendable {
 
     /// `YYYY-MM-DD[(T| )hh:mm[:ss[.fff]]][Z|(+|-)hh[:]mm]`; no zone means UTC.
     static func iso8601(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { iso8601(bytes: $0) }
+    }
+
+    static func iso8601(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         var index = 0
         func number(_ width: Int) -> Int? {
             guard index + width <= bytes.count else { return nil }

@@ -50,7 +50,8 @@ struct CopyText {
     }
 
     mutating func timestamp(_ value: Date) {
-        text(PostgresTimestamp.text(value))
+        separate()
+        PostgresTimestamp.append(value, to: &bytes)
     }
 
     mutating func endRow() {
@@ -66,9 +67,16 @@ struct CopyText {
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
-/// UTC timestamps as PostgreSQL reads them, with microseconds.
+/// UTC timestamps as PostgreSQL reads them, with microseconds: `2025-01-01 00:00:00.000000+00`.
 enum PostgresTimestamp {
     static func text(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(29)
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func append(_ date: Date, to bytes: inout [UInt8]) {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var days = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_399_999_999) / 86_400_000_000
         let microsOfDay = micros - days * 86_400_000_000
@@ -83,12 +91,29 @@ enum PostgresTimestamp {
         let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         let seconds = microsOfDay / 1_000_000
-        let fraction = microsOfDay % 1_000_000
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(48 + (rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):"
-            + "\(pad(seconds % 60, 2)).\(pad(fraction, 6))+00"
+        digits(year, 4)
+        bytes.append(45)
+        digits(month, 2)
+        bytes.append(45)
+        digits(day, 2)
+        bytes.append(32)
+        digits(seconds / 3600, 2)
+        bytes.append(58)
+        digits(seconds / 60 % 60, 2)
+        bytes.append(58)
+        digits(seconds % 60, 2)
+        bytes.append(46)
+        digits(microsOfDay % 1_000_000, 6)
+        bytes += [43, 48, 48]
     }
 }
