@@ -37,7 +37,12 @@ extension RawValue {
     /// Appends `text` as a JSON string literal (quotes, escapes) to `output`.
     public static func appendQuoted(_ text: String, to output: inout String) {
         output += "\""
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 }) {
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            for byte in utf8 where byte < 0x20 || byte == 34 || byte == 92 { return false }
+            return true
+        }
+        if plain {
             output += text
             output += "\""
             return

@@ -12,14 +12,16 @@ struct CopyText {
 
     mutating func text(_ value: String?) {
         separate()
-        guard let value else {
+        guard var value else {
             bytes += [92, 78]  // \N
             return
         }
-        if !value.utf8.contains(where: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) {
-            bytes.append(contentsOf: value.utf8)
-            return
+        let plain = value.withUTF8 { utf8 in
+            for byte in utf8 where byte == 92 || byte == 9 || byte == 10 || byte == 13 { return false }
+            bytes.append(contentsOf: utf8)
+            return true
         }
+        if plain { return }
         for byte in value.utf8 {
             switch byte {
             case 92: bytes += [92, 92]

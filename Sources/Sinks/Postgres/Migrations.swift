@@ -30,7 +30,7 @@ struct Migration: Sendable {
                 source TEXT NOT NULL,
                 content_hash BYTEA NOT NULL,
                 external_id TEXT,
-                payload JSONB NOT NULL,
+                payload JSON NOT NULL,
                 location TEXT NOT NULL,
                 line BIGINT,
                 run_id BIGINT NOT NULL,
