@@ -29,7 +29,7 @@ struct StubStore: Store, Decodable {
 
     func run() async {}
     func migrate(logger: Logger) async throws -> [String] { [] }
-    func write(_ batch: LoadBatch, logger: Logger) async throws -> RunCounters { batch.counters }
+    func write(_ batch: PreparedBatch, logger: Logger) async throws -> RunCounters { batch.batch.counters }
     func checkpoint(for pipeline: String, logger: Logger) async throws -> Checkpoint? { nil }
     func withRunLock<T: Sendable>(pipeline: String, logger: Logger, _ body: @Sendable () async throws -> T) async throws -> T {
         try await body()

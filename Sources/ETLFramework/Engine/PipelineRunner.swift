@@ -63,7 +63,7 @@ public struct PipelineRunner: Sendable {
                 }
                 counters = counters + (try await written)
                 progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
-                logger.debug("batch committed", metadata: ["records": "\(current.raw.count)"])
+                logger.debug("batch committed", metadata: ["records": "\(current.batch.raw.count)"])
                 if Task.isCancelled {
                     return Outcome(status: .interrupted, message: "stopped at a batch boundary by shutdown")
                 }
@@ -77,13 +77,14 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    func makeLoad(_ batch: SourceBatch, pipeline: Pipeline, runID: RunID) -> LoadBatch {
+    /// Transforms a source batch and lets the store encode it: all the CPU work of a batch.
+    func makeLoad(_ batch: SourceBatch, pipeline: Pipeline, runID: RunID) -> PreparedBatch {
         let output = pipeline.transformer.transform(batch.records)
         let rejections = batch.rejections + output.rejections
-        return LoadBatch(
+        return store.prepare(LoadBatch(
             runID: runID, pipeline: pipeline.name, raw: batch.records, quotes: output.quotes, rejections: rejections,
             checkpoint: batch.checkpoint,
-            counters: RunCounters(processed: output.quotes.count, quarantined: rejections.count, skipped: batch.skipped))
+            counters: RunCounters(processed: output.quotes.count, quarantined: rejections.count, skipped: batch.skipped)))
     }
 }
 

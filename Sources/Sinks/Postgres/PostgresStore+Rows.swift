@@ -30,12 +30,14 @@ extension PostgresStore {
         "rank", "raw_id", "run_id",
     ]
 
-    static func observationRows(_ plan: BatchPlan, _ indices: [Int], refs: [String: Int32]) -> [UInt8] {
-        let batch = plan.batch
-        var copy = CopyText(capacity: indices.count * 160)
+    /// The COPY rows of observations `indices` after their first column (the source asset's id,
+    /// known only inside the transaction), concatenated, and where each row ends.
+    static func observationTails(_ plan: BatchPlan, _ indices: [Int]) -> (bytes: [UInt8], ends: [Int]) {
+        var copy = CopyText(capacity: indices.count * 150)
+        var ends: [Int] = []
+        ends.reserveCapacity(indices.count)
         for index in indices {
-            let quote = batch.quotes[index]
-            copy.integer(refs[quote.sourceAssetID])
+            let quote = plan.batch.quotes[index]
             copy.timestamp(quote.observedAt)
             copy.text(quote.ticker)
             copy.decimal(quote.priceUSD)
@@ -44,10 +46,28 @@ extension PostgresStore {
             copy.decimal(quote.percentChange24h)
             copy.integer(quote.rank)
             copy.text(plan.rawIDs[quote.rawIndex])
-            copy.integer(batch.runID.rawValue)
+            copy.integer(plan.batch.runID.rawValue)
             copy.endRow()
+            ends.append(copy.bytes.count)
         }
-        return copy.bytes
+        return (copy.bytes, ends)
+    }
+
+    /// Full observation rows: each source asset's id, a tab, then the row's tail.
+    static func observationRows(
+        _ plan: BatchPlan, _ indices: [Int], tails: (bytes: [UInt8], ends: [Int]), refs: [String: Int32]
+    ) -> [UInt8] {
+        var rows: [UInt8] = []
+        rows.reserveCapacity(tails.bytes.count + indices.count * 8)
+        var start = 0
+        for (position, index) in indices.enumerated() {
+            let id = refs[plan.batch.quotes[index].sourceAssetID].map { String($0) } ?? "\\N"
+            rows.append(contentsOf: id.utf8)
+            rows.append(9)
+            rows.append(contentsOf: tails.bytes[start..<tails.ends[position]])
+            start = tails.ends[position]
+        }
+        return rows
     }
 
     static let quarantineColumns = ["run_id", "source", "location", "line", "field", "reason", "raw"]

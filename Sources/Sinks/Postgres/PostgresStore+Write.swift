@@ -5,6 +5,7 @@ import PostgresNIO
 
 extension PostgresStore {
     /// Writes one batch in ONE transaction and returns what it added to the run's counters.
+    /// ``prepare(_:)`` has encoded its rows beforehand, off the write path.
     ///
     /// The batch's source assets are upserted first (their ids key the observations). The new raw
     /// record versions and observations are then copied (`COPY`) straight into their tables, inside a
@@ -13,16 +14,28 @@ extension PostgresStore {
     /// copied. Then the latest state of each asset is upserted, the unified record of every touched
     /// ticker recomputed, and the rejections, the checkpoint and the run's counters written. A constant
     /// number of round trips per batch, whatever its size.
-    public func write(_ batch: LoadBatch, logger: Logger) async throws -> RunCounters {
-        let plan = BatchPlan(batch)
+    public func prepare(_ batch: LoadBatch) -> PreparedBatch {
+        PreparedBatch(batch: batch, encoded: EncodedBatch(batch))
+    }
+
+    public func write(_ prepared: PreparedBatch, logger: Logger) async throws -> RunCounters {
+        let encoded = prepared.encoded as? EncodedBatch ?? EncodedBatch(prepared.batch)
+        let plan = encoded.plan
+        let batch = plan.batch
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 let refs = try await sourceAssetRefs(plan, on: connection, logger: logger)
                 var newRaw = plan.rawCandidates
-                var newObservations = plan.observationCandidates(newRaw: newRaw)
+                var newObservations = encoded.observationQuotes
                 try await connection.query("SAVEPOINT batch_copy", logger: logger)
                 do {
-                    try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
+                    if !newRaw.isEmpty {
+                        try await copy(encoded.rawRows, into: "raw_records", columns: Self.rawColumns, on: connection, logger: logger)
+                    }
+                    if !newObservations.isEmpty {
+                        let rows = Self.observationRows(plan, newObservations, tails: encoded.observationTails, refs: refs)
+                        try await copy(rows, into: "observations", columns: Self.observationColumns, on: connection, logger: logger)
+                    }
                     try await connection.query("RELEASE SAVEPOINT batch_copy", logger: logger)
                 } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
                     try await connection.query("ROLLBACK TO SAVEPOINT batch_copy", logger: logger)
@@ -78,6 +91,7 @@ extension PostgresStore {
         return refs
     }
 
+    /// Copies the given raw records and observations (the slow path, after probing).
     func copyRecords(
         _ plan: BatchPlan, raw: [Int], observations: [Int], refs: [String: Int32], on connection: PostgresConnection,
         logger: Logger
@@ -86,9 +100,8 @@ extension PostgresStore {
             try await copy(Self.rawRows(plan, raw), into: "raw_records", columns: Self.rawColumns, on: connection, logger: logger)
         }
         if !observations.isEmpty {
-            try await copy(
-                Self.observationRows(plan, observations, refs: refs), into: "observations", columns: Self.observationColumns,
-                on: connection, logger: logger)
+            let rows = Self.observationRows(plan, observations, tails: Self.observationTails(plan, observations), refs: refs)
+            try await copy(rows, into: "observations", columns: Self.observationColumns, on: connection, logger: logger)
         }
     }
 
