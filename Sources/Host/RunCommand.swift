@@ -7,7 +7,7 @@ import Logging
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run every pipeline once (--once), or keep running them on their schedules.")
+        abstract: "Run every pipeline once (--once), or serve: run them on their schedules and serve the REST API.")
 
     @OptionGroup var options: PipelineFileOptions
 
@@ -38,9 +38,9 @@ struct RunCommand: AsyncParsableCommand {
                 print(RunSummary.table(results))
                 if results.contains(where: { $0.report?.status != .success }) { throw ExitCode(1) }
             } else {
-                try await withStore(loaded.store, logger: logger) { _ in
-                    try await Self.runScheduled(pipelines, runner: runner, logger: logger)
-                }
+                var serving = loaded
+                serving.pipelines = pipelines
+                try await Serve.run(serving, logger: logger)
             }
         } catch let exit as ExitCode {
             throw exit
@@ -73,23 +73,6 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             logger.error("run not started", metadata: ["error": "\(RunFailure.message(for: error))"])
             return RunSummary.Row(pipeline: pipeline.name, report: nil, error: RunFailure.message(for: error))
-        }
-    }
-
-    /// Runs each pipeline now and then every `schedule.every`, until the process is stopped.
-    static func runScheduled(_ pipelines: [Pipeline], runner: PipelineRunner, logger: Logger) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for pipeline in pipelines {
-                group.addTask {
-                    while !Task.isCancelled {
-                        let row = await runOne(pipeline, runner: runner, trigger: .schedule, logger: logger)
-                        print(RunSummary.line(row))
-                        guard let every = pipeline.schedule else { return }
-                        try await Task.sleep(for: every)
-                    }
-                }
-            }
-            try await group.waitForAll()
         }
     }
 }

@@ -35,6 +35,16 @@ struct StubStore: Store, Decodable {
         try await body()
     }
     func recoverAbandonedRuns(logger: Logger) async throws -> Int { 0 }
+    func watchChanges(logger: Logger, onChange: @escaping @Sendable () -> Void) async throws {}
+    struct NotUsed: Error {}
+    func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> { throw NotUsed() }
+    func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord? { throw NotUsed() }
+    func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint> { throw NotUsed() }
+    func runs(_ query: RunQuery, logger: Logger) async throws -> Page<RunRecord> { throw NotUsed() }
+    func run(id: RunID, rejectionLimit: Int, logger: Logger) async throws -> RunDetail? { throw NotUsed() }
+    func statistics(logger: Logger) async throws -> StoreStatistics { throw NotUsed() }
+    func latestRuns(logger: Logger) async throws -> [String: RunRecord] { throw NotUsed() }
+    func ping(logger: Logger) async throws { throw NotUsed() }
     func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID { RunID(1) }
     func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport {
         fatalError("not used")

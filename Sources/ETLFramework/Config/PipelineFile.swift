@@ -2,10 +2,11 @@
 public struct PipelineFile: Sendable, Decodable {
     /// The database everything is written to (`type: postgres`).
     public var store: ComponentSpec
+    public var server: ServerSpec?
     public var pipelines: [PipelineSpec]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case store, pipelines
+        case store, server, pipelines
     }
 }
 

@@ -37,6 +37,10 @@ public struct PipelineFileLoader: Sendable {
         func collect<T>(_ body: () throws -> T) -> T? { collected.attempt(body) }
         let decoder = ConfigDecoder()
         _ = collect { try decoder.decode(TopLevelKeys.self, from: root) }
+        let serverSpec = root["server"].flatMap { node in collect { try decoder.decode(ServerSpec.self, from: node) } }
+        if let port = serverSpec?.port, !(1...65535).contains(port) {
+            collected.append((root["server"]?["port"] ?? root).diagnostic("port must be between 1 and 65535"))
+        }
         let storeContext = ComponentContext(baseDirectory: baseDirectory, logger: logger)
         let store: (any Store)? = root["store"].flatMap { node in
             collect { try registry.makeStore(try decoder.decode(ComponentSpec.self, from: node), context: storeContext) }
@@ -77,8 +81,11 @@ public struct PipelineFileLoader: Sendable {
         var problems = document.diagnostics + collected.diagnostics.filter { !interpolationErrors.contains($0.position) }
         problems.sort { ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column) }
         guard problems.isEmpty, let store else { throw ConfigErrors(problems) }
+        var secrets = document.secrets
+        let server = ServerSettings(serverSpec, environment: environment)
+        if let token = server.triggerToken { secrets.append(token) }
         return LoadedPipelineFile(
-            file: file, store: store, pipelines: pipelines, redaction: Redaction(secrets: document.secrets))
+            file: file, store: store, pipelines: pipelines, server: server, redaction: Redaction(secrets: secrets))
     }
 
     func makePipeline(_ spec: PipelineSpec, node: ConfigNode, baseDirectory: String, logger: Logger) throws -> Pipeline {
@@ -86,6 +93,10 @@ public struct PipelineFileLoader: Sendable {
         guard spec.name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", options: .regularExpression) != nil else {
             throw ConfigErrors([nameNode.diagnostic(
                 "pipeline name \"\(spec.name)\" must be 1-63 letters, digits, '.', '_' or '-'")])
+        }
+        guard !Self.reservedNames.contains(spec.name) else {
+            throw ConfigErrors([nameNode.diagnostic(
+                "pipeline name \"\(spec.name)\" is reserved (it is a key of the /stats answer)")])
         }
         if let batchSize = spec.batchSize, !(1...100_000).contains(batchSize) {
             throw ConfigErrors([(node["batch_size"] ?? node).diagnostic("batch_size must be between 1 and 100000")])
@@ -101,6 +112,9 @@ public struct PipelineFileLoader: Sendable {
             batchSize: spec.batchSize ?? PipelineSpec.defaultBatchSize, schedule: spec.schedule?.every.duration)
     }
 
+    /// Names `/stats` uses for its own keys beside the per-pipeline ones.
+    static let reservedNames: Set<String> = ["total_normalized", "last_success", "last_failure", "pipelines"]
+
     static func directory(of path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return (absolute as NSString).deletingLastPathComponent
@@ -109,7 +123,7 @@ public struct PipelineFileLoader: Sendable {
     /// Checks the top level for unknown keys only; the blocks are decoded one by one.
     struct TopLevelKeys: Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case store, pipelines
+            case store, server, pipelines
         }
 
         init(from decoder: any Decoder) throws {
@@ -123,6 +137,7 @@ public struct LoadedPipelineFile: Sendable {
     public var file: String
     public var store: any Store
     public var pipelines: [Pipeline]
+    public var server: ServerSettings
     /// Redacts the secrets this file read from the environment.
     public var redaction: Redaction
 }

@@ -1,10 +1,15 @@
 import Logging
 
-/// A database that holds everything: the sink, the checkpoints and the run history.
-public protocol Store: Sink, CheckpointStore, RunLog {
+/// A database that holds everything: the sink, the checkpoints, the run history, and the read side
+/// the REST API serves.
+public protocol Store: Sink, CheckpointStore, RunLog, QueryStore {
     /// Runs the store's connections until the task is cancelled. Queries need it running.
     func run() async
 
     /// Applies pending schema migrations; returns the names of those applied now.
     func migrate(logger: Logger) async throws -> [String]
+
+    /// Calls `onChange` whenever data or run history may have changed (in this process or any other
+    /// sharing the store), until the task is cancelled. Callers use it to drop cached answers.
+    func watchChanges(logger: Logger, onChange: @escaping @Sendable () -> Void) async throws
 }

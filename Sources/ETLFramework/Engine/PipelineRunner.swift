@@ -18,16 +18,20 @@ public struct PipelineRunner: Sendable {
     ///
     /// Throws ``PipelineBusy`` when the pipeline is already running, or the store's error when the run
     /// could not even be recorded. Failures of the run itself are reported, not thrown.
+    /// - Parameters:
+    ///   - stop: when requested, the run ends at the next batch boundary as `interrupted`.
+    ///   - onStart: called once the run holds its lock and is recorded, with its id.
     public func run(
-        _ pipeline: Pipeline, trigger: RunTrigger, logger: Logger,
-        progress: (@Sendable (RunProgress) -> Void)? = nil
+        _ pipeline: Pipeline, trigger: RunTrigger, logger: Logger, stop: StopSignal? = nil,
+        onStart: (@Sendable (RunID) -> Void)? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil
     ) async throws -> RunReport {
         try await store.withRunLock(pipeline: pipeline.name, logger: logger) {
             let runID = try await store.startRun(pipeline: pipeline.name, trigger: trigger, logger: logger)
+            onStart?(runID)
             var logger = logger
             logger[metadataKey: "run_id"] = "\(runID)"
             logger.info("run started", metadata: ["trigger": "\(trigger.rawValue)"])
-            let outcome = await execute(pipeline, runID: runID, logger: logger, progress: progress)
+            let outcome = await execute(pipeline, runID: runID, logger: logger, stop: stop, progress: progress)
             let report = try await store.finishRun(runID, status: outcome.status, message: outcome.message, logger: logger)
             logger.log(
                 level: report.status == .success ? .info : .error, "run finished",
@@ -46,8 +50,9 @@ public struct PipelineRunner: Sendable {
     }
 
     func execute(
-        _ pipeline: Pipeline, runID: RunID, logger: Logger, progress: (@Sendable (RunProgress) -> Void)?
+        _ pipeline: Pipeline, runID: RunID, logger: Logger, stop: StopSignal?, progress: (@Sendable (RunProgress) -> Void)?
     ) async -> Outcome {
+        func stopping() -> Bool { Task.isCancelled || stop?.isRequested == true }
         var counters = RunCounters()
         do {
             let checkpoint = try await store.checkpoint(for: pipeline.name, logger: logger)
@@ -58,13 +63,13 @@ public struct PipelineRunner: Sendable {
             }
             while let current = load {
                 async let written = store.write(current, logger: logger)
-                load = Task.isCancelled ? nil : try await reader.nextBatch(maxRecords: pipeline.batchSize).map {
+                load = stopping() ? nil : try await reader.nextBatch(maxRecords: pipeline.batchSize).map {
                     makeLoad($0, pipeline: pipeline, runID: runID)
                 }
                 counters = counters + (try await written)
                 progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
                 logger.debug("batch committed", metadata: ["records": "\(current.batch.raw.count)"])
-                if Task.isCancelled {
+                if stopping() {
                     return Outcome(status: .interrupted, message: "stopped at a batch boundary by shutdown")
                 }
             }

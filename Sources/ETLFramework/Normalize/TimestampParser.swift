@@ -34,7 +34,7 @@ public struct TimestampParser: Sendable {
     }
 
     /// `YYYY-MM-DD[(T| )hh:mm[:ss[.fff]]][Z|(+|-)hh[:]mm]`; no zone means UTC.
-    static func iso8601(_ text: String) -> Date? {
+    public static func iso8601(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { iso8601(bytes: $0) }
     }

@@ -83,7 +83,11 @@ extension PostgresStore {
     public func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID {
         do {
             let rows = try await client.query(
-                "INSERT INTO etl_runs (pipeline, trigger, status) VALUES (\(pipeline), \(trigger.rawValue), 'running') RETURNING id",
+                """
+                WITH run AS (
+                    INSERT INTO etl_runs (pipeline, trigger, status) VALUES (\(pipeline), \(trigger.rawValue), 'running') RETURNING id
+                ) SELECT id FROM run, pg_notify('etl_changes', '')
+                """,
                 logger: logger)
             for try await id in rows.decode(Int64.self) { return RunID(id) }
             throw PostgresStoreError(operation: "recording a run", reason: "no id returned")
@@ -96,10 +100,12 @@ extension PostgresStore {
         do {
             let rows = try await client.query(
                 """
-                UPDATE etl_runs SET status = \(status.rawValue), message = \(message), finished_at = clock_timestamp(),
-                    duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - started_at) * 1000)::bigint
-                WHERE id = \(id.rawValue)
-                RETURNING pipeline, trigger, started_at, finished_at, processed, quarantined, skipped
+                WITH run AS (
+                    UPDATE etl_runs SET status = \(status.rawValue), message = \(message), finished_at = clock_timestamp(),
+                        duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - started_at) * 1000)::bigint
+                    WHERE id = \(id.rawValue)
+                    RETURNING pipeline, trigger, started_at, finished_at, processed, quarantined, skipped
+                ) SELECT run.* FROM run, pg_notify('etl_changes', '')
                 """, logger: logger)
             for try await (pipeline, trigger, started, finished, processed, quarantined, skipped) in rows.decode(
                 (String, String, Date, Date, Int64, Int64, Int64).self)

@@ -74,6 +74,7 @@ extension PostgresStore {
                         quarantined = quarantined + \(counters.quarantined), skipped = skipped + \(counters.skipped)
                     WHERE id = \(batch.runID.rawValue)
                     """, logger: logger)
+                try await connection.query(Self.notifyChange, logger: logger)
                 return counters
             }
         } catch {

@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+
+/// The read side of a store: what the REST API serves. Paging and counting happen in the store,
+/// with indexes; nothing here loads a whole table.
+public protocol QueryStore: Sendable {
+    /// Unified records matching `query`, ordered by ticker, with the total count of matches.
+    func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord>
+
+    /// The unified record of one ticker, if there is one.
+    func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord?
+
+    /// Observations of one ticker per source, newest first, with the total count of matches.
+    func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint>
+
+    /// Run history, newest first, with the total count of matches.
+    func runs(_ query: RunQuery, logger: Logger) async throws -> Page<RunRecord>
+
+    /// One run with (up to `rejectionLimit` of) its quarantined records.
+    func run(id: RunID, rejectionLimit: Int, logger: Logger) async throws -> RunDetail?
+
+    /// Per-pipeline aggregates of the run history, and the number of unified records.
+    func statistics(logger: Logger) async throws -> StoreStatistics
+
+    /// The newest run of each pipeline (cheap: an index lookup per pipeline).
+    func latestRuns(logger: Logger) async throws -> [String: RunRecord]
+
+    /// Answers when the database does; throws otherwise.
+    func ping(logger: Logger) async throws
+}
+
+/// A page of results and the number of all matches.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var total: Int
+
+    public init(items: [Item], total: Int) {
+        self.items = items
+        self.total = total
+    }
+}

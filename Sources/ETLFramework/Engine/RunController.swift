@@ -1,0 +1,131 @@
+import Logging
+import Synchronization
+
+/// Runs pipelines for a long-running host: each at start and then on its schedule, and on demand
+/// (`trigger`). One run per pipeline at a time: in this process by its own bookkeeping, across
+/// processes by the store's run lock. ``shutdown()`` makes running pipelines stop at their next
+/// batch boundary (recorded as `interrupted`) and ends ``run()`` once they have.
+public final class RunController: Sendable {
+    public let runner: PipelineRunner
+    public let pipelines: [Pipeline]
+    let logger: Logger
+    let stop = StopSignal()
+    let requests: AsyncStream<Request>
+    let requestSink: AsyncStream<Request>.Continuation
+    /// Pipelines running in this process, with their run ids once known.
+    let running = Mutex<[String: RunID?]>([:])
+
+    struct Request: Sendable {
+        var pipeline: Pipeline
+        var trigger: RunTrigger
+        var reply: @Sendable (Result<RunID, any Error>) -> Void
+    }
+
+    public init(runner: PipelineRunner, pipelines: [Pipeline], logger: Logger) {
+        self.runner = runner
+        self.pipelines = pipelines
+        self.logger = logger
+        (requests, requestSink) = AsyncStream.makeStream(of: Request.self)
+    }
+
+    /// Runs scheduled and triggered runs until ``shutdown()``, then waits for them to stop.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            for pipeline in pipelines {
+                group.addTask { await self.schedule(pipeline) }
+            }
+            for await request in requests {
+                group.addTask { await self.execute(request) }
+            }
+        }
+    }
+
+    /// Stops scheduling, refuses new triggers, and asks running pipelines to stop at a batch boundary.
+    public func shutdown() {
+        stop.request()
+        requestSink.finish()
+    }
+
+    /// Starts a run of `name` and returns its id once it is recorded; the run goes on in the background.
+    ///
+    /// Throws ``UnknownPipeline``, ``PipelineBusy`` (running here or in another process), or
+    /// ``ShuttingDown``.
+    public func trigger(_ name: String, by trigger: RunTrigger) async throws -> RunID {
+        guard let pipeline = pipelines.first(where: { $0.name == name }) else { throw UnknownPipeline(name: name) }
+        guard !stop.isRequested else { throw ShuttingDown() }
+        let (replies, reply) = AsyncStream.makeStream(of: Result<RunID, any Error>.self)
+        let request = Request(pipeline: pipeline, trigger: trigger) { result in
+            reply.yield(result)
+            reply.finish()
+        }
+        guard case .enqueued = requestSink.yield(request) else { throw ShuttingDown() }
+        for await result in replies { return try result.get() }
+        throw ShuttingDown()
+    }
+
+    /// Whether `name` is running in this process, and its run id when known.
+    public func localRun(of name: String) -> RunID?? {
+        running.withLock { $0[name] }
+    }
+
+    func execute(_ request: Request) async {
+        let name = request.pipeline.name
+        let claimed = running.withLock { running -> RunID?? in
+            if let current = running[name] { return .some(current) }
+            running[name] = .some(nil)
+            return nil
+        }
+        if let current = claimed {
+            request.reply(.failure(PipelineBusy(pipeline: name, runningRun: current)))
+            return
+        }
+        defer { _ = running.withLock { $0.removeValue(forKey: name) } }
+        var logger = self.logger
+        logger[metadataKey: "pipeline"] = "\(name)"
+        let replied = Mutex(false)
+        do {
+            _ = try await runner.run(request.pipeline, trigger: request.trigger, logger: logger, stop: stop) { id in
+                self.running.withLock { $0[name] = id }
+                replied.withLock { $0 = true }
+                request.reply(.success(id))
+            }
+        } catch {
+            if replied.withLock({ $0 }) {
+                logger.error("run could not be recorded", metadata: ["error": "\(RunFailure.message(for: error))"])
+            } else {
+                request.reply(.failure(error))
+            }
+        }
+    }
+
+    /// Runs `pipeline` now and then every `schedule`, until shutdown.
+    func schedule(_ pipeline: Pipeline) async {
+        while !stop.isRequested {
+            do {
+                _ = try await trigger(pipeline.name, by: .schedule)
+            } catch is PipelineBusy {
+                logger.info("scheduled run skipped: already running", metadata: ["pipeline": "\(pipeline.name)"])
+            } catch is ShuttingDown {
+                return
+            } catch {
+                logger.error("scheduled run not started", metadata: [
+                    "pipeline": "\(pipeline.name)", "error": "\(RunFailure.message(for: error))",
+                ])
+            }
+            // The next interval counts from the end of this run.
+            while localRun(of: pipeline.name) != nil, await stop.sleep(for: .milliseconds(200)) {}
+            guard let every = pipeline.schedule, await stop.sleep(for: every) else { return }
+        }
+    }
+}
+
+/// No pipeline of that name is configured.
+public struct UnknownPipeline: Error, Sendable, CustomStringConvertible {
+    public var name: String
+    public var description: String { "no pipeline is named \(name)" }
+}
+
+/// The host is shutting down and starts no new run.
+public struct ShuttingDown: Error, Sendable, CustomStringConvertible {
+    public var description: String { "the host is shutting down" }
+}

@@ -1,0 +1,72 @@
+import ETLFramework
+import Foundation
+import Hummingbird
+
+/// `GET /data`, `GET /data/{ticker}`, `GET /data/{ticker}/history`.
+extension API {
+    func data(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["source", "ticker", "start_date", "end_date", "limit", "offset"])
+        let (start, end) = try parameters.dateRange()
+        let query = RecordQuery(
+            source: try parameters.text("source"), ticker: try parameters.text("ticker").map(Normalizer.unifyCase),
+            start: start, end: end, limit: try parameters.limit(), offset: try parameters.offset())
+        let members = try await cache.value(for: "data?" + parameters.cacheKey) {
+            let page = try await store.unifiedRecords(query, logger: logger)
+            return Self.members([
+                ("data", .array(page.items.map(Self.json))),
+                ("pagination", JSON.pagination(limit: query.limit, offset: query.offset, returned: page.items.count, total: page.total)),
+            ])
+        }
+        return answer(cached: members, context)
+    }
+
+    func record(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        let ticker = Normalizer.unifyCase(try context.parameters.require("ticker"))
+        let members = try await cache.value(for: "record/" + ticker) { () -> [UInt8] in
+            guard let record = try await store.unifiedRecord(ticker: ticker, logger: logger) else { return [] }
+            return Self.members([("data", Self.json(record))])
+        }
+        guard !members.isEmpty else { throw APIError.notFound("no unified record for ticker \(ticker)") }
+        return answer(cached: members, context)
+    }
+
+    func history(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["source", "start_date", "end_date", "limit", "offset"])
+        let ticker = Normalizer.unifyCase(try context.parameters.require("ticker"))
+        let (start, end) = try parameters.dateRange()
+        let query = HistoryQuery(
+            ticker: ticker, source: try parameters.text("source"), start: start, end: end, limit: try parameters.limit(),
+            offset: try parameters.offset())
+        let members = try await cache.value(for: "history/\(ticker)?" + parameters.cacheKey) {
+            let page = try await store.history(query, logger: logger)
+            return Self.members([
+                ("ticker", .string(ticker)),
+                ("data", .array(page.items.map(Self.json))),
+                ("pagination", JSON.pagination(limit: query.limit, offset: query.offset, returned: page.items.count, total: page.total)),
+            ])
+        }
+        return answer(cached: members, context)
+    }
+
+    static func json(_ record: UnifiedRecord) -> RawValue {
+        JSON.object([
+            ("id", .string(record.id)), ("ticker", .string(record.ticker)), ("name", JSON.string(record.name)),
+            ("price_usd", .number(record.priceUSD)), ("market_cap_usd", JSON.decimal(record.marketCapUSD)),
+            ("volume_24h_usd", JSON.decimal(record.volume24hUSD)),
+            ("percent_change_24h", JSON.decimal(record.percentChange24h)), ("rank", JSON.integer(record.rank)),
+            ("source", .string(record.source)), ("source_asset_id", .string(record.sourceAssetID)),
+            ("created_at", JSON.time(record.createdAt)), ("ingested_at", JSON.time(record.ingestedAt)),
+        ])
+    }
+
+    static func json(_ point: HistoryPoint) -> RawValue {
+        JSON.object([
+            ("source", .string(point.source)), ("source_asset_id", .string(point.sourceAssetID)),
+            ("ticker", .string(point.ticker)), ("observed_at", JSON.time(point.observedAt)),
+            ("price_usd", .number(point.priceUSD)), ("market_cap_usd", JSON.decimal(point.marketCapUSD)),
+            ("volume_24h_usd", JSON.decimal(point.volume24hUSD)),
+            ("percent_change_24h", JSON.decimal(point.percentChange24h)), ("rank", JSON.integer(point.rank)),
+        ])
+    }
+}

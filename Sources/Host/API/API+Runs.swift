@@ -1,0 +1,67 @@
+import ETLFramework
+import Foundation
+import Hummingbird
+
+/// `GET /runs`, `GET /runs/{id}`.
+extension API {
+    func runs(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["pipeline", "status", "limit", "offset"])
+        var status: RunStatus?
+        if let text = try parameters.text("status") {
+            guard let parsed = RunStatus(rawValue: text) else {
+                throw APIError.invalidParameter(
+                    "status", "must be one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text.prefix(40))\"")
+            }
+            status = parsed
+        }
+        let query = RunQuery(
+            pipeline: try parameters.text("pipeline"), status: status, limit: try parameters.limit(),
+            offset: try parameters.offset())
+        let members = try await cache.value(for: "runs?" + parameters.cacheKey) {
+            let page = try await store.runs(query, logger: logger)
+            return Self.members([
+                ("data", .array(page.items.map(Self.json))),
+                ("pagination", JSON.pagination(limit: query.limit, offset: query.offset, returned: page.items.count, total: page.total)),
+            ])
+        }
+        return answer(cached: members, context)
+    }
+
+    func run(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        let text = try context.parameters.require("id")
+        guard let number = Int64(text), number > 0 else {
+            throw APIError.invalidParameter("id", "must be a positive integer, got \"\(text.prefix(40))\"")
+        }
+        guard let detail = try await store.run(id: RunID(number), rejectionLimit: 100, logger: logger) else {
+            throw APIError.notFound("no run \(number)")
+        }
+        var fields = Self.fields(detail.run)
+        fields.append(("quarantined_records", JSON.object([
+            ("total", JSON.integer(detail.rejectionCount)),
+            ("shown", JSON.integer(detail.rejections.count)),
+            ("records", .array(detail.rejections.map { rejection in
+                JSON.object([
+                    ("location", .string(rejection.location.description)), ("line", JSON.integer(rejection.location.line)),
+                    ("field", JSON.string(rejection.field)), ("reason", .string(rejection.reason)), ("raw", .string(rejection.raw)),
+                ])
+            })),
+        ])))
+        return answer(cached: Self.members([("data", JSON.object(fields))]), context)
+    }
+
+    static func json(_ run: RunRecord) -> RawValue {
+        JSON.object(fields(run))
+    }
+
+    static func fields(_ run: RunRecord) -> [(String, RawValue)] {
+        [
+            ("id", JSON.integer(run.id.rawValue)), ("pipeline", .string(run.pipeline)), ("source", .string(run.pipeline)),
+            ("trigger", .string(run.trigger.rawValue)), ("status", .string(run.status.rawValue)),
+            ("started_at", JSON.time(run.startedAt)), ("finished_at", JSON.time(run.finishedAt)),
+            ("duration_ms", JSON.integer(run.durationMS)), ("processed", JSON.integer(run.counters.processed)),
+            ("quarantined", JSON.integer(run.counters.quarantined)), ("skipped", JSON.integer(run.counters.skipped)),
+            ("message", JSON.string(run.message)),
+        ]
+    }
+}

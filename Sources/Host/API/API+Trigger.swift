@@ -1,0 +1,68 @@
+import ETLFramework
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `POST /trigger-etl`: starts runs now, guarded by `X-Scheduler-Token`.
+extension API {
+    static let tokenHeader = HTTPField.Name("X-Scheduler-Token")!
+
+    func trigger(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["pipeline"])
+        guard let expected = settings.triggerToken else {
+            throw APIError(
+                status: .forbidden, code: "trigger_disabled",
+                message: "triggering over HTTP is disabled: set server.trigger_token in the pipeline file "
+                    + "(or the SCHEDULER_TOKEN environment variable) and send it in X-Scheduler-Token")
+        }
+        guard let given = request.headers[Self.tokenHeader], Self.constantTimeEqual(given, expected) else {
+            throw APIError(status: .unauthorized, code: "unauthorized", message: "missing or wrong X-Scheduler-Token")
+        }
+        let names: [String]
+        if let name = try parameters.text("pipeline") {
+            guard pipelineNames.contains(name) else {
+                throw APIError.notFound("no pipeline is named \(name); configured: \(pipelineNames.joined(separator: ", "))")
+            }
+            names = [name]
+        } else {
+            names = pipelineNames
+        }
+        var started: [RawValue] = []
+        var busy: [RawValue] = []
+        var lastBusy: PipelineBusy?
+        for name in names {
+            do {
+                let id = try await controller.trigger(name, by: .api)
+                started.append(JSON.object([("pipeline", .string(name)), ("run_id", JSON.integer(id.rawValue))]))
+            } catch let error as PipelineBusy {
+                lastBusy = error
+                busy.append(JSON.object([
+                    ("pipeline", .string(name)), ("reason", .string("already running")),
+                    ("running_run_id", JSON.integer(error.runningRun?.rawValue)),
+                ]))
+            } catch is ShuttingDown {
+                throw APIError(status: .serviceUnavailable, code: "shutting_down", message: "the host is shutting down")
+            }
+        }
+        if started.isEmpty, let lastBusy {
+            var error = APIError(status: .conflict, code: "already_running", message: lastBusy.description)
+            error.details = [RawField("run_id", JSON.integer(lastBusy.runningRun?.rawValue))]
+            if names.count > 1 { error.details.append(RawField("pipelines", .array(busy))) }
+            throw error
+        }
+        return JSON.response(JSON.object([
+            ("status", .string("triggered")), ("timestamp", JSON.time(Date())), ("runs", .array(started)),
+            ("skipped", .array(busy)), ("request_id", .string(context.requestID)),
+        ]), status: .accepted)
+    }
+
+    /// Compares in time that depends only on the lengths, never on where the texts differ.
+    static func constantTimeEqual(_ given: String, _ expected: String) -> Bool {
+        let a = Array(given.utf8), b = Array(expected.utf8)
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
+    }
+}

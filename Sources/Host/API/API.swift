@@ -1,0 +1,58 @@
+import ETLFramework
+import Foundation
+import Hummingbird
+import Logging
+
+/// Everything the REST API needs: the store's read side, run control, settings and the cache.
+struct API: Sendable {
+    let store: any Store
+    let controller: RunController
+    let settings: ServerSettings
+    let cache: ResponseCache
+    let health: HealthProbe
+    let logger: Logger
+
+    init(store: any Store, controller: RunController, settings: ServerSettings, logger: Logger) {
+        self.store = store
+        self.controller = controller
+        self.settings = settings
+        self.cache = ResponseCache()
+        self.health = HealthProbe(store: store, logger: logger)
+        self.logger = logger
+    }
+
+    var pipelineNames: [String] { controller.pipelines.map(\.name) }
+
+    /// The router serving every endpoint, behind the request-id, access-log and error middleware.
+    func router() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.middlewares.add(APIMiddleware(logger: logger))
+        router.get("/") { _, context in index(context) }
+        router.get("/openapi.json") { _, _ in OpenAPIDocument.response() }
+        router.get("/data") { request, context in try await data(request, context) }
+        router.get("/data/:ticker") { request, context in try await record(request, context) }
+        router.get("/data/:ticker/history") { request, context in try await history(request, context) }
+        router.get("/health") { request, context in try await healthCheck(request, context) }
+        router.get("/stats") { request, context in try await stats(request, context) }
+        router.post("/trigger-etl") { request, context in try await trigger(request, context) }
+        router.get("/runs") { request, context in try await runs(request, context) }
+        router.get("/runs/:id") { request, context in try await run(request, context) }
+        return router
+    }
+
+    /// `{<cached members>, "meta": {...}}`: the cached part of an answer with this request's meta.
+    func answer(cached members: [UInt8], _ context: APIRequestContext) -> Response {
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(members.count + 96)
+        bytes += members
+        bytes += Array(",\"meta\":".utf8)
+        bytes += Array(JSON.meta(context).jsonText.utf8)
+        bytes.append(UInt8(ascii: "}"))
+        return JSON.response(bytes: bytes)
+    }
+
+    /// The members of an object, without its braces, for ``answer(cached:_:)``.
+    static func members(_ fields: [(String, RawValue)]) -> [UInt8] {
+        Array(JSON.object(fields).jsonText.utf8.dropFirst().dropLast())
+    }
+}

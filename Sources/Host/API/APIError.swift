@@ -1,0 +1,23 @@
+import ETLFramework
+import Hummingbird
+
+/// An error answered as `{"error": {"code", "message", ...}}` with its HTTP status.
+struct APIError: Error, Sendable {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    /// Further members of the `error` object (such as the running run's id).
+    var details: [RawField] = []
+
+    static func invalidParameter(_ name: String, _ message: String) -> APIError {
+        APIError(status: .badRequest, code: "invalid_parameter", message: "\(name): \(message)")
+    }
+
+    static func notFound(_ message: String) -> APIError {
+        APIError(status: .notFound, code: "not_found", message: message)
+    }
+
+    var body: RawValue {
+        .object([RawField("error", .object([RawField("code", .string(code)), RawField("message", .string(message))] + details))])
+    }
+}

@@ -1,0 +1,14 @@
+import Hummingbird
+
+/// The request context of the REST API: Hummingbird's core storage plus the request id.
+struct APIRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// The client's `X-Request-Id`, or one made for this request.
+    var requestID = ""
+    /// When the request arrived, for `meta.api_latency_ms`.
+    var arrival = ContinuousClock.now
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+}

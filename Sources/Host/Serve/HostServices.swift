@@ -1,0 +1,41 @@
+import ETLFramework
+import Logging
+import ServiceLifecycle
+
+/// Keeps the response cache honest: drops it whenever the store reports a change, and reconnects
+/// (dropping it again) when the notification connection is lost.
+struct ChangeWatcherService: Service {
+    let store: any Store
+    let cache: ResponseCache
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await store.watchChanges(logger: logger) { cache.invalidate() }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("change notifications lost; reconnecting", metadata: ["error": "\(RunFailure.message(for: error))"])
+                    cache.invalidate()
+                    try await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+    }
+}
+
+/// Runs the pipelines' schedules and triggered runs; on SIGTERM/SIGINT asks them to stop at a batch
+/// boundary and waits until they have.
+struct RunControllerService: Service {
+    let controller: RunController
+
+    func run() async {
+        await withGracefulShutdownHandler {
+            await controller.run()
+        } onGracefulShutdown: {
+            controller.shutdown()
+        }
+    }
+}

@@ -1,0 +1,261 @@
+import ETLFramework
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The read side: pages and counts in SQL, every filter a bind, every order backed by an index.
+extension PostgresStore {
+    public func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> {
+        do {
+            var select = SQLBuilder("SELECT ")
+            select.trustedSQL(Self.recordColumns)
+            select.sql(" FROM normalized_records")
+            Self.appendFilter(query, to: &select)
+            Self.appendPage(limit: query.limit, offset: query.offset, orderBy: " ORDER BY id", to: &select)
+            var items: [UnifiedRecord] = []
+            for try await row in try await client.query(select.query, logger: logger) { items.append(try Self.record(row)) }
+            var counting = SQLBuilder("SELECT count(*) FROM normalized_records")
+            Self.appendFilter(query, to: &counting)
+            return Page(items: items, total: try await count(counting.query, logger: logger))
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "reading unified records")
+        }
+    }
+
+    public func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord? {
+        do {
+            var select = SQLBuilder("SELECT ")
+            select.trustedSQL(Self.recordColumns)
+            select.sql(" FROM normalized_records WHERE id = ")
+            select.bind(ticker)
+            let rows = try await client.query(select.query, logger: logger)
+            for try await row in rows { return try Self.record(row) }
+            return nil
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "reading the unified record of \(ticker)")
+        }
+    }
+
+    public func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint> {
+        do {
+            func filter(_ builder: inout SQLBuilder) {
+                builder.sql(" FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = ")
+                builder.bind(query.ticker)
+                if let source = query.source {
+                    builder.sql(" AND s.source = ")
+                    builder.bind(source)
+                }
+                if let start = query.start {
+                    builder.sql(" AND o.observed_at >= ")
+                    builder.bind(start)
+                }
+                if let end = query.end {
+                    builder.sql(" AND o.observed_at <= ")
+                    builder.bind(end)
+                }
+            }
+            var select = SQLBuilder("""
+                SELECT s.source, s.source_asset_id, o.ticker, o.observed_at, o.price_usd::text, o.market_cap_usd::text,
+                    o.volume_24h_usd::text, o.percent_change_24h::text, o.rank
+                """)
+            filter(&select)
+            Self.appendPage(
+                limit: query.limit, offset: query.offset, orderBy: " ORDER BY o.observed_at DESC, s.source, s.source_asset_id",
+                to: &select)
+            var points: [HistoryPoint] = []
+            let rows = try await client.query(select.query, logger: logger)
+            for try await (source, id, ticker, at, price, cap, volume, change, rank) in rows.decode(
+                (String, String, String, Date, String, String?, String?, String?, Int32?).self)
+            {
+                points.append(HistoryPoint(
+                    source: source, sourceAssetID: id, ticker: ticker, observedAt: at, priceUSD: price, marketCapUSD: cap,
+                    volume24hUSD: volume, percentChange24h: change, rank: rank.map(Int.init)))
+            }
+            var counting = SQLBuilder("SELECT count(*)")
+            filter(&counting)
+            let total = try await count(counting.query, logger: logger)
+            return Page(items: points, total: total)
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "reading the history of \(query.ticker)")
+        }
+    }
+
+    public func runs(_ query: RunQuery, logger: Logger) async throws -> Page<RunRecord> {
+        do {
+            func filter(_ builder: inout SQLBuilder) {
+                builder.sql(" FROM etl_runs WHERE true")
+                if let pipeline = query.pipeline {
+                    builder.sql(" AND pipeline = ")
+                    builder.bind(pipeline)
+                }
+                if let status = query.status {
+                    builder.sql(" AND status = ")
+                    builder.bind(status.rawValue)
+                }
+            }
+            var select = SQLBuilder("SELECT ")
+            select.trustedSQL(Self.runColumns)
+            filter(&select)
+            Self.appendPage(limit: query.limit, offset: query.offset, orderBy: " ORDER BY id DESC", to: &select)
+            var runs: [RunRecord] = []
+            for try await row in try await client.query(select.query, logger: logger) { runs.append(try Self.run(row)) }
+            var counting = SQLBuilder("SELECT count(*)")
+            filter(&counting)
+            let total = try await count(counting.query, logger: logger)
+            return Page(items: runs, total: total)
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "reading the run history")
+        }
+    }
+
+    public func run(id: RunID, rejectionLimit: Int, logger: Logger) async throws -> RunDetail? {
+        do {
+            var found: RunRecord?
+            var select = SQLBuilder("SELECT ")
+            select.trustedSQL(Self.runColumns)
+            select.sql(" FROM etl_runs WHERE id = ")
+            select.bind(id.rawValue)
+            for try await row in try await client.query(select.query, logger: logger) {
+                found = try Self.run(row)
+            }
+            guard let run = found else { return nil }
+            var rejections: [Rejection] = []
+            let rows = try await client.query(
+                """
+                SELECT location, line, field, reason, raw FROM quarantine WHERE run_id = \(id.rawValue)
+                ORDER BY id LIMIT \(rejectionLimit)
+                """, logger: logger)
+            for try await (location, line, field, reason, raw) in rows.decode((String, Int64?, String?, String, String).self) {
+                rejections.append(Rejection(
+                    location: RecordLocation(line: line.map(Int.init), description: location), field: field, reason: reason,
+                    raw: raw))
+            }
+            let total = try await count("SELECT count(*) FROM quarantine WHERE run_id = \(id.rawValue)", logger: logger)
+            return RunDetail(run: run, rejections: rejections, rejectionCount: total)
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "reading run \(id)")
+        }
+    }
+
+    public func statistics(logger: Logger) async throws -> StoreStatistics {
+        do {
+            var totals: [String: (runs: Int, failed: Int, processed: Int, quarantined: Int, skipped: Int)] = [:]
+            let rows = try await client.query(
+                """
+                SELECT pipeline, count(*), count(*) FILTER (WHERE status = 'failed'), coalesce(sum(processed), 0)::bigint,
+                    coalesce(sum(quarantined), 0)::bigint, coalesce(sum(skipped), 0)::bigint
+                FROM etl_runs GROUP BY pipeline
+                """, logger: logger)
+            for try await (pipeline, runs, failed, processed, quarantined, skipped) in rows.decode(
+                (String, Int64, Int64, Int64, Int64, Int64).self)
+            {
+                totals[pipeline] = (Int(runs), Int(failed), Int(processed), Int(quarantined), Int(skipped))
+            }
+            let last = try await latestRuns(where: "true", logger: logger)
+            let successes = try await latestRuns(where: "status = 'success'", logger: logger)
+            let failures = try await latestRuns(where: "status = 'failed'", logger: logger)
+            let pipelines = totals.keys.sorted().map { name in
+                let total = totals[name]!
+                return PipelineStatistics(
+                    pipeline: name, totalRuns: total.runs, failedRuns: total.failed, totalProcessed: total.processed,
+                    totalQuarantined: total.quarantined, totalSkipped: total.skipped, lastRun: last[name],
+                    lastSuccess: successes[name], lastFailure: failures[name])
+            }
+            let normalized = try await count("SELECT count(*) FROM normalized_records", logger: logger)
+            return StoreStatistics(totalNormalized: normalized, pipelines: pipelines)
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "reading run statistics")
+        }
+    }
+
+    public func latestRuns(logger: Logger) async throws -> [String: RunRecord] {
+        do {
+            return try await latestRuns(where: "true", logger: logger)
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "reading the latest runs")
+        }
+    }
+
+    /// The newest run of each pipeline matching `condition` (a fixed SQL text, never user input).
+    func latestRuns(where condition: StaticString, logger: Logger) async throws -> [String: RunRecord] {
+        var runs: [String: RunRecord] = [:]
+        var select = SQLBuilder("SELECT DISTINCT ON (pipeline) ")
+        select.trustedSQL(Self.runColumns)
+        select.sql(" FROM etl_runs WHERE ")
+        select.sql(condition)
+        select.sql(" ORDER BY pipeline, id DESC")
+        let rows = try await client.query(select.query, logger: logger)
+        for try await row in rows {
+            let run = try Self.run(row)
+            runs[run.pipeline] = run
+        }
+        return runs
+    }
+
+    public func ping(logger: Logger) async throws {
+        do {
+            for try await _ in try await client.query("SELECT 1", logger: logger).decode(Int32.self) {}
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "checking the database")
+        }
+    }
+
+    func count(_ query: PostgresQuery, logger: Logger) async throws -> Int {
+        for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return Int(value) }
+        return 0
+    }
+
+    static func appendFilter(_ query: RecordQuery, to builder: inout SQLBuilder) {
+        builder.sql(" WHERE true")
+        if let source = query.source {
+            builder.sql(" AND source = ")
+            builder.bind(source)
+        }
+        if let ticker = query.ticker {
+            builder.sql(" AND id = ")
+            builder.bind(ticker)
+        }
+        if let start = query.start {
+            builder.sql(" AND created_at >= ")
+            builder.bind(start)
+        }
+        if let end = query.end {
+            builder.sql(" AND created_at <= ")
+            builder.bind(end)
+        }
+    }
+
+    static func appendPage(limit: Int, offset: Int, orderBy: StaticString, to builder: inout SQLBuilder) {
+        builder.sql(orderBy)
+        builder.sql(" LIMIT ")
+        builder.bind(limit)
+        builder.sql(" OFFSET ")
+        builder.bind(offset)
+    }
+
+    static let recordColumns = """
+        id, ticker, name, price_usd::text, market_cap_usd::text, volume_24h_usd::text, percent_change_24h::text, rank,
+        source, source_asset_id, created_at, ingested_at
+        """
+
+    static func record(_ row: PostgresRow) throws -> UnifiedRecord {
+        let (id, ticker, name, price, cap, volume, change, rank, source, sourceID, created, ingested) = try row.decode(
+            (String, String, String?, String, String?, String?, String?, Int32?, String, String, Date, Date).self)
+        return UnifiedRecord(
+            id: id, ticker: ticker, name: name, priceUSD: price, marketCapUSD: cap, volume24hUSD: volume,
+            percentChange24h: change, rank: rank.map(Int.init), source: source, sourceAssetID: sourceID, createdAt: created,
+            ingestedAt: ingested)
+    }
+
+    static let runColumns = "id, pipeline, trigger, status, started_at, finished_at, processed, quarantined, skipped, duration_ms, message"
+
+    static func run(_ row: PostgresRow) throws -> RunRecord {
+        let (id, pipeline, trigger, status, started, finished, processed, quarantined, skipped, duration, message) = try row.decode(
+            (Int64, String, String, String, Date, Date?, Int64, Int64, Int64, Int64?, String?).self)
+        return RunRecord(
+            id: RunID(id), pipeline: pipeline, trigger: RunTrigger(rawValue: trigger) ?? .cli,
+            status: RunStatus(rawValue: status) ?? .failed, startedAt: started, finishedAt: finished,
+            counters: RunCounters(processed: Int(processed), quarantined: Int(quarantined), skipped: Int(skipped)),
+            durationMS: duration.map(Int.init), message: message)
+    }
+}

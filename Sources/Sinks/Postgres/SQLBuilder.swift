@@ -1,0 +1,28 @@
+import PostgresNIO
+
+/// Builds a query from fixed SQL text and bound values, for queries whose filters vary.
+/// Every value goes through a bind: nothing from a request is ever spliced into SQL text.
+struct SQLBuilder {
+    private var interpolation = PostgresQuery.StringInterpolation(literalCapacity: 256, interpolationCount: 8)
+
+    init(_ sql: StaticString) {
+        interpolation.appendLiteral("\(sql)")
+    }
+
+    /// Appends fixed SQL text.
+    mutating func sql(_ text: StaticString) {
+        interpolation.appendLiteral("\(text)")
+    }
+
+    /// Appends fixed SQL text known only at run time; callers pass constants of this module only.
+    mutating func trustedSQL(_ text: String) {
+        interpolation.appendLiteral(text)
+    }
+
+    /// Appends a bind for `value`.
+    mutating func bind<Value: PostgresNonThrowingEncodable & Sendable>(_ value: Value) {
+        interpolation.appendInterpolation(value)
+    }
+
+    var query: PostgresQuery { PostgresQuery(stringInterpolation: interpolation) }
+}
