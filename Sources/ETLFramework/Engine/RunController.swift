@@ -28,11 +28,14 @@ public final class RunController: Sendable {
         (requests, requestSink) = AsyncStream.makeStream(of: Request.self)
     }
 
-    /// Runs scheduled and triggered runs until ``shutdown()``, then waits for them to stop.
-    public func run() async {
+    /// Runs scheduled (unless `schedules` is false) and triggered runs until ``shutdown()``, then
+    /// waits for them to stop.
+    public func run(schedules: Bool = true) async {
         await withDiscardingTaskGroup { group in
-            for pipeline in pipelines {
-                group.addTask { await self.schedule(pipeline) }
+            if schedules {
+                for pipeline in pipelines {
+                    group.addTask { await self.schedule(pipeline) }
+                }
             }
             for await request in requests {
                 group.addTask { await self.execute(request) }

@@ -11,7 +11,7 @@ extension API {
             source: try parameters.text("source"), ticker: try parameters.text("ticker").map(Normalizer.unifyCase),
             start: start, end: end, limit: try parameters.limit(), offset: try parameters.offset())
         let members = try await cache.value(for: "data?" + parameters.cacheKey) {
-            let page = try await store.unifiedRecords(query, logger: logger)
+            let page = try await fromDatabase { try await store.unifiedRecords(query, logger: logger) }
             return Self.members([
                 ("data", .array(page.items.map(Self.json))),
                 ("pagination", JSON.pagination(limit: query.limit, offset: query.offset, returned: page.items.count, total: page.total)),
@@ -24,7 +24,8 @@ extension API {
         _ = try QueryParameters(request, allowed: [])
         let ticker = Normalizer.unifyCase(try context.parameters.require("ticker"))
         let members = try await cache.value(for: "record/" + ticker) { () -> [UInt8] in
-            guard let record = try await store.unifiedRecord(ticker: ticker, logger: logger) else { return [] }
+            let found = try await fromDatabase { try await store.unifiedRecord(ticker: ticker, logger: logger) }
+            guard let record = found else { return [] }
             return Self.members([("data", Self.json(record))])
         }
         guard !members.isEmpty else { throw APIError.notFound("no unified record for ticker \(ticker)") }
@@ -39,7 +40,7 @@ extension API {
             ticker: ticker, source: try parameters.text("source"), start: start, end: end, limit: try parameters.limit(),
             offset: try parameters.offset())
         let members = try await cache.value(for: "history/\(ticker)?" + parameters.cacheKey) {
-            let page = try await store.history(query, logger: logger)
+            let page = try await fromDatabase { try await store.history(query, logger: logger) }
             return Self.members([
                 ("ticker", .string(ticker)),
                 ("data", .array(page.items.map(Self.json))),

@@ -48,14 +48,14 @@ extension API {
     /// The newest run of each pipeline, cached until the run history changes.
     func latestRuns() async throws -> [String: RunRecord] {
         let store = self.store, logger = self.logger
-        return try await cache.value(for: "latest-runs") { try await store.latestRuns(logger: logger) }
+        return try await cache.value(for: "latest-runs") { try await fromDatabase { try await store.latestRuns(logger: logger) } }
     }
 
     func stats(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let store = self.store, logger = self.logger, configured = pipelineNames
         let members = try await cache.value(for: "stats") {
-            let statistics = try await store.statistics(logger: logger)
+            let statistics = try await fromDatabase { try await store.statistics(logger: logger) }
             var fields: [(String, RawValue)] = []
             var byName = Dictionary(uniqueKeysWithValues: statistics.pipelines.map { ($0.pipeline, $0) })
             for name in configured where byName[name] == nil {

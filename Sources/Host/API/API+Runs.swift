@@ -18,7 +18,7 @@ extension API {
             pipeline: try parameters.text("pipeline"), status: status, limit: try parameters.limit(),
             offset: try parameters.offset())
         let members = try await cache.value(for: "runs?" + parameters.cacheKey) {
-            let page = try await store.runs(query, logger: logger)
+            let page = try await fromDatabase { try await store.runs(query, logger: logger) }
             return Self.members([
                 ("data", .array(page.items.map(Self.json))),
                 ("pagination", JSON.pagination(limit: query.limit, offset: query.offset, returned: page.items.count, total: page.total)),
@@ -33,7 +33,8 @@ extension API {
         guard let number = Int64(text), number > 0 else {
             throw APIError.invalidParameter("id", "must be a positive integer, got \"\(text.prefix(40))\"")
         }
-        guard let detail = try await store.run(id: RunID(number), rejectionLimit: 100, logger: logger) else {
+        let found = try await fromDatabase { try await store.run(id: RunID(number), rejectionLimit: 100, logger: logger) }
+        guard let detail = found else {
             throw APIError.notFound("no run \(number)")
         }
         var fields = Self.fields(detail.run)

@@ -11,8 +11,14 @@ struct API: Sendable {
     let cache: ResponseCache
     let health: HealthProbe
     let logger: Logger
+    /// How long a request waits for the database before answering 503.
+    let databaseDeadline: Duration
 
-    init(store: any Store, controller: RunController, settings: ServerSettings, logger: Logger) {
+    init(
+        store: any Store, controller: RunController, settings: ServerSettings, logger: Logger,
+        databaseDeadline: Duration = .seconds(5)
+    ) {
+        self.databaseDeadline = databaseDeadline
         self.store = store
         self.controller = controller
         self.settings = settings
@@ -38,6 +44,17 @@ struct API: Sendable {
         router.get("/runs") { request, context in try await runs(request, context) }
         router.get("/runs/:id") { request, context in try await run(request, context) }
         return router
+    }
+
+    /// Runs a database read with a deadline; a database that does not answer in time is a 503, not a
+    /// request left hanging.
+    func fromDatabase<T: Sendable>(_ read: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await withDeadline(databaseDeadline, doing: "reading the database", read)
+        } catch is DeadlineExceeded {
+            logger.warning("database read timed out", metadata: ["deadline": "\(databaseDeadline)"])
+            throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "the database does not answer; retry later")
+        }
     }
 
     /// `{<cached members>, "meta": {...}}`: the cached part of an answer with this request's meta.

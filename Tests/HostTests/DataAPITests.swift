@@ -1,0 +1,126 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import TestSupport
+
+@testable import Host
+
+let sampleFiles: [(String, String)] = [
+    ("alpha", APIHarness.header
+        + "BTC,Bitcoin,43250.5,846000000000,21000000000,1.85,2025-12-10T12:00:00Z\n"
+        + "ETH,Ethereum,2275.5,273000000000,10000000000,-0.72,2025-12-10T12:00:00Z\n"
+        + "PEPE,Pepe,0.000000001234,519000000,98000000,12.5,2025-12-11T12:00:00Z\n"),
+    ("beta", APIHarness.header
+        + "SOL,Solana,71.23,31000000000,2300000000,3.41,2025-12-12T12:00:00Z\n"
+        + "ETH,Ethereum,2280,273500000000,10000000000,-0.5,2025-12-09T12:00:00Z\n"
+        + "bad,,-1,,,,2025-12-12T12:00:00Z\n"),
+]
+
+@Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set")) struct DataAPITests {
+    @Test func dataHasTheSpecShapeInTickerOrder() async throws {
+        try await APIHarness.with(files: sampleFiles) { _, client in
+            let answer = try await client.json("/data")
+            #expect(answer.status == .ok)
+            let data = try #require(answer.body["data"] as? [[String: Any]])
+            #expect(data.map { $0["id"] as? String } == ["BTC", "ETH", "PEPE", "SOL"])
+            #expect(data.allSatisfy { $0["id"] as? String == $0["ticker"] as? String })
+            #expect(answer.body[path: "pagination.total"] as? Int == 4)
+            #expect(answer.body[path: "pagination.returned"] as? Int == 4)
+            #expect(answer.body[path: "pagination.limit"] as? Int == 50)
+            #expect(answer.body[path: "pagination.offset"] as? Int == 0)
+            #expect(answer.body[path: "meta.request_id"] as? String == answer.headers[HTTPField.Name("X-Request-Id")!])
+            #expect(answer.body[path: "meta.api_latency_ms"] is Double)
+            // ETH from beta is older, so alpha's newer observation holds the ticker.
+            #expect(data[1]["source"] as? String == "alpha")
+            #expect(data[1]["price_usd"] as? Double == 2275.5)
+        }
+    }
+
+    @Test func tinyPricesAreServedAsExactNumberLiterals() async throws {
+        try await APIHarness.with(files: sampleFiles) { _, client in
+            let text = try await client.execute(uri: "/data/pepe", method: .get) { String(buffer: $0.body) }
+            #expect(text.contains("\"price_usd\":0.000000001234,"))
+        }
+    }
+
+    @Test func filtersBySourceTickerAndDates() async throws {
+        try await APIHarness.with(files: sampleFiles) { _, client in
+            let cases: [(String, [String])] = [
+                ("/data?source=beta", ["SOL"]), ("/data?ticker=eth", ["ETH"]), ("/data?ticker=%20btc%20", ["BTC"]),
+                ("/data?start_date=2025-12-11", ["PEPE", "SOL"]), ("/data?end_date=2025-12-10T23:59:59", ["BTC", "ETH"]),
+                ("/data?start_date=2025-12-11T13:00:00%2B01:00&end_date=2025-12-11T12:00:00Z", ["PEPE"]),
+                ("/data?source=nobody", []),
+            ]
+            for (uri, expected) in cases {
+                let answer = try await client.json(uri)
+                #expect(answer.status == .ok, "\(uri): \(answer.body)")
+                let ids = (answer.body["data"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                #expect(ids == expected, "\(uri)")
+                #expect(answer.body[path: "pagination.total"] as? Int == expected.count, "\(uri)")
+            }
+        }
+    }
+
+    @Test func pagesAreStableAndCounted() async throws {
+        try await APIHarness.with(files: sampleFiles) { _, client in
+            let first = try await client.json("/data?limit=3")
+            let second = try await client.json("/data?limit=3&offset=3")
+            #expect((first.body["data"] as? [Any])?.count == 3)
+            #expect((second.body["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["SOL"])
+            #expect(second.body[path: "pagination.total"] as? Int == 4)
+            #expect(second.body[path: "pagination.returned"] as? Int == 1)
+            let beyond = try await client.json("/data?offset=100")
+            #expect((beyond.body["data"] as? [Any])?.isEmpty == true)
+            #expect(beyond.body[path: "pagination.total"] as? Int == 4)
+        }
+    }
+
+    @Test(arguments: [
+        ("/data?limit=0", "limit"), ("/data?limit=201", "limit"), ("/data?limit=ten", "limit"), ("/data?offset=-1", "offset"),
+        ("/data?start_date=yesterday", "start_date"), ("/data?end_date=2025-13-01", "end_date"),
+        ("/data?start_date=2025-12-12&end_date=2025-12-10", "start_date"), ("/data?tickr=BTC", "tickr"),
+        ("/data?source=", "source"), ("/data/BTC/history?limit=500", "limit"), ("/runs?status=weird", "status"),
+        ("/runs/abc", "id"),
+    ])
+    func invalidParametersAreA400NamingTheParameter(uri: String, parameter: String) async throws {
+        try await APIHarness.with(files: sampleFiles) { _, client in
+            let answer = try await client.json(uri)
+            #expect(answer.status == .badRequest)
+            #expect(answer.body[path: "error.code"] as? String == "invalid_parameter")
+            #expect((answer.body[path: "error.message"] as? String)?.hasPrefix("\(parameter): ") == true, "\(answer.body)")
+        }
+    }
+
+    @Test func oneTickerAndItsHistory() async throws {
+        try await APIHarness.with(files: sampleFiles) { harness, client in
+            let record = try await client.json("/data/btc")
+            #expect(record.status == .ok)
+            #expect(record.body[path: "data.id"] as? String == "BTC")
+            let missing = try await client.json("/data/NOPE")
+            #expect(missing.status == .notFound)
+            #expect(missing.body[path: "error.code"] as? String == "not_found")
+
+            let history = try await client.json("/data/ETH/history")
+            let points = try #require(history.body["data"] as? [[String: Any]])
+            #expect(points.map { $0["source"] as? String } == ["alpha", "beta"])  // newest first
+            #expect(history.body[path: "pagination.total"] as? Int == 2)
+            let filtered = try await client.json("/data/ETH/history?source=beta&end_date=2025-12-09T23:00:00Z")
+            #expect((filtered.body["data"] as? [[String: Any]])?.map { $0["price_usd"] as? Double } == [2280])
+            let empty = try await client.json("/data/ETH/history?start_date=2030-01-01")
+            #expect(empty.body[path: "pagination.total"] as? Int == 0)
+            _ = harness
+        }
+    }
+
+    @Test func requestIDsAreEchoedOrMade() async throws {
+        try await APIHarness.with(files: sampleFiles) { _, client in
+            let echoed = try await client.json("/data", headers: [HTTPField.Name("X-Request-Id")!: "abc-123"])
+            #expect(echoed.headers[HTTPField.Name("X-Request-Id")!] == "abc-123")
+            #expect(echoed.body[path: "meta.request_id"] as? String == "abc-123")
+            let made = try await client.json("/nowhere")
+            #expect(made.status == .notFound)
+            #expect(made.headers[HTTPField.Name("X-Request-Id")!]?.isEmpty == false)
+        }
+    }
+}
