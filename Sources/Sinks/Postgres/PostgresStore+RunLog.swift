@@ -19,7 +19,14 @@ extension PostgresStore {
                 throw PostgresStoreError.wrap(error, while: "taking the run lock of \(pipeline)")
             }
             guard locked else {
-                throw PipelineBusy(pipeline: pipeline, runningRun: try? await runningRun(of: pipeline, on: connection, logger: logger))
+                // The holder records its run right after taking the lock; give it a moment to appear.
+                for _ in 0..<20 {
+                    if let running = try? await runningRun(of: pipeline, on: connection, logger: logger) {
+                        throw PipelineBusy(pipeline: pipeline, runningRun: running)
+                    }
+                    try await Task.sleep(for: .milliseconds(25))
+                }
+                throw PipelineBusy(pipeline: pipeline, runningRun: nil)
             }
             do {
                 let abandoned = try await connection.query(
