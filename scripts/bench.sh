@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark: `host run --once` against a bare `psql \copy` of the same generated CSV, in one run.
+# Benchmarks, on a private durable PostgreSQL, with the release binary (built into .build-release):
 #   scripts/bench.sh [--rows N] [--tickers N] [--batch-size N]
-# Builds the release binary into .build-release, starts a private durable PostgreSQL, prints a table.
+#       load: `host run --once` against a bare `psql \copy` of the same generated CSV, in one run.
+#   scripts/bench.sh --api [--records N] [--duration 10s]
+#       REST API: wrk against /data, /data?ticker=, /health, /stats with N unified records loaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,4 +11,10 @@ swift build -c release --scratch-path .build-release --product host >&2
 eval "$(scripts/pg.sh start --durable)"
 export TEST_DATABASE_URL PG_BIN
 trap 'scripts/pg.sh stop "$PG_DIR"' EXIT
-python3 scripts/bench.py "$@"
+if [ "${1:-}" = "--api" ]; then
+  shift
+  command -v wrk >/dev/null || { echo "bench.sh: wrk is needed (apt-get install wrk)" >&2; exit 1; }
+  python3 scripts/bench_api.py "$@"
+else
+  python3 scripts/bench.py "$@"
+fi
