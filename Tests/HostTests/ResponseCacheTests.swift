@@ -3,15 +3,20 @@ import Testing
 
 @testable import Host
 
+/// A counter shared by concurrent test tasks.
+final class Counter: Sendable {
+    let count = Mutex(0)
+}
+
 @Suite struct ResponseCacheTests {
     @Test func concurrentMissesShareOneComputation() async throws {
         let cache = ResponseCache()
-        let calls = Mutex(0)
+        let calls = Counter()
         let values = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<50 {
                 group.addTask {
                     try await cache.value(for: "k") { () -> Int in
-                        calls.withLock { $0 += 1 }
+                        calls.count.withLock { $0 += 1 }
                         try await Task.sleep(for: .milliseconds(100))
                         return 42
                     }
@@ -20,7 +25,7 @@ import Testing
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
         #expect(values == Array(repeating: 42, count: 50))
-        #expect(calls.withLock { $0 } == 1)
+        #expect(calls.count.withLock { $0 } == 1)
     }
 
     @Test func aChangeMakesEveryEntryStale() async throws {
