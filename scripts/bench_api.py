@@ -23,9 +23,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def to_ms(text):
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+def percentile(output, which):
+    match = re.search(rf"^\s+{which}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+    if not match:
+        sys.exit(f"cannot read the {which}th percentile from wrk:\n{output}")
+    value, unit = match.groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
 def main():
@@ -75,8 +78,8 @@ def main():
             result = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.duration}", "--latency", base + path],
                                     capture_output=True, text=True, check=True).stdout
             rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
-            p50 = to_ms(re.search(r"50%\s+(\S+)", result).group(1))
-            p99 = to_ms(re.search(r"99%\s+(\S+)", result).group(1))
+            p50 = percentile(result, 50)
+            p99 = percentile(result, 99)
             errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
             print(f"| {path} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | {errors.group(1) if errors else 0} |")
     finally:
