@@ -11,6 +11,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let (loaded, _) = try options.load()
         let names = loaded.pipelines.map(\.name).joined(separator: ", ")
-        print("\(loaded.file): OK (\(loaded.pipelines.count) pipelines: \(names))")
+        let count = loaded.pipelines.count == 1 ? "1 pipeline" : "\(loaded.pipelines.count) pipelines"
+        print("\(loaded.file): OK (\(count): \(names))")
     }
 }
