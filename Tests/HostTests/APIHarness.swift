@@ -43,7 +43,8 @@ struct APIHarness {
                 let controller = RunController(runner: runner, pipelines: pipelines, logger: TestLog.logger)
                 let api = API(
                     store: store, controller: controller,
-                    settings: ServerSettings(host: "127.0.0.1", port: 0, triggerToken: token), logger: TestLog.logger)
+                    settings: ServerSettings(host: "127.0.0.1", port: 0, triggerToken: token), logger: TestLog.logger,
+                    databaseDeadline: .seconds(30))  // the suite runs many databases at once on 2 cores
                 let harness = APIHarness(database: database, store: store, controller: controller, api: api, directory: directory)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await controller.run(schedules: false) }

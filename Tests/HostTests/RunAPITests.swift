@@ -144,7 +144,7 @@ let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
             #expect(runs.compactMap { $0["id"] as? Int } == [2, 1])
             #expect(all.body[path: "pagination.total"] as? Int == 2)
             let beta = try await client.json("/runs?pipeline=beta&status=success")
-            #expect((beta.body["data"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [2])
+            #expect((beta.body["data"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [2], "\(beta.body)")
             let none = try await client.json("/runs?status=failed")
             #expect(none.body[path: "pagination.total"] as? Int == 0)
             let detail = try await client.json("/runs/2")
