@@ -10,14 +10,10 @@ extension API {
         let query = RecordQuery(
             source: try parameters.text("source"), ticker: try parameters.text("ticker").map(Normalizer.unifyCase),
             start: start, end: end, limit: try parameters.limit(), offset: try parameters.offset())
-        let members = try await cache.value(for: "data?" + parameters.cacheKey) {
-            let page = try await fromDatabase { try await store.unifiedRecords(query, logger: logger) }
-            return Self.members([
-                ("data", .array(page.items.map(Self.json))),
-                ("pagination", JSON.pagination(limit: query.limit, offset: query.offset, returned: page.items.count, total: page.total)),
-            ])
-        }
-        return answer(cached: members, context)
+        let store = self.store, logger = self.logger
+        return try await pageAnswer(
+            key: "data?" + parameters.cacheKey, limit: query.limit, offset: query.offset, context,
+            read: { try await store.unifiedRecords(query, logger: logger) }, json: Self.json)
     }
 
     func record(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -39,15 +35,11 @@ extension API {
         let query = HistoryQuery(
             ticker: ticker, source: try parameters.text("source"), start: start, end: end, limit: try parameters.limit(),
             offset: try parameters.offset())
-        let members = try await cache.value(for: "history/\(ticker)?" + parameters.cacheKey) {
-            let page = try await fromDatabase { try await store.history(query, logger: logger) }
-            return Self.members([
-                ("ticker", .string(ticker)),
-                ("data", .array(page.items.map(Self.json))),
-                ("pagination", JSON.pagination(limit: query.limit, offset: query.offset, returned: page.items.count, total: page.total)),
-            ])
-        }
-        return answer(cached: members, context)
+        let store = self.store, logger = self.logger
+        return try await pageAnswer(
+            key: "history/\(ticker)?" + parameters.cacheKey, limit: query.limit, offset: query.offset,
+            extra: [("ticker", .string(ticker))], context,
+            read: { try await store.history(query, logger: logger) }, json: Self.json)
     }
 
     static func json(_ record: UnifiedRecord) -> RawValue {

@@ -17,14 +17,10 @@ extension API {
         let query = RunQuery(
             pipeline: try parameters.text("pipeline"), status: status, limit: try parameters.limit(),
             offset: try parameters.offset())
-        let members = try await cache.value(for: "runs?" + parameters.cacheKey) {
-            let page = try await fromDatabase { try await store.runs(query, logger: logger) }
-            return Self.members([
-                ("data", .array(page.items.map(Self.json))),
-                ("pagination", JSON.pagination(limit: query.limit, offset: query.offset, returned: page.items.count, total: page.total)),
-            ])
-        }
-        return answer(cached: members, context)
+        let store = self.store, logger = self.logger
+        return try await pageAnswer(
+            key: "runs?" + parameters.cacheKey, limit: query.limit, offset: query.offset, context,
+            read: { try await store.runs(query, logger: logger) }, json: Self.json)
     }
 
     func run(_ request: Request, _ context: APIRequestContext) async throws -> Response {

@@ -68,6 +68,21 @@ struct API: Sendable {
         return JSON.response(bytes: bytes)
     }
 
+    /// A cached page answer: `extra` members, then `data` and `pagination`, then this request's meta.
+    func pageAnswer<Item: Sendable>(
+        key: String, limit: Int, offset: Int, extra: [(String, RawValue)] = [], _ context: APIRequestContext,
+        read: @escaping @Sendable () async throws -> Page<Item>, json: @escaping (Item) -> RawValue
+    ) async throws -> Response {
+        let members = try await cache.value(for: key) { () -> [UInt8] in
+            let page = try await fromDatabase(read)
+            return Self.members(extra + [
+                ("data", .array(page.items.map(json))),
+                ("pagination", JSON.pagination(limit: limit, offset: offset, returned: page.items.count, total: page.total)),
+            ])
+        }
+        return answer(cached: members, context)
+    }
+
     /// The members of an object, without its braces, for ``answer(cached:_:)``.
     static func members(_ fields: [(String, RawValue)]) -> [UInt8] {
         Array(JSON.object(fields).jsonText.utf8.dropFirst().dropLast())

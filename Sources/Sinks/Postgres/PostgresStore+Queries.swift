@@ -41,18 +41,9 @@ extension PostgresStore {
             func filter(_ builder: inout SQLBuilder) {
                 builder.sql(" FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = ")
                 builder.bind(query.ticker)
-                if let source = query.source {
-                    builder.sql(" AND s.source = ")
-                    builder.bind(source)
-                }
-                if let start = query.start {
-                    builder.sql(" AND o.observed_at >= ")
-                    builder.bind(start)
-                }
-                if let end = query.end {
-                    builder.sql(" AND o.observed_at <= ")
-                    builder.bind(end)
-                }
+                builder.condition(" AND s.source = ", query.source)
+                builder.condition(" AND o.observed_at >= ", query.start)
+                builder.condition(" AND o.observed_at <= ", query.end)
             }
             var select = SQLBuilder("""
                 SELECT s.source, s.source_asset_id, o.ticker, o.observed_at, o.price_usd::text, o.market_cap_usd::text,
@@ -84,14 +75,8 @@ extension PostgresStore {
         do {
             func filter(_ builder: inout SQLBuilder) {
                 builder.sql(" FROM etl_runs WHERE true")
-                if let pipeline = query.pipeline {
-                    builder.sql(" AND pipeline = ")
-                    builder.bind(pipeline)
-                }
-                if let status = query.status {
-                    builder.sql(" AND status = ")
-                    builder.bind(status.rawValue)
-                }
+                builder.condition(" AND pipeline = ", query.pipeline)
+                builder.condition(" AND status = ", query.status?.rawValue)
             }
             var select = SQLBuilder("SELECT ")
             select.trustedSQL(Self.runColumns)
@@ -207,22 +192,10 @@ extension PostgresStore {
 
     static func appendFilter(_ query: RecordQuery, to builder: inout SQLBuilder) {
         builder.sql(" WHERE true")
-        if let source = query.source {
-            builder.sql(" AND source = ")
-            builder.bind(source)
-        }
-        if let ticker = query.ticker {
-            builder.sql(" AND id = ")
-            builder.bind(ticker)
-        }
-        if let start = query.start {
-            builder.sql(" AND created_at >= ")
-            builder.bind(start)
-        }
-        if let end = query.end {
-            builder.sql(" AND created_at <= ")
-            builder.bind(end)
-        }
+        builder.condition(" AND source = ", query.source)
+        builder.condition(" AND id = ", query.ticker)
+        builder.condition(" AND created_at >= ", query.start)
+        builder.condition(" AND created_at <= ", query.end)
     }
 
     static func appendPage(limit: Int, offset: Int, orderBy: StaticString, to builder: inout SQLBuilder) {

@@ -24,5 +24,12 @@ struct SQLBuilder {
         interpolation.appendInterpolation(value)
     }
 
+    /// Appends `sql` and a bind for `value` when there is a value (an optional filter).
+    mutating func condition<Value: PostgresNonThrowingEncodable & Sendable>(_ sql: StaticString, _ value: Value?) {
+        guard let value else { return }
+        self.sql(sql)
+        bind(value)
+    }
+
     var query: PostgresQuery { PostgresQuery(stringInterpolation: interpolation) }
 }
