@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -39,6 +40,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HTTPSourceKit",
+            dependencies: ["ETLFramework", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Sources/Adapters/HTTPSourceKit",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CoinPaprikaAdapter",
+            dependencies: ["ETLFramework", "HTTPSourceKit"],
+            path: "Sources/Adapters/CoinPaprika",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CoinGeckoAdapter",
+            dependencies: ["ETLFramework", "HTTPSourceKit"],
+            path: "Sources/Adapters/CoinGecko",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HTTPJSONAdapter",
+            dependencies: ["ETLFramework", "HTTPSourceKit"],
+            path: "Sources/Adapters/HTTPJSON",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PostgresSink",
             dependencies: [
                 "ETLFramework",
@@ -52,6 +77,9 @@ let package = Package(
             dependencies: [
                 "ETLFramework",
                 "CSVFileAdapter",
+                "CoinPaprikaAdapter",
+                "CoinGeckoAdapter",
+                "HTTPJSONAdapter",
                 "PostgresSink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -75,6 +103,14 @@ let package = Package(
         .testTarget(
             name: "PostgresSinkTests",
             dependencies: ["PostgresSink", "ETLFramework", "CSVFileAdapter", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdapterTests",
+            dependencies: [
+                "Host", "TestSupport", "ETLFramework", "HTTPSourceKit", "PostgresSink",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

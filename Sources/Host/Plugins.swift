@@ -1,5 +1,8 @@
 import CSVFileAdapter
+import CoinGeckoAdapter
+import CoinPaprikaAdapter
 import ETLFramework
+import HTTPJSONAdapter
 import PostgresSink
 
 /// The one list of plugins: every adapter and store module the host offers.
@@ -9,6 +12,9 @@ enum Plugins {
     static let registry: ComponentRegistry = {
         var registry = ComponentRegistry()
         CSVFileAdapter.register(into: &registry)
+        CoinPaprikaAdapter.register(into: &registry)
+        CoinGeckoAdapter.register(into: &registry)
+        HTTPJSONAdapter.register(into: &registry)
         PostgresSink.register(into: &registry)
         return registry
     }()

@@ -108,7 +108,8 @@ public struct PipelineFileLoader: Sendable {
         let source = try registry.makeSource(spec.source, context: context)
         let normalize = spec.transform?.normalize ?? NormalizeConfig()
         return Pipeline(
-            name: spec.name, source: source, transformer: Normalizer(mapping: source.fieldMapping, config: normalize),
+            name: spec.name, source: source,
+            transformer: Normalizer(mapping: source.fieldMapping, config: normalize, typedValues: source.valuesAreTyped),
             batchSize: spec.batchSize ?? PipelineSpec.defaultBatchSize, schedule: spec.schedule?.every.duration)
     }
 

@@ -10,6 +10,10 @@ public protocol Source: Sendable {
     /// How this source's fields map to the unified schema; `transform.normalize.mapping` overrides it.
     var fieldMapping: FieldMapping { get }
 
+    /// Whether payload values carry their JSON types, so that a string where a number belongs is a
+    /// schema error (true for JSON APIs; false for CSV, where every cell is text).
+    var valuesAreTyped: Bool { get }
+
     /// Starts reading after `checkpoint` (from the beginning when it is `nil` or not understood).
     func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader
 }
@@ -24,10 +28,18 @@ public protocol SourceReader {
 
     /// How far the read has come, for progress reports; `nil` when the source cannot tell.
     var progress: Double? { get }
+
+    /// Anything the run record should say about a successful read (such as schema drift).
+    var summary: String? { get }
 }
 
 extension SourceReader {
     public var progress: Double? { nil }
+    public var summary: String? { nil }
+}
+
+extension Source {
+    public var valuesAreTyped: Bool { false }
 }
 
 /// Records read from a source, with the checkpoint that is true once they are stored.

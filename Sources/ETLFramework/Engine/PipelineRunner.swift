@@ -73,7 +73,8 @@ public struct PipelineRunner: Sendable {
                     return Outcome(status: .interrupted, message: "stopped at a batch boundary by shutdown")
                 }
             }
-            return Outcome(status: .success, message: nil)
+            if let summary = reader.summary { logger.warning("source summary", metadata: ["summary": "\(summary)"]) }
+            return Outcome(status: .success, message: reader.summary)
         } catch is CancellationError {
             return Outcome(status: .interrupted, message: "stopped by shutdown before the batch committed")
         } catch {

@@ -18,7 +18,11 @@ public struct Normalizer: Transformer {
     static let moneyMagnitudeLimit = 18
     static let percentMagnitudeLimit = 9
 
-    public init(mapping: FieldMapping, config: NormalizeConfig = NormalizeConfig()) {
+    /// Whether a string where a number belongs is an error (typed JSON sources) or text to parse (CSV).
+    let typedValues: Bool
+
+    public init(mapping: FieldMapping, config: NormalizeConfig = NormalizeConfig(), typedValues: Bool = false) {
+        self.typedValues = typedValues
         self.mapping = mapping.overridden(by: config.mapping)
         self.config = config
         self.timestamps = TimestampParser(format: config.timestampFormat)
@@ -131,6 +135,9 @@ public struct Normalizer: Transformer {
             if required { _ = try self.required(field, in: record) }
             return nil
         case .string(let string)?:
+            if typedValues {
+                throw Problem(field: field.rawValue, reason: "\(sourceName(field)) must be a number, got a string")
+            }
             if string.trimmedASCIIWhitespace.isEmpty {
                 if required { _ = try self.required(field, in: record) }
                 return nil

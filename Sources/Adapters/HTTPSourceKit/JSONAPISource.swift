@@ -1,0 +1,118 @@
+import ETLFramework
+import Foundation
+import Logging
+
+/// A source that GETs JSON pages over HTTP and hands out one raw record per array element. Every
+/// API adapter is one of these with its own endpoint, field mapping and identity fields.
+///
+/// Incremental: the checkpoint keeps the newest source timestamp per asset id; a record whose
+/// timestamp is not newer than the stored one is skipped. Pages are all fetched before any record is
+/// handed out, so a failed fetch leaves the checkpoint where it was.
+public struct JSONAPISource: Source {
+    public let type: String
+    public let fieldMapping: FieldMapping
+    public var valuesAreTyped: Bool { true }
+    public let endpoint: Endpoint
+    /// JSON pointer to the array of records in each page (`""` for a top-level array).
+    public let records: String
+    /// Dotted path of each record's id (the source asset id).
+    public let idPath: String
+    /// Keep only the `limit` best-ranked records (by `rankPath`), applied on the client.
+    public let limit: Int?
+    public let rankPath: String?
+    /// The payload fields the adapter knows; others are reported as new (schema drift).
+    public let knownFields: Set<String>?
+    public let fetcher: HTTPFetcher
+
+    /// Which URL serves page N (1-based), how many pages to read at most, and the page size (a
+    /// shorter page is the last).
+    public struct Endpoint: Sendable {
+        public var url: @Sendable (Int) -> URL
+        public var pages: Int
+        public var pageSize: Int?
+
+        public init(pages: Int = 1, pageSize: Int? = nil, url: @escaping @Sendable (Int) -> URL) {
+            self.url = url
+            self.pages = pages
+            self.pageSize = pageSize
+        }
+    }
+
+    public init(
+        type: String, fieldMapping: FieldMapping, endpoint: Endpoint, records: String, idPath: String, limit: Int? = nil,
+        rankPath: String? = nil, knownFields: Set<String>? = nil, fetcher: HTTPFetcher
+    ) {
+        self.type = type
+        self.fieldMapping = fieldMapping
+        self.endpoint = endpoint
+        self.records = records
+        self.idPath = idPath
+        self.limit = limit
+        self.rankPath = rankPath
+        self.knownFields = knownFields
+        self.fetcher = fetcher
+    }
+
+    public func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
+        let items = try await fetcher.withClient { session in try await fetchAll(session) }
+        let seen = checkpoint?.decode(APICheckpointState.self, kind: type)?.newest ?? [:]
+        return JSONAPIReader(source: self, items: selectTop(items), previous: seen)
+    }
+
+    /// One element of a page, with where it came from.
+    struct Item {
+        var value: RawValue
+        var location: RecordLocation
+        var receivedAt: Date
+        var id: String?
+    }
+
+    func fetchAll(_ session: HTTPFetcher.Session) async throws -> [Item] {
+        var items: [Item] = []
+        var ids = Set<String>()
+        for page in 1...max(1, endpoint.pages) {
+            let url = endpoint.url(page)
+            let document = try await session.json(url)
+            guard case .array(let elements) = try Self.pointer(records, in: document.json, url: url) else {
+                throw HTTPFailure(host: url.host ?? "", status: 200, reason: "the records at \"\(records)\" are not an array", attempts: 1)
+            }
+            for (index, element) in elements.enumerated() {
+                let id = element.value(at: idPath)?.scalarText
+                if let id, !ids.insert(id).inserted { continue }  // the same record on two pages
+                items.append(Item(
+                    value: element,
+                    location: RecordLocation(description: "\(url.host ?? "")\(url.path) page \(page) item \(index + 1)"),
+                    receivedAt: document.receivedAt, id: id))
+            }
+            if let size = endpoint.pageSize, elements.count < size { break }
+        }
+        return items
+    }
+
+    func selectTop(_ items: [Item]) -> [Item] {
+        guard let limit, let rankPath else { return items }
+        func rank(_ item: Item) -> Double { item.value.value(at: rankPath)?.scalarText.flatMap(Double.init) ?? .infinity }
+        return Array(items.sorted { rank($0) < rank($1) }.prefix(limit))
+    }
+
+    /// Follows a JSON pointer (`/data/items`); `""` is the document itself.
+    static func pointer(_ pointer: String, in document: RawValue, url: URL) throws -> RawValue {
+        var current = document
+        for token in pointer.split(separator: "/", omittingEmptySubsequences: true) {
+            let name = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            if case .object(let fields) = current, let next = fields.first(where: { $0.name == name })?.value {
+                current = next
+            } else if case .array(let elements) = current, let index = Int(name), elements.indices.contains(index) {
+                current = elements[index]
+            } else {
+                throw HTTPFailure(host: url.host ?? "", status: 200, reason: "the answer has nothing at \"\(pointer)\"", attempts: 1)
+            }
+        }
+        return current
+    }
+}
+
+/// The newest source timestamp stored per asset id.
+struct APICheckpointState: Codable, Sendable {
+    var newest: [String: String]
+}
