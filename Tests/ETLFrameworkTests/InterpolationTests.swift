@@ -14,6 +14,9 @@ import Testing
         #expect(expand("${EMPTY:-fallback}") == "fallback")
         #expect(expand("${MISSING:-}") == "")
         #expect(expand("no variables") == "no variables")
+        #expect(expand("${MISSING:-${HOST:-x}}") == "db")
+        #expect(expand("${MISSING:-${ALSO_MISSING:-}}") == "")
+        #expect(expand("${PORT:-${HOST}}/a") == "5432/a")
     }
 
     @Test func doubledDollarIsALiteralDollar() {

@@ -6,7 +6,7 @@ import TestSupport
     @Test func runOnceLoadsTheSampleAndPrintsASummaryWithoutLeakingSecrets() async throws {
         try await TestDatabase.with { database in
             let output = try HostProcess.run(
-                ["run", "pipelines.yaml", "--once"], in: Paths.packageRoot,
+                ["run", "pipelines.yaml", "--once", "--pipeline", "csv"], in: Paths.packageRoot,
                 environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "debug"])
             #expect(output.status == 0, "\(output.stderr)")
             let lines = output.stdout.split(separator: "\n")
@@ -21,6 +21,25 @@ import TestSupport
                 let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
                 #expect(object?["level"] != nil && object?["message"] != nil, "not a JSON log line: \(line)")
             }
+        }
+    }
+
+    @Test func withoutTheAPIsTheShippedFileFailsThemCleanlyAndStillLoadsTheCSV() async throws {
+        try await TestDatabase.with { database in
+            // `.invalid` never resolves (RFC 2606): the same path as a machine without internet.
+            let output = try HostProcess.run(
+                ["run", "pipelines.yaml", "--once"], in: Paths.packageRoot,
+                environment: [
+                    "DATABASE_URL": database.url, "LOG_LEVEL": "critical",
+                    "COINPAPRIKA_BASE_URL": "https://api.coinpaprika.com.invalid/v1",
+                    "COINGECKO_BASE_URL": "https://api.coingecko.com.invalid/api/v3",
+                ])
+            #expect(output.status == 1)
+            #expect(output.stdout.contains("coinpaprika: cannot reach api.coinpaprika.com.invalid after 4 attempts: "))
+            #expect(output.stdout.contains("coingecko: cannot reach api.coingecko.com.invalid after 4 attempts: "))
+            let runs = try await database.rows("SELECT pipeline, status, processed FROM etl_runs ORDER BY pipeline")
+            #expect(runs == [["coingecko", "failed", "0"], ["coinpaprika", "failed", "0"], ["csv", "success", "7"]])
+            #expect(try await database.scalar("SELECT count(*) FROM checkpoints WHERE pipeline <> 'csv'") == "0")
         }
     }
 

@@ -33,6 +33,8 @@ public struct HTTPFetcher: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: Self.timeAmount(settings.connect), read: Self.timeAmount(settings.read))
         configuration.decompression = .enabled(limit: .ratio(50))
+        // Connection failures surface at once; the retry loop here decides, with its backoff.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             let result = try await body(Session(fetcher: self, client: client))

@@ -46,7 +46,7 @@ public struct Interpolation: Sendable {
                 index += 1
                 continue
             }
-            guard let close = characters[(index + 2)...].firstIndex(of: "}") else {
+            guard let close = Self.matchingBrace(characters, from: index + 2) else {
                 return .failure(Failure(message: "unterminated ${ in value", offset: index))
             }
             let body = String(characters[(index + 2)..<close])
@@ -67,7 +67,15 @@ public struct Interpolation: Sendable {
                 output += value
                 substituted.append(value)
             } else if let fallback {
-                output += fallback
+                // A default may itself hold ${...}: `${COINPAPRIKA_API_KEY:-${API_SOURCE_KEY:-}}`.
+                switch expand(fallback) {
+                case .success(let inner):
+                    output += inner.text
+                    variables += inner.variables
+                    substituted += inner.substituted
+                case .failure(let failure):
+                    return .failure(Failure(message: failure.message, offset: index))
+                }
             } else {
                 return .failure(Failure(
                     message: "environment variable \(name) is not set (give a default with ${\(name):-value})",
@@ -76,6 +84,25 @@ public struct Interpolation: Sendable {
             index = close + 1
         }
         return .success(Result(text: output, variables: variables, substituted: substituted))
+    }
+
+    /// The index of the `}` closing a `${` whose body starts at `start`, counting nested `${...}`.
+    static func matchingBrace(_ characters: [Character], from start: Int) -> Int? {
+        var depth = 0
+        var index = start
+        while index < characters.count {
+            if characters[index] == "$", index + 1 < characters.count, characters[index + 1] == "{" {
+                depth += 1
+                index += 2
+                continue
+            }
+            if characters[index] == "}" {
+                if depth == 0 { return index }
+                depth -= 1
+            }
+            index += 1
+        }
+        return nil
     }
 
     static func isValidName(_ name: String) -> Bool {
