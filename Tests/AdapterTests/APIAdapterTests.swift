@@ -1,6 +1,6 @@
 import ETLFramework
 import Foundation
-import HTTPSourceKit
+@testable import HTTPSourceKit
 import Testing
 import TestSupport
 
@@ -83,10 +83,43 @@ import TestSupport
         }
     }
 
+    @Test func aRetryAfterBeyondTheCeilingFailsAtOnce() async throws {
+        let server = FixtureServer()
+        server.on("/v1/tickers", .json(Array(try Data(contentsOf: Paths.fixture("coingecko-error-429-rate-limit-2022.json"))), status: .tooManyRequests, headers: [("Retry-After", "119")]))
+        try await server.serve { base in
+            let message = await Self.failure(Self.paprika(base))
+            #expect(message?.hasPrefix("127.0.0.1 answered 429: 429 Too Many Requests: You've exceeded the Rate Limit") == true, "\(message ?? "")")
+            #expect(message?.hasSuffix("(Retry-After 119.0 seconds exceeds the 60.0 seconds ceiling)") == true, "\(message ?? "")")
+            #expect(server.requests.count == 1)
+        }
+    }
+
+    @Test func requestsCarryAUserAgentGzipAndTheKeyHeaderOfThePlan() async throws {
+        let server = FixtureServer()
+        server.on("/api/v3/coins/markets", .json(Array("[]".utf8)))
+        server.on("/v1/tickers", .json(Array("[]".utf8)))
+        try await server.serve { base in
+            _ = try await Sources.read(try Sources.load(Self.gecko(base, extra: ", api_key: k-123, plan: pro")).pipelines[0])
+            #expect(server.lastHeaders["x-cg-pro-api-key"] == "k-123")
+            #expect(server.lastHeaders["x-cg-demo-api-key"] == nil)
+            #expect(server.lastHeaders["User-Agent"]?.hasPrefix("kasparro-etl/") == true)
+            #expect(server.lastHeaders["Accept-Encoding"] == "gzip")
+            _ = try await Sources.read(try Sources.load(Self.paprika(base, extra: ", api_key: p-456")).pipelines[0])
+            #expect(server.lastHeaders["Authorization"] == "p-456")
+        }
+    }
+
+    @Test func retryAfterTakesSecondsOrAnHTTPDate() {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(RetryAfter.delay("7", now: now) == .seconds(7))
+        #expect(RetryAfter.delay("Tue, 14 Nov 2023 22:13:40 GMT", now: now) == .seconds(20))
+        #expect(RetryAfter.delay("soon", now: now) == nil)
+    }
+
     @Test func serverErrorsAreRetried() async throws {
         let server = FixtureServer()
         server.on(
-            "/v1/tickers", .json(Array("oops".utf8), status: .internalServerError), .json(Array("{}".utf8), status: .badGateway),
+            "/v1/tickers", .json(Array("oops".utf8), status: .internalServerError), .json(Array("{}".utf8), status: .internalServerError),
             try .fixture("coinpaprika-tickers-chainlink-readme-2021-10-22.json"))
         try await server.serve { base in
             let read = try await Sources.read(try Sources.load(Self.paprika(base)).pipelines[0])

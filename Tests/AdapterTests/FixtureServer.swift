@@ -29,6 +29,10 @@ final class FixtureServer: Sendable {
 
     private let script = Mutex<[String: [Reply]]>([:])
     private let seen = Mutex<[String]>([])
+    private let headers = Mutex<[String: String]>([:])
+
+    /// Some headers of the last request (User-Agent, Accept-Encoding, and the API key headers).
+    var lastHeaders: [String: String] { headers.withLock { $0 } }
 
     /// Sets the replies of `path` (without the query).
     func on(_ path: String, _ replies: Reply...) {
@@ -41,6 +45,12 @@ final class FixtureServer: Sendable {
     func reply(to request: Request) async throws -> Response {
         let path = request.uri.path
         seen.withLock { $0.append(path + (request.uri.query.map { "?" + $0 } ?? "")) }
+        headers.withLock { last in
+            last = [:]
+            for name in ["User-Agent", "Accept-Encoding", "Authorization", "x-cg-demo-api-key", "x-cg-pro-api-key"] {
+                if let value = request.headers[HTTPField.Name(name)!] { last[name] = value }
+            }
+        }
         let reply = script.withLock { script -> Reply? in
             guard var list = script[path], let first = list.first else { return nil }
             if list.count > 1 { list.removeFirst() }
