@@ -47,6 +47,7 @@ public protocol ConfigNodeDecoding {
     var configNode: ConfigNode { get }
 }
 
+/// The `Decoder` over one ``ConfigNode``; its errors carry the node's position and key path.
 struct NodeDecoder: Decoder, ConfigNodeDecoding {
     let node: ConfigNode
     let codingPath: [any CodingKey]
@@ -94,6 +95,7 @@ struct NodeDecoder: Decoder, ConfigNodeDecoding {
     }
 }
 
+/// A mapping node's members, by key.
 struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let decoder: NodeDecoder
     let entries: [ConfigEntry]
@@ -137,6 +139,7 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func superDecoder(forKey key: Key) throws -> any Decoder { decoder.child(try entry(key), key: key) }
 }
 
+/// A list node's items, in order.
 struct UnkeyedNodeContainer: UnkeyedDecodingContainer {
     let decoder: NodeDecoder
     let items: [ConfigNode]
@@ -174,6 +177,7 @@ struct UnkeyedNodeContainer: UnkeyedDecodingContainer {
     mutating func superDecoder() throws -> any Decoder { try next() }
 }
 
+/// The coding key of a list item.
 struct IndexKey: CodingKey {
     var intValue: Int?
     var stringValue: String { "\(intValue ?? 0)" }
@@ -181,6 +185,7 @@ struct IndexKey: CodingKey {
     init?(stringValue: String) { nil }
 }
 
+/// A scalar node read as a string, number, boolean or duration.
 struct SingleNodeContainer: SingleValueDecodingContainer {
     let decoder: NodeDecoder
     var codingPath: [any CodingKey] { decoder.codingPath }
