@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         .target(
@@ -72,6 +73,12 @@ let package = Package(
             path: "Sources/Sinks/Postgres",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SQLiteSink",
+            dependencies: ["ETLFramework", .product(name: "SQLiteNIO", package: "sqlite-nio")],
+            path: "Sources/Sinks/SQLite",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "Host",
             dependencies: [
@@ -81,6 +88,7 @@ let package = Package(
                 "CoinGeckoAdapter",
                 "HTTPJSONAdapter",
                 "PostgresSink",
+                "SQLiteSink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -4,6 +4,7 @@ import CoinPaprikaAdapter
 import ETLFramework
 import HTTPJSONAdapter
 import PostgresSink
+import SQLiteSink
 
 /// The one list of plugins: every adapter and store module the host offers.
 ///
@@ -16,6 +17,7 @@ enum Plugins {
         CoinGeckoAdapter.register(into: &registry)
         HTTPJSONAdapter.register(into: &registry)
         PostgresSink.register(into: &registry)
+        SQLiteSink.register(into: &registry)
         return registry
     }()
 }

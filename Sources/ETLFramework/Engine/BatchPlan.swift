@@ -1,20 +1,19 @@
 import Crypto
-import ETLFramework
 import Foundation
 
 /// What one batch must change, worked out in memory before the transaction: duplicates inside the
 /// batch removed, the id of every raw record version, the newest quote of each asset and of each
-/// source asset, the tickers touched.
-struct BatchPlan {
-    let batch: LoadBatch
+/// source asset, the tickers touched. Shared by the stores, so they agree on all of it.
+public struct BatchPlan: Sendable {
+    public let batch: LoadBatch
     /// Indices into `batch.raw` of the first record of each distinct payload version.
-    let rawCandidates: [Int]
+    public let rawCandidates: [Int]
     /// For each raw index, its quote's index (when it has one).
-    let quoteOfRaw: [Int?]
+    public let quoteOfRaw: [Int?]
     /// For each raw index, the id of its version (see ``rawID(source:contentHash:)``), as 32 hex digits.
-    let rawIDs: [String]
+    public let rawIDs: [String]
 
-    init(_ batch: LoadBatch) {
+    public init(_ batch: LoadBatch) {
         self.batch = batch
         var quoteOfRaw = [Int?](repeating: nil, count: batch.raw.count)
         for (index, quote) in batch.quotes.enumerated() { quoteOfRaw[quote.rawIndex] = index }
@@ -28,7 +27,7 @@ struct BatchPlan {
     }
 
     /// Quotes of the given new raw records, first per observation key (source asset, observed-at).
-    func observationCandidates(newRaw: [Int]) -> [Int] {
+    public func observationCandidates(newRaw: [Int]) -> [Int] {
         var seen = Set<ObservationKey>()
         return newRaw.compactMap { rawIndex in
             guard let quoteIndex = quoteOfRaw[rawIndex] else { return nil }
@@ -38,12 +37,12 @@ struct BatchPlan {
     }
 
     /// The newest quote of each asset (ticker + asset key); later rows win ties.
-    var newestPerAsset: [Quote] {
+    public var newestPerAsset: [Quote] {
         newest { AssetKey(ticker: $0.ticker, asset: $0.assetKey) }
     }
 
     /// The newest quote of each source asset id.
-    var newestPerSourceAsset: [Quote] {
+    public var newestPerSourceAsset: [Quote] {
         newest(by: \.sourceAssetID)
     }
 
@@ -56,7 +55,7 @@ struct BatchPlan {
         return Array(newest.values)
     }
 
-    var tickers: [String] {
+    public var tickers: [String] {
         Array(Set(batch.quotes.map(\.ticker)))
     }
 
@@ -66,7 +65,7 @@ struct BatchPlan {
         Array(SHA256.hash(data: Data(source.utf8)).prefix(16))
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)

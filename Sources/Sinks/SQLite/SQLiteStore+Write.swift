@@ -1,0 +1,217 @@
+import ETLFramework
+import Foundation
+import Logging
+import NIOCore
+import SQLiteNIO
+
+extension SQLiteStore {
+    /// Writes one batch in ONE transaction, with the PostgreSQL store's rules: new payload versions
+    /// and observations only, the newest state per asset, the unified record of each touched ticker
+    /// recomputed (larger market cap, then newer), rejections, checkpoint and run counters.
+    public func write(_ prepared: PreparedBatch, logger: Logger) async throws -> RunCounters {
+        let plan = BatchPlan(prepared.batch)
+        let batch = plan.batch
+        do {
+            let counters = try await transaction { connection in
+                let now = Self.now()
+                let refs = try await upsertSourceAssets(plan, on: connection)
+                let existingRaw = try await existing(
+                    "SELECT id FROM raw_records WHERE id IN", values: plan.rawCandidates.map { .text(plan.rawIDs[$0]) },
+                    on: connection)
+                let newRaw = plan.rawCandidates.filter { !existingRaw.contains(plan.rawIDs[$0]) }
+                try await insert("raw_records", ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id", "ingested_at"],
+                    newRaw.map { index in
+                        let raw = batch.raw[index]
+                        return [
+                            .text(plan.rawIDs[index]), .text(batch.pipeline), .blob(ByteBuffer(bytes: raw.contentHash)),
+                            plan.quoteOfRaw[index].map { .text(batch.quotes[$0].sourceAssetID) } ?? .null, .text(raw.payloadText),
+                            .text(raw.location.description), raw.location.line.map { .integer($0) } ?? .null,
+                            .integer(Int(batch.runID.rawValue)), .float(now),
+                        ]
+                    }, on: connection)
+                let candidates = plan.observationCandidates(newRaw: newRaw)
+                let stored = try await existingObservations(candidates.map { batch.quotes[$0] }, refs: refs, on: connection)
+                let newObservations = candidates.filter {
+                    !stored.contains(ObservationKey(ref: refs[batch.quotes[$0].sourceAssetID] ?? -1, at: batch.quotes[$0].observedAt.timeIntervalSince1970))
+                }
+                try await insert("observations", ["asset_ref", "observed_at", "ticker", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h", "rank", "raw_id", "run_id", "ingested_at"],
+                    newObservations.map { index in
+                        let quote = batch.quotes[index]
+                        return [
+                            .integer(refs[quote.sourceAssetID] ?? -1), .float(quote.observedAt.timeIntervalSince1970), .text(quote.ticker),
+                            .text(quote.priceUSD.description), Self.text(quote.marketCapUSD), Self.text(quote.volume24hUSD),
+                            Self.text(quote.percentChange24h), quote.rank.map { .integer($0) } ?? .null,
+                            .text(plan.rawIDs[quote.rawIndex]), .integer(Int(batch.runID.rawValue)), .float(now),
+                        ]
+                    }, on: connection)
+                if !batch.quotes.isEmpty {
+                    try await upsertAssets(plan, now: now, on: connection)
+                    try await refreshUnified(plan.tickers, now: now, on: connection)
+                }
+                try await insert("quarantine", ["run_id", "source", "location", "line", "field", "reason", "raw", "created_at"],
+                    batch.rejections.map { rejection in
+                        [
+                            .integer(Int(batch.runID.rawValue)), .text(batch.pipeline), .text(rejection.location.description),
+                            rejection.location.line.map { .integer($0) } ?? .null, rejection.field.map { .text($0) } ?? .null,
+                            .text(rejection.reason), .text(rejection.raw), .float(now),
+                        ]
+                    }, on: connection)
+                let quoted = newRaw.filter { plan.quoteOfRaw[$0] != nil }.count
+                let counters = RunCounters(
+                    processed: quoted, quarantined: batch.rejections.count,
+                    skipped: batch.counters.skipped + batch.quotes.count - quoted)
+                _ = try await connection.query(
+                    """
+                    INSERT INTO checkpoints (pipeline, kind, state, run_id, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (pipeline) DO UPDATE SET kind = excluded.kind, state = excluded.state, run_id = excluded.run_id,
+                        updated_at = excluded.updated_at
+                    """,
+                    [.text(batch.pipeline), .text(batch.checkpoint.kind), .text(batch.checkpoint.state), .integer(Int(batch.runID.rawValue)), .float(now)])
+                _ = try await connection.query(
+                    "UPDATE etl_runs SET processed = processed + ?, quarantined = quarantined + ?, skipped = skipped + ? WHERE id = ?",
+                    [.integer(counters.processed), .integer(counters.quarantined), .integer(counters.skipped), .integer(Int(batch.runID.rawValue))])
+                return counters
+            }
+            state.changed()
+            return counters
+        } catch {
+            throw SQLiteStoreError.wrap(error, while: "writing a batch of \(batch.pipeline)")
+        }
+    }
+
+    static func text(_ value: ExactDecimal?) -> SQLiteData {
+        value.map { .text($0.description) } ?? .null
+    }
+
+    struct ObservationKey: Hashable {
+        var ref: Int
+        var at: Double
+    }
+
+    /// Inserts rows in statements of up to 30,000 binds.
+    func insert(_ table: String, _ columns: [String], _ rows: [[SQLiteData]], on connection: SQLiteConnection) async throws {
+        guard !rows.isEmpty else { return }
+        let perStatement = max(1, 30_000 / columns.count)
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let chunk = rows[start..<min(rows.count, start + perStatement)]
+            let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
+            _ = try await connection.query(sql, chunk.flatMap { $0 })
+        }
+    }
+
+    /// The values of `values` that `select` (`... WHERE column IN`) finds, asked in chunks.
+    func existing(_ select: String, values: [SQLiteData], on connection: SQLiteConnection) async throws -> Set<String> {
+        var found = Set<String>()
+        for start in stride(from: 0, to: values.count, by: 900) {
+            let chunk = Array(values[start..<min(values.count, start + 900)])
+            let sql = select + " (" + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")"
+            for row in try await connection.query(sql, chunk) {
+                if let text = row.columns.first?.data.string { found.insert(text) }
+            }
+        }
+        return found
+    }
+
+    func existingObservations(_ quotes: [Quote], refs: [String: Int], on connection: SQLiteConnection) async throws -> Set<ObservationKey> {
+        var found = Set<ObservationKey>()
+        for start in stride(from: 0, to: quotes.count, by: 450) {
+            let chunk = quotes[start..<min(quotes.count, start + 450)]
+            let sql = "SELECT asset_ref, observed_at FROM observations WHERE (asset_ref, observed_at) IN (VALUES "
+                + Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ") + ")"
+            let binds: [SQLiteData] = chunk.flatMap { quote in
+                [.integer(refs[quote.sourceAssetID] ?? -1), .float(quote.observedAt.timeIntervalSince1970)]
+            }
+            for row in try await connection.query(sql, binds) {
+                if let ref = row.column("asset_ref")?.integer, let at = row.column("observed_at")?.double {
+                    found.insert(ObservationKey(ref: ref, at: at))
+                }
+            }
+        }
+        return found
+    }
+
+    /// Upserts the batch's source assets and returns the id of each.
+    func upsertSourceAssets(_ plan: BatchPlan, on connection: SQLiteConnection) async throws -> [String: Int] {
+        let quotes = plan.newestPerSourceAsset
+        guard !quotes.isEmpty else { return [:] }
+        let source = plan.batch.pipeline
+        for quote in quotes {
+            let at = quote.observedAt.timeIntervalSince1970
+            _ = try await connection.query(
+                """
+                INSERT INTO source_assets (source, source_asset_id, ticker, name, first_observed_at, last_observed_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (source, source_asset_id) DO UPDATE SET
+                    ticker = CASE WHEN excluded.last_observed_at >= last_observed_at THEN excluded.ticker ELSE ticker END,
+                    name = CASE WHEN excluded.last_observed_at >= last_observed_at THEN excluded.name ELSE name END,
+                    first_observed_at = min(first_observed_at, excluded.first_observed_at),
+                    last_observed_at = max(last_observed_at, excluded.last_observed_at)
+                """,
+                [.text(source), .text(quote.sourceAssetID), .text(quote.ticker), quote.name.map { .text($0) } ?? .null, .float(at), .float(at)])
+        }
+        var refs: [String: Int] = [:]
+        let ids = quotes.map { SQLiteData.text($0.sourceAssetID) }
+        for start in stride(from: 0, to: ids.count, by: 900) {
+            let chunk = Array(ids[start..<min(ids.count, start + 900)])
+            let rows = try await connection.query(
+                "SELECT id, source_asset_id FROM source_assets WHERE source = ? AND source_asset_id IN ("
+                    + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")",
+                [.text(source)] + chunk)
+            for row in rows {
+                if let id = row.column("id")?.integer, let key = row.column("source_asset_id")?.string { refs[key] = id }
+            }
+        }
+        return refs
+    }
+
+    /// The newest observation of each asset (same ticker and normalized name), from any source.
+    func upsertAssets(_ plan: BatchPlan, now: Double, on connection: SQLiteConnection) async throws {
+        for quote in plan.newestPerAsset {
+            _ = try await connection.query(
+                """
+                INSERT INTO assets (ticker, asset_key, name, price_usd, market_cap_usd, volume_24h_usd, percent_change_24h, rank,
+                    source, source_asset_id, observed_at, ingested_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (ticker, asset_key) DO UPDATE SET name = excluded.name, price_usd = excluded.price_usd,
+                    market_cap_usd = excluded.market_cap_usd, volume_24h_usd = excluded.volume_24h_usd,
+                    percent_change_24h = excluded.percent_change_24h, rank = excluded.rank, source = excluded.source,
+                    source_asset_id = excluded.source_asset_id, observed_at = excluded.observed_at, ingested_at = excluded.ingested_at
+                WHERE excluded.observed_at > assets.observed_at
+                """,
+                [
+                    .text(quote.ticker), .text(quote.assetKey), quote.name.map { .text($0) } ?? .null, .text(quote.priceUSD.description),
+                    Self.text(quote.marketCapUSD), Self.text(quote.volume24hUSD), Self.text(quote.percentChange24h),
+                    quote.rank.map { .integer($0) } ?? .null, .text(plan.batch.pipeline), .text(quote.sourceAssetID),
+                    .float(quote.observedAt.timeIntervalSince1970), .float(now),
+                ])
+        }
+    }
+
+    /// Each touched ticker is held by the asset with the largest market cap (then the newest).
+    func refreshUnified(_ tickers: [String], now: Double, on connection: SQLiteConnection) async throws {
+        for start in stride(from: 0, to: tickers.count, by: 900) {
+            let chunk = tickers[start..<min(tickers.count, start + 900)].map { SQLiteData.text($0) }
+            _ = try await connection.query(
+                """
+                INSERT INTO normalized_records (id, ticker, name, price_usd, market_cap_usd, volume_24h_usd, percent_change_24h,
+                    rank, source, source_asset_id, created_at, ingested_at)
+                SELECT ticker, ticker, name, price_usd, market_cap_usd, volume_24h_usd, percent_change_24h, rank, source,
+                    source_asset_id, observed_at, ?
+                FROM (SELECT *, row_number() OVER (PARTITION BY ticker
+                        ORDER BY CAST(market_cap_usd AS REAL) DESC NULLS LAST, observed_at DESC, asset_key) AS position
+                      FROM assets WHERE ticker IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", "))))
+                WHERE position = 1
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, price_usd = excluded.price_usd,
+                    market_cap_usd = excluded.market_cap_usd, volume_24h_usd = excluded.volume_24h_usd,
+                    percent_change_24h = excluded.percent_change_24h, rank = excluded.rank, source = excluded.source,
+                    source_asset_id = excluded.source_asset_id, created_at = excluded.created_at, ingested_at = excluded.ingested_at
+                WHERE (normalized_records.source, normalized_records.source_asset_id, normalized_records.created_at,
+                       normalized_records.price_usd, normalized_records.market_cap_usd)
+                    IS NOT (excluded.source, excluded.source_asset_id, excluded.created_at, excluded.price_usd, excluded.market_cap_usd)
+                """,
+                [.float(now)] + chunk)
+        }
+    }
+}
