@@ -114,6 +114,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "StoreConformanceTests",
+            dependencies: ["ETLFramework", "CSVFileAdapter", "PostgresSink", "SQLiteSink", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AdapterTests",
             dependencies: [
                 "Host", "TestSupport", "ETLFramework", "HTTPSourceKit", "PostgresSink",

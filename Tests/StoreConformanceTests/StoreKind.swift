@@ -1,0 +1,72 @@
+import CSVFileAdapter
+import ETLFramework
+import Foundation
+import PostgresSink
+import SQLiteSink
+import TestSupport
+
+/// The stores every conformance test runs against: the same test, the same expectations.
+enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case postgres, sqlite
+
+    var description: String { rawValue }
+
+    /// A fresh, migrated store of this kind for `body`, with a scratch directory for CSV files.
+    func with(_ body: @Sendable (any Store, URL) async throws -> Void) async throws {
+        let directory = try Paths.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        switch self {
+        case .postgres:
+            try await TestDatabase.with { database in
+                try await database.withStore { store in try await body(store, directory) }
+            }
+        case .sqlite:
+            let store = SQLiteStore(path: directory.appendingPathComponent("db/etl.sqlite").path)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await store.run() }
+                defer { group.cancelAll() }
+                _ = try await store.migrate(logger: TestLog.logger)
+                try await body(store, directory)
+            }
+        }
+    }
+
+    /// Whether this kind can run here (PostgreSQL needs a server; under CI it must have one).
+    static let available: [StoreKind] = TestDatabase.isEnabled ? allCases : [.sqlite]
+}
+
+/// Writes CSV files and runs them through the real runner into a store.
+struct CSVLoader {
+    let store: any Store
+    let directory: URL
+
+    static let header = "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\n"
+
+    func write(_ name: String, _ rows: String) throws {
+        try Data((Self.header + rows).utf8).write(to: directory.appendingPathComponent(name))
+    }
+
+    func append(_ name: String, _ rows: String) throws {
+        let handle = try FileHandle(forWritingTo: directory.appendingPathComponent(name))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(rows.utf8))
+        try handle.close()
+    }
+
+    @discardableResult
+    func run(_ pipeline: String, file: String, batchSize: Int = 1000) async throws -> RunReport {
+        let source = CSVSource(path: directory.appendingPathComponent(file).path, displayPath: file)
+        let pipeline = Pipeline(
+            name: pipeline, source: source, transformer: Normalizer(mapping: source.fieldMapping), batchSize: batchSize,
+            schedule: nil)
+        return try await PipelineRunner(store: store).run(pipeline, trigger: .cli, logger: TestLog.logger)
+    }
+
+    func unified(_ ticker: String) async throws -> UnifiedRecord? {
+        try await store.unifiedRecord(ticker: ticker, logger: TestLog.logger)
+    }
+
+    func all(_ query: RecordQuery = RecordQuery(limit: 200)) async throws -> Page<UnifiedRecord> {
+        try await store.unifiedRecords(query, logger: TestLog.logger)
+    }
+}
