@@ -95,6 +95,16 @@ func diagnostics(_ yaml: String, environment: [String: String] = [:]) -> [String
         #expect((loaded.store as? StubStore)?.url == "postgres://u:p@h/d")
     }
 
+    @Test func aStoreTypeFollowsFromItsURL() throws {
+        let loaded = try load("""
+            store: {url: "${DATABASE_URL:-postgres://u@h/d}"}
+            pipelines: [{name: csv, source: {type: csv, path: a.csv}}]
+            """)
+        #expect((loaded.store as? StubStore)?.url == "postgres://u@h/d")
+        let problems = diagnostics("store: {url: \"mysql://x\"}\npipelines: [{name: csv, source: {type: csv, path: a.csv}}]\n")
+        #expect(problems == ["pipelines.yaml:1:8: store: missing required key \"type\""])
+    }
+
     @Test func unknownSourceTypeNamesPositionAndNearestType() {
         let problems = diagnostics("""
             store: {type: postgres, url: x}

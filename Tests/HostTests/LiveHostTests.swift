@@ -132,3 +132,38 @@ import TestSupport
         }
     }
 }
+
+/// The README's first command, as a user on a fresh machine runs it: no environment, SQLite.
+@Suite(.serialized) struct QuickStartTests {
+    @Test func theShippedFileServesFromSQLiteWithNoEnvironment() async throws {
+        let directory = try Paths.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
+        for file in ["pipelines.yaml", "data/sample.csv"] {
+            try FileManager.default.copyItem(
+                at: Paths.packageRoot.appendingPathComponent(file), to: directory.appendingPathComponent(file))
+        }
+        // `.invalid` hosts stand in for a machine without internet (the API pipelines fail cleanly).
+        let host = try await LiveHost.start(file: "pipelines.yaml", in: directory, environment: [
+            "COINPAPRIKA_BASE_URL": "http://api.coinpaprika.com.invalid/v1",
+            "COINGECKO_BASE_URL": "http://api.coingecko.com.invalid/api/v3", "LOG_LEVEL": "warning",
+        ])
+        var total = 0
+        for _ in 0..<100 {
+            total = (try await host.request("/data?ticker=BTC")).1["pagination"].flatMap { ($0 as? [String: Any])?["total"] as? Int } ?? 0
+            if total == 1 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(total == 1)
+        let (status, health) = try await host.request("/health")
+        #expect(status == 200 && health["database"] as? String == "connected")
+        let (statsStatus, stats) = try await host.request("/stats")
+        #expect(statsStatus == 200 && stats["total_normalized"] as? Int == 7)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(".etl/etl.sqlite").path))
+        // A second host on the same file refuses to start, saying why.
+        let second = try HostProcess.run(["run", "pipelines.yaml", "--once", "--pipeline", "csv"], in: directory)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("another host process owns"))
+        #expect(try await host.terminate() == 0)
+    }
+}

@@ -79,7 +79,20 @@ public struct ComponentSpec: Sendable, Decodable {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "config node needed"))
         }
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        type = try container.decode(String.self, forKey: .type)
+        if !container.contains(.type), case .scalar(let url)? = node["url"]?.kind, let inferred = Self.storeType(ofURL: url) {
+            type = inferred
+        } else {
+            type = try container.decode(String.self, forKey: .type)
+        }
         self.node = node
+    }
+
+    /// The store type a URL names, so that a store block may give just `url`: `postgres://...` (and
+    /// `postgresql...`) is `postgres`, `sqlite:PATH` is `sqlite`.
+    static func storeType(ofURL url: String) -> String? {
+        let lower = url.lowercased()
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql") || lower.hasPrefix("postgres+") { return "postgres" }
+        if lower.hasPrefix("sqlite:") { return "sqlite" }
+        return nil
     }
 }
