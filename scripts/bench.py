@@ -81,6 +81,12 @@ def main():
     env = dict(os.environ, DATABASE_URL=host_url, LOG_LEVEL="warning")
     host_seconds, peak_kib, result = timed([args.host, "run", "bench.yaml", "--once"], env=env, cwd=work)
 
+    # The same load into the embedded store (SQLite, WAL, synchronous=NORMAL).
+    with open(os.path.join(work, "bench-sqlite.yaml"), "w") as config:
+        config.write("store: {type: sqlite, path: bench.sqlite}\n"
+                     f"pipelines:\n  - {{name: bench, source: {{type: csv, path: bench.csv}}, batch_size: {args.batch_size}}}\n")
+    sqlite_seconds, sqlite_peak_kib, _ = timed([args.host, "run", "bench-sqlite.yaml", "--once"], env=dict(os.environ, LOG_LEVEL="warning"), cwd=work)
+
     # Floor of the schema: \copy the host's own raw and observation rows into empty tables of the same
     # shape and keys. No loader that keeps both can beat this on this server.
     raw_file = os.path.join(work, "raw.txt")
@@ -106,6 +112,7 @@ def main():
     print("| loader | seconds | rows/s | rows stored |")
     print("|---|---:|---:|---|")
     print(f"| host run --once (release) | {host_seconds:.2f} | {host_rate:,.0f} | raw {counts[0]}, observations {counts[1]}, unified {counts[2]} |")
+    print(f"| host run --once into SQLite (release) | {sqlite_seconds:.2f} | {args.rows / sqlite_seconds:,.0f} | same tables, one file |")
     print(f"| psql \\copy, bare table | {copy_seconds:.2f} | {copy_rate:,.0f} | {copied} |")
     print(f"| psql \\copy of the host's raw + observation rows, same keys (schema floor) | {floor_seconds:.2f} | "
           f"{args.rows / floor_seconds:,.0f} | {args.rows} + {args.rows} |")
