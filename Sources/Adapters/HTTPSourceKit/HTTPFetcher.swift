@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import ETLFramework
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 
@@ -70,6 +71,10 @@ public struct HTTPFetcher: Sendable {
                 }
                 lastRequest = .now
                 let outcome = await once(url)
+                Counter(label: "etl_source_http_requests_total", dimensions: [("host", host), ("status", outcome.statusLabel)]).increment()
+                if case .retry = outcome, attempt < settings.maxAttempts {
+                    Counter(label: "etl_source_http_retries_total", dimensions: [("host", host)]).increment()
+                }
                 switch outcome {
                 case .document(let document):
                     return document
@@ -101,6 +106,14 @@ public struct HTTPFetcher: Sendable {
             case document(Document)
             case retry(status: Int?, reason: String, retryAfter: Duration?)
             case fail(status: Int?, reason: String)
+
+            /// The HTTP status as a metric label; `error` when there was no answer.
+            var statusLabel: String {
+                switch self {
+                case .document: "200"
+                case .retry(let status, _, _), .fail(let status, _): status.map(String.init) ?? "error"
+                }
+            }
         }
 
         func once(_ url: URL) async -> Outcome {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 
 /// Runs pipelines: extract -> transform -> load, batch by batch, into one store.
 ///
@@ -33,6 +34,7 @@ public struct PipelineRunner: Sendable {
             logger.info("run started", metadata: ["trigger": "\(trigger.rawValue)"])
             let outcome = await execute(pipeline, runID: runID, logger: logger, stop: stop, progress: progress)
             let report = try await store.finishRun(runID, status: outcome.status, message: outcome.message, logger: logger)
+            RunMetrics.record(report)
             logger.log(
                 level: report.status == .success ? .info : .error, "run finished",
                 metadata: [
@@ -91,6 +93,19 @@ public struct PipelineRunner: Sendable {
             runID: runID, pipeline: pipeline.name, raw: batch.records, quotes: output.quotes, rejections: rejections,
             checkpoint: batch.checkpoint,
             counters: RunCounters(processed: output.quotes.count, quarantined: rejections.count, skipped: batch.skipped)))
+    }
+}
+
+/// Prometheus-style metrics of runs, through swift-metrics (the host picks the backend).
+enum RunMetrics {
+    static func record(_ report: RunReport) {
+        let pipeline = [("pipeline", report.pipeline)]
+        Counter(label: "etl_records_processed_total", dimensions: pipeline).increment(by: report.counters.processed)
+        Counter(label: "etl_records_quarantined_total", dimensions: pipeline).increment(by: report.counters.quarantined)
+        Counter(label: "etl_records_skipped_total", dimensions: pipeline).increment(by: report.counters.skipped)
+        Counter(label: "etl_runs_total", dimensions: pipeline + [("status", report.status.rawValue)]).increment()
+        Timer(label: "etl_run_duration_seconds", dimensions: pipeline, preferredDisplayUnit: .seconds)
+            .recordNanoseconds(Int64(report.duration * 1_000_000_000))
     }
 }
 

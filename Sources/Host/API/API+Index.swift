@@ -13,6 +13,7 @@ extension API {
         ("GET", "/runs", "Run history, newest first, filtered by pipeline and status"),
         ("GET", "/runs/{id}", "One run with its quarantined records"),
         ("GET", "/openapi.json", "The OpenAPI 3 description of this API"),
+        ("GET", "/metrics", "Prometheus metrics: records, runs, durations, HTTP requests, source retries, staleness"),
     ]
 
     func index(_ context: APIRequestContext) -> Response {

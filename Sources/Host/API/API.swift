@@ -35,6 +35,7 @@ struct API: Sendable {
         router.middlewares.add(APIMiddleware(logger: logger))
         router.get("/") { _, context in index(context) }
         router.get("/openapi.json") { _, _ in OpenAPIDocument.response() }
+        router.get("/metrics") { _, context in try await metrics(context) }
         router.get("/data") { request, context in try await data(request, context) }
         router.get("/data/:ticker") { request, context in try await record(request, context) }
         router.get("/data/:ticker/history") { request, context in try await history(request, context) }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 
 /// Gives every request an id (the client's `X-Request-Id`, or a new one) echoed in the response,
 /// turns every error into a JSON error answer (500s say nothing internal), and writes one JSON access
@@ -39,6 +40,12 @@ struct APIMiddleware: RouterMiddleware {
         }
         response.headers[Self.requestIDHeader] = context.requestID
         let elapsed = ContinuousClock.now - context.arrival
+        let route = context.endpointPath ?? "unmatched"
+        Counter(label: "http_requests_total", dimensions: [
+            ("route", route), ("method", "\(request.method)"), ("status", "\(response.status.code)"),
+        ]).increment()
+        Timer(label: "http_request_duration_seconds", dimensions: [("route", route)], preferredDisplayUnit: .seconds)
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         logger.info("request", metadata: [
             "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
             "latency_ms": "\(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",

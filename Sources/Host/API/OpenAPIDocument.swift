@@ -75,7 +75,8 @@ enum OpenAPIDocument {
           "responses": {
             "200": {"description": "The run", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunAnswer"}}}},
             "404": {"$ref": "#/components/responses/Error"}}}},
-        "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
+        "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}},
+        "/metrics": {"get": {"summary": "Prometheus metrics (text exposition format)", "responses": {"200": {"description": "Metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}}
       },
       "components": {
         "parameters": {

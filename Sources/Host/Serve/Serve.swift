@@ -8,6 +8,7 @@ import ServiceLifecycle
 /// pipelines stop at a batch boundary, then the database connections close.
 enum Serve {
     static func run(_ loaded: LoadedPipelineFile, logger: Logger) async throws {
+        HostMetrics.bootstrap()
         try await withStore(loaded.store, logger: logger) { _ in
             let controller = RunController(
                 runner: PipelineRunner(store: loaded.store), pipelines: loaded.pipelines, logger: logger)
