@@ -53,10 +53,11 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Runs every pipeline once, concurrently; results in the file's order.
     static func runOnce(_ pipelines: [Pipeline], runner: PipelineRunner, logger: Logger) async -> [RunSummary.Row] {
-        await withTaskGroup(of: (Int, RunSummary.Row).self) { group in
+        let progress = ProgressPrinter(pipelines: pipelines.map(\.name))
+        return await withTaskGroup(of: (Int, RunSummary.Row).self) { group in
             for (index, pipeline) in pipelines.enumerated() {
                 group.addTask {
-                    (index, await runOne(pipeline, runner: runner, trigger: .cli, logger: logger))
+                    (index, await runOne(pipeline, runner: runner, trigger: .cli, logger: logger, progress: progress.update))
                 }
             }
             var rows = [RunSummary.Row?](repeating: nil, count: pipelines.count)
@@ -65,11 +66,15 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    static func runOne(_ pipeline: Pipeline, runner: PipelineRunner, trigger: RunTrigger, logger: Logger) async -> RunSummary.Row {
+    static func runOne(
+        _ pipeline: Pipeline, runner: PipelineRunner, trigger: RunTrigger, logger: Logger,
+        progress: (@Sendable (RunProgress) -> Void)? = nil
+    ) async -> RunSummary.Row {
         var logger = logger
         logger[metadataKey: "pipeline"] = "\(pipeline.name)"
         do {
-            return RunSummary.Row(pipeline: pipeline.name, report: try await runner.run(pipeline, trigger: trigger, logger: logger), error: nil)
+            let report = try await runner.run(pipeline, trigger: trigger, logger: logger, progress: progress)
+            return RunSummary.Row(pipeline: pipeline.name, report: report, error: nil)
         } catch {
             logger.error("run not started", metadata: ["error": "\(RunFailure.message(for: error))"])
             return RunSummary.Row(pipeline: pipeline.name, report: nil, error: RunFailure.message(for: error))

@@ -17,7 +17,10 @@ import TestSupport
             #expect(try await database.scalar("SELECT count(*) FROM normalized_records") == "7")
             let password = try #require(URLComponents(string: database.url)?.password)
             #expect(!output.stderr.contains(password))
-            for line in output.stderr.split(separator: "\n") {
+            // Besides progress lines (`csv: 100.0% 7 records ...`), stderr holds only JSON log lines.
+            let progress = output.stderr.split(separator: "\n").filter { $0.hasPrefix("csv: ") }
+            #expect(progress.last?.contains("100.0% 7 records") == true)
+            for line in output.stderr.split(separator: "\n") where !line.hasPrefix("csv: ") {
                 let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
                 #expect(object?["level"] != nil && object?["message"] != nil, "not a JSON log line: \(line)")
             }
