@@ -13,6 +13,7 @@ extension API {
         ("GET", "/runs", "Run history, newest first, filtered by pipeline and status"),
         ("GET", "/runs/{id}", "One run with its quarantined records"),
         ("GET", "/openapi.json", "The OpenAPI 3 description of this API"),
+        ("GET", "/dashboard/{ticker}", "HTML page of one ticker: its price history per source as a chart"),
         ("GET", "/metrics", "Prometheus metrics: records, runs, durations, HTTP requests, source retries, staleness"),
     ]
 

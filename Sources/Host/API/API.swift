@@ -33,7 +33,10 @@ struct API: Sendable {
     func router() -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.middlewares.add(APIMiddleware(logger: logger))
-        router.get("/") { _, context in index(context) }
+        router.get("/") { request, context in
+            wantsHTML(request) ? try await dashboard(request, context) : index(context)
+        }
+        router.get("/dashboard/:ticker") { request, context in try await tickerPage(request, context) }
         router.get("/openapi.json") { _, _ in OpenAPIDocument.response() }
         router.get("/metrics") { _, context in try await metrics(context) }
         router.get("/data") { request, context in try await data(request, context) }

@@ -14,7 +14,8 @@ enum OpenAPIDocument {
       "info": {"title": "Kasparro ETL", "version": "1.0.0",
                "description": "Unified crypto market data: one record per ticker, price history, run history and run control."},
       "paths": {
-        "/": {"get": {"summary": "Index of endpoints", "responses": {"200": {"description": "Endpoints", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Index"}}}}}}},
+        "/": {"get": {"summary": "Index of endpoints (JSON), or the dashboard for clients that accept text/html", "responses": {"200": {"description": "Endpoints", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Index"}}, "text/html": {"schema": {"type": "string"}}}}}}},
+        "/dashboard/{ticker}": {"get": {"summary": "HTML page of one ticker with its price history chart", "parameters": [{"name": "ticker", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}, "404": {"$ref": "#/components/responses/Error"}}}},
         "/data": {"get": {
           "summary": "Unified records, ordered by ticker",
           "parameters": [
