@@ -16,7 +16,13 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
+        FileHandle.standardError.write(Data(line(for: event).utf8))
+    }
+
+    /// The JSON line (newline included) written for `event`.
+    func line(for event: LogEvent) -> String {
         var fields = metadata
+        if let requestID = LogContext.requestID, fields["request_id"] == nil { fields["request_id"] = "\(requestID)" }
         if let extra = event.metadata { fields.merge(extra) { _, new in new } }
         let redaction = LogRedaction.current
         var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"label\":"
@@ -30,7 +36,7 @@ struct JSONLogHandler: LogHandler {
             appendQuoted(redaction.redact("\(fields[key]!)"), to: &line)
         }
         line += "}\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        return line
     }
 
     func appendQuoted(_ text: String, to line: inout String) {
@@ -53,6 +59,12 @@ struct JSONLogHandler: LogHandler {
         default: .info
         }
     }
+}
+
+/// Ids that follow a unit of work through every log line written while it runs, whichever logger
+/// writes them: the HTTP request being answered.
+enum LogContext {
+    @TaskLocal static var requestID: String?
 }
 
 /// The redaction every log line goes through; set once the pipeline file has named its secrets.

@@ -22,7 +22,7 @@ struct APIMiddleware: RouterMiddleware {
         context.requestID = given ?? Self.newID()
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await LogContext.$requestID.withValue(context.requestID) { try await next(request, context) }
         } catch let error as APIError {
             response = JSON.response(error.body, status: error.status)
         } catch let error as HTTPError {
