@@ -57,7 +57,7 @@ public enum CoinGeckoAdapter {
                     ])
                 },
                 records: "", idPath: "id", knownFields: knownFields,
-                fetcher: HTTPFetcher(settings: settings.http ?? HTTPSettings(), headers: headers, logger: config.context.logger))
+                fetcher: HTTPFetcher(settings: settings.http, headers: headers, logger: config.context.logger))
         })
     }
 }

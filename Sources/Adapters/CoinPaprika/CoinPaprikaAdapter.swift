@@ -40,7 +40,7 @@ public enum CoinPaprikaAdapter {
                 type: "coinpaprika", fieldMapping: mapping.overridden(by: settings.mapping),
                 endpoint: .init { _ in url }, records: "", idPath: "id", limit: settings.limit, rankPath: "rank",
                 knownFields: knownFields,
-                fetcher: HTTPFetcher(settings: settings.http ?? HTTPSettings(), headers: headers, logger: config.context.logger))
+                fetcher: HTTPFetcher(settings: settings.http, headers: headers, logger: config.context.logger))
         })
     }
 }

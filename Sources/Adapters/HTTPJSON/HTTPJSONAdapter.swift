@@ -41,7 +41,7 @@ public enum HTTPJSONAdapter {
                 },
                 records: settings.records ?? "", idPath: settings.id, knownFields: nil,
                 fetcher: HTTPFetcher(
-                    settings: settings.http ?? HTTPSettings(), headers: (settings.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                    settings: settings.http, headers: (settings.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                     logger: config.context.logger))
         })
     }

@@ -17,8 +17,9 @@ public struct HTTPFetcher: Sendable {
     static let userAgent = "kasparro-etl/1.0 (+https://github.com/)"
     static let maxBody = 64 << 20
 
-    public init(settings: HTTPSettings, headers: [(String, String)], logger: Logger) {
-        self.settings = settings
+    /// `settings` is a source's `http:` block; absent, every default applies.
+    public init(settings: HTTPSettings?, headers: [(String, String)], logger: Logger) {
+        self.settings = settings ?? HTTPSettings()
         self.headers = headers
         self.logger = logger
     }

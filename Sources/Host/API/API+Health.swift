@@ -45,6 +45,12 @@ extension API {
         ]))
     }
 
+    /// Run statistics, cached until the run history changes; shared by /stats and /metrics.
+    func cachedStatistics() async throws -> StoreStatistics {
+        let store = self.store, logger = self.logger
+        return try await cache.value(for: "statistics") { try await fromDatabase { try await store.statistics(logger: logger) } }
+    }
+
     /// The newest run of each pipeline, cached until the run history changes.
     func latestRuns() async throws -> [String: RunRecord] {
         let store = self.store, logger = self.logger
@@ -53,9 +59,9 @@ extension API {
 
     func stats(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        let store = self.store, logger = self.logger, configured = pipelineNames
+        let configured = pipelineNames
+        let statistics = try await cachedStatistics()
         let members = try await cache.value(for: "stats") {
-            let statistics = try await fromDatabase { try await store.statistics(logger: logger) }
             var fields: [(String, RawValue)] = []
             var byName = Dictionary(uniqueKeysWithValues: statistics.pipelines.map { ($0.pipeline, $0) })
             for name in configured where byName[name] == nil {

@@ -7,10 +7,7 @@ import Metrics
 extension API {
     func metrics(_ context: APIRequestContext) async throws -> Response {
         // Staleness is computed at scrape time: seconds since each pipeline's last successful run.
-        let store = self.store, logger = self.logger
-        let statistics = try await cache.value(for: "statistics") {
-            try await fromDatabase { try await store.statistics(logger: logger) }
-        }
+        let statistics = try await cachedStatistics()
         let now = Date()
         for pipeline in statistics.pipelines {
             guard let finished = pipeline.lastSuccess?.finishedAt else { continue }
