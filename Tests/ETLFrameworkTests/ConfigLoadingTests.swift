@@ -31,6 +31,7 @@ struct StubStore: Store, Decodable {
     func migrate(logger: Logger) async throws -> [String] { [] }
     func write(_ batch: PreparedBatch, logger: Logger) async throws -> RunCounters { batch.batch.counters }
     func checkpoint(for pipeline: String, logger: Logger) async throws -> Checkpoint? { nil }
+    func resetCheckpoint(for pipeline: String, logger: Logger) async throws -> Bool { false }
     func withRunLock<T: Sendable>(pipeline: String, logger: Logger, _ body: @Sendable () async throws -> T) async throws -> T {
         try await body()
     }

@@ -97,7 +97,7 @@ import TestSupport
             #expect(try await loader.all(RecordQuery(source: "beta")).items.map(\.id) == ["XRP"])
             #expect(try await loader.all(RecordQuery(ticker: "ETH")).total == 1)
             let day = 86_400.0, start = Date(timeIntervalSince1970: 1_765_368_000)  // 2025-12-10T12:00:00Z
-            #expect(try await loader.all(RecordQuery(start: start + day, end: start + 2 * day)).items.map(\.id) == ["ETH", "SOL"])
+            #expect(try await loader.all(RecordQuery(start: Timestamp(start + day), end: Timestamp(start + 2 * day))).items.map(\.id) == ["ETH", "SOL"])
             let page = try await loader.all(RecordQuery(limit: 2, offset: 2))
             #expect(page.items.map(\.id) == ["SOL", "XRP"] && page.total == 4)
             let stats = try await store.statistics(logger: TestLog.logger)

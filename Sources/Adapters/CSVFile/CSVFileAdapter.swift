@@ -10,9 +10,20 @@ public enum CSVFileAdapter {
         ) { config in
             let settings = try config.decode(CSVSourceConfig.self)
             guard !settings.path.isEmpty else { throw config.diagnostic(key: "path", "path must not be empty") }
+            if settings.headerRow == false, settings.header == nil {
+                throw config.diagnostic(key: "header_row", "header_row: false needs header: to name the columns")
+            }
+            if let header = settings.header {
+                if let empty = header.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                    throw config.diagnostic(key: "header", "header names no column at position \(empty + 1)")
+                }
+                if let twice = header.first(where: { name in header.filter { $0 == name }.count > 1 }) {
+                    throw config.diagnostic(key: "header", "header names column \"\(twice)\" twice")
+                }
+            }
             return CSVSource(
                 path: config.context.resolve(path: settings.path), displayPath: settings.path,
-                mapping: settings.mapping)
+                mapping: settings.mapping, columns: settings.columns)
         })
     }
 }

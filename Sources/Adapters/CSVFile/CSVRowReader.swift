@@ -9,20 +9,32 @@ struct CSVRowReader: SourceReader {
     let size: Int64
     let modified: Date
     var scanner: CSVScanner
+    let columns: CSVColumns
     var header: [String]?
+    /// Positions of the header's columns that records keep.
+    var kept: [Int] = []
     var finished = false
     /// The offset of the last checkpoint handed out (or resumed from).
     var committedOffset: Int64
 
-    init(handle: FileHandle, displayPath: String, size: Int64, modified: Date, resume: CSVCheckpointState?) throws {
+    init(
+        handle: FileHandle, displayPath: String, size: Int64, modified: Date, columns: CSVColumns, resume: CSVCheckpointState?
+    ) throws {
         self.handle = handle
         self.displayPath = displayPath
         self.size = size
         self.modified = modified
-        self.header = resume.flatMap { $0.header.isEmpty ? nil : $0.header }
+        self.columns = columns
         self.committedOffset = resume?.offset ?? 0
         self.scanner = try CSVScanner(handle: handle, offset: resume?.offset ?? 0, line: resume?.line ?? 1)
+        if let saved = resume.flatMap({ $0.header.isEmpty ? nil : $0.header }) {
+            try useHeader(fromFile: saved, line: resume?.line ?? 1)
+        } else if !columns.headerRow {
+            try useHeader(fromFile: nil, line: 1)
+        }
     }
+
+    var fieldNames: [String]? { header.map { header in kept.map { header[$0] } } }
 
     var progress: Double? {
         size > 0 ? min(1, Double(scanner.offset) / Double(size)) : 1
@@ -43,7 +55,7 @@ struct CSVRowReader: SourceReader {
                 rejections.append(Rejection(location: location(line), reason: reason, raw: raw))
             case .record(let fields, let line, _):
                 guard let header else {
-                    try readHeader(fields, line: line)
+                    try useHeader(fromFile: fields, line: line)
                     continue
                 }
                 guard fields.count == header.count else {
@@ -55,7 +67,7 @@ struct CSVRowReader: SourceReader {
                 }
                 var payload: [RawField] = []
                 payload.reserveCapacity(fields.count)
-                for (name, value) in zip(header, fields) { payload.append(RawField(name, .string(value))) }
+                for index in kept { payload.append(RawField(header[index], .string(fields[index]))) }
                 records.append(RawRecord(payload: .object(payload), location: location(line), receivedAt: modified))
             }
         }
@@ -70,18 +82,15 @@ struct CSVRowReader: SourceReader {
             checkpoint: try Checkpoint(kind: CSVCheckpointState.kind, encoding: state))
     }
 
-    mutating func readHeader(_ fields: [String], line: Int) throws {
-        let names = fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        var seen = Set<String>()
-        for (index, name) in names.enumerated() {
-            if name.isEmpty {
-                throw CSVSourceError(path: "\(displayPath):\(line)", reason: "header column \(index + 1) has no name")
-            }
-            if !seen.insert(name).inserted {
-                throw CSVSourceError(path: "\(displayPath):\(line)", reason: "header names column \"\(name)\" twice")
-            }
+    /// Settles the column names (from the file's header line, or `header:`) and the columns kept.
+    mutating func useHeader(fromFile fields: [String]?, line: Int) throws {
+        do {
+            let names = try columns.header(fromFile: fields)
+            kept = try columns.kept(in: names)
+            header = names
+        } catch {
+            throw CSVSourceError(path: "\(displayPath):\(line)", reason: error.reason)
         }
-        header = names
     }
 
     func location(_ line: Int) -> RecordLocation {

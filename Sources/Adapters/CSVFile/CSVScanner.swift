@@ -67,7 +67,7 @@ struct CSVScanner {
             switch parse(from: position) {
             case .needMore:
                 if buffer.count - position > Self.maxRecordBytes {
-                    return skipOversized()
+                    return try skipOversized()
                 }
                 if !(try fill()) {
                     // End of file inside a record: parse once more treating the end as final.
@@ -109,16 +109,39 @@ struct CSVScanner {
         }
     }
 
-    private mutating func skipOversized() -> Item {
+    /// Skips a record longer than ``maxRecordBytes`` whole, following its quoting to its real end
+    /// (a quoted field may hold line breaks), without buffering it: one malformed item on the line it
+    /// starts, and the lines after it keep their numbers.
+    private mutating func skipOversized() throws -> Item {
         let startLine = line
-        let start = position
-        let newline = buffer[start...].firstIndex(of: 10) ?? buffer.count
-        let end = min(newline + 1, buffer.count)
-        line += 1
-        position = end
+        let raw = text(position, min(buffer.count, position + 1000))
+        var inQuote = false
+        var breaks = 0
+        var ended = false
+        while !ended {
+            var index = position
+            buffer.withUnsafeBufferPointer { bytes in
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    index += 1
+                    if byte == 34 {
+                        inQuote.toggle()
+                    } else if byte == 10 {
+                        breaks += 1
+                        if !inQuote {
+                            ended = true
+                            break
+                        }
+                    }
+                }
+            }
+            position = index
+            if !ended, !(try fill()) { break }
+        }
+        line += breaks
         return .malformed(
-            reason: "record longer than \(Self.maxRecordBytes) bytes (unbalanced quote?); skipped to the next line",
-            line: startLine, raw: text(start, min(end, start + 1000)), endOffset: offset)
+            reason: "record longer than \(Self.maxRecordBytes) bytes (lines \(startLine)-\(max(startLine, line - 1))); skipped whole",
+            line: startLine, raw: raw, endOffset: offset)
     }
 
     private func text(_ start: Int, _ end: Int) -> String {

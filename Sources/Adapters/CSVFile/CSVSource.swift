@@ -12,6 +12,9 @@ public struct CSVSource: Source {
     /// The path as written in the configuration, used in messages.
     public let displayPath: String
     public let fieldMapping: FieldMapping
+    /// How the columns are named and which are kept.
+    public let columns: CSVColumns
+    public var receiptTimeMeaning: String { "the file's modification time" }
 
     /// The spec's columns: `symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at`.
     public static let defaultMapping = FieldMapping([
@@ -19,10 +22,30 @@ public struct CSVSource: Source {
         .volume24hUSD: "volume_24h_usd", .percentChange24h: "percent_change_24h", .observedAt: "created_at",
     ])
 
-    public init(path: String, displayPath: String? = nil, mapping: FieldMapping? = nil) {
+    public init(path: String, displayPath: String? = nil, mapping: FieldMapping? = nil, columns: CSVColumns = CSVColumns()) {
         self.path = path
         self.displayPath = displayPath ?? path
         self.fieldMapping = Self.defaultMapping.overridden(by: mapping)
+        self.columns = columns
+    }
+
+    /// The columns a run would read (after naming and skipping), from the header line alone; `nil`
+    /// when the file cannot be read or holds nothing.
+    public func peekFieldNames(logger: Logger) async throws -> [String]? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var fileHeader: [String]?
+        if columns.headerRow {
+            var scanner = try CSVScanner(handle: handle, offset: 0, line: 1)
+            guard case .record(let fields, _, _)? = try scanner.next() else { return nil }
+            fileHeader = fields
+        }
+        do {
+            let header = try columns.header(fromFile: fileHeader)
+            return try columns.kept(in: header).map { header[$0] }
+        } catch {
+            throw CSVSourceError(path: displayPath, reason: error.reason)
+        }
     }
 
     public func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
@@ -53,7 +76,7 @@ public struct CSVSource: Source {
             }
         }
         return try CSVRowReader(
-            handle: handle, displayPath: displayPath, size: size, modified: modified, resume: state)
+            handle: handle, displayPath: displayPath, size: size, modified: modified, columns: columns, resume: state)
     }
 
     static func describe(_ error: any Error) -> String {

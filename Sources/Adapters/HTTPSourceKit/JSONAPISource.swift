@@ -12,6 +12,7 @@ public struct JSONAPISource: Source {
     public let type: String
     public let fieldMapping: FieldMapping
     public var valuesAreTyped: Bool { true }
+    public var receiptTimeMeaning: String { "the time of the API's answer" }
     public let endpoint: Endpoint
     /// JSON pointer to the array of records in each page (`""` for a top-level array).
     public let records: String
@@ -55,8 +56,9 @@ public struct JSONAPISource: Source {
 
     public func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
         let items = try await fetcher.withClient { session in try await fetchAll(session) }
-        let seen = checkpoint?.decode(APICheckpointState.self, kind: type)?.newest ?? [:]
-        return JSONAPIReader(source: self, items: selectTop(items), previous: seen)
+        let previous = checkpoint?.decode(APICheckpointState.self, kind: type)
+        return JSONAPIReader(
+            source: self, items: selectTop(items), previous: previous?.newest ?? [:], previousFields: previous?.fields)
     }
 
     /// One element of a page, with where it came from.
@@ -112,7 +114,9 @@ public struct JSONAPISource: Source {
     }
 }
 
-/// The newest source timestamp stored per asset id.
+/// The newest source timestamp stored per asset id, and the fields the records had (dotted paths),
+/// against which the next run reports schema drift.
 struct APICheckpointState: Codable, Sendable {
     var newest: [String: String]
+    var fields: [String]?
 }

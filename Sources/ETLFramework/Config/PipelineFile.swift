@@ -1,3 +1,5 @@
+import Foundation
+
 /// The typed contents of `pipelines.yaml`: one store and the pipelines that feed it.
 public struct PipelineFile: Sendable, Decodable {
     /// The database everything is written to (`type: postgres`).
@@ -19,11 +21,13 @@ public struct PipelineSpec: Sendable, Decodable {
     public var schedule: ScheduleSpec?
     /// Records per batch (and per transaction); default 10,000.
     public var batchSize: Int?
+    /// What a run must pass to succeed.
+    public var checks: ChecksSpec?
     /// Where `name` was written, for diagnostics.
     public var position: ConfigPosition
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, source, transform, schedule
+        case name, source, transform, schedule, checks
         case batchSize = "batch_size"
     }
 
@@ -36,6 +40,7 @@ public struct PipelineSpec: Sendable, Decodable {
         transform = problems.attempt { try container.decodeIfPresent(TransformSpec.self, forKey: .transform) } ?? nil
         schedule = problems.attempt { try container.decodeIfPresent(ScheduleSpec.self, forKey: .schedule) } ?? nil
         batchSize = problems.attempt { try container.decodeIfPresent(Int.self, forKey: .batchSize) } ?? nil
+        checks = problems.attempt { try container.decodeIfPresent(ChecksSpec.self, forKey: .checks) } ?? nil
         try problems.throwIfAny()
         self.name = name!
         self.source = source!
@@ -52,6 +57,43 @@ public struct TransformSpec: Sendable, Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case normalize
+    }
+}
+
+/// The `checks:` block of a pipeline: conditions a run must meet to count as a success.
+public struct ChecksSpec: Sendable, Decodable {
+    /// The largest share of the records read that may be quarantined (`50%`, or a share such as 0.5).
+    public var maxQuarantined: Share?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case maxQuarantined = "max_quarantined"
+    }
+
+    /// The checks this block asks for, defaults filled in.
+    public var runChecks: RunChecks {
+        RunChecks(maxQuarantinedShare: maxQuarantined?.value ?? RunChecks.defaultMaxQuarantinedShare)
+    }
+}
+
+/// A share from 0 to 1, written as a percentage (`50%`, `2.5%`) or as a plain share (`0.5`).
+public struct Share: Sendable, Decodable, Hashable {
+    public var value: Double
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self).trimmingCharacters(in: .whitespaces)
+        let parsed: Double?
+        if text.hasSuffix("%") {
+            parsed = Double(text.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
+        } else {
+            parsed = Double(text)
+        }
+        guard let parsed, parsed.isFinite, (0...1).contains(parsed) else {
+            let node = (decoder as? any ConfigNodeDecoding)?.configNode
+            let message = "expected a percentage from 0% to 100% (such as 50%) or a share from 0 to 1, got \"\(text)\""
+            if let node { throw node.diagnostic(message) }
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: message))
+        }
+        value = parsed
     }
 }
 

@@ -110,7 +110,8 @@ public struct PipelineFileLoader: Sendable {
         return Pipeline(
             name: spec.name, source: source,
             transformer: Normalizer(mapping: source.fieldMapping, config: normalize, typedValues: source.valuesAreTyped),
-            batchSize: spec.batchSize ?? PipelineSpec.defaultBatchSize, schedule: spec.schedule?.every.duration)
+            batchSize: spec.batchSize ?? PipelineSpec.defaultBatchSize, schedule: spec.schedule?.every.duration,
+            checks: spec.checks?.runChecks ?? RunChecks())
     }
 
     /// Names `/stats` uses for its own keys beside the per-pipeline ones.

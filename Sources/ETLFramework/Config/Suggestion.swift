@@ -27,3 +27,20 @@ public enum Suggestion {
         return previous[b.count]
     }
 }
+
+extension Suggestion {
+    /// The candidate most like `name`, however far: most shared words (split at `_`, `-`, `.`, spaces
+    /// and case changes aside), then smallest edit distance. `volume_24h` finds `24h_volume_usd`.
+    public static func closest(to name: String, in candidates: [String]) -> String? {
+        let words = Set(tokens(name))
+        return candidates.min { a, b in
+            let sharedA = words.intersection(tokens(a)).count, sharedB = words.intersection(tokens(b)).count
+            if sharedA != sharedB { return sharedA > sharedB }
+            return distance(name.lowercased(), a.lowercased()) < distance(name.lowercased(), b.lowercased())
+        }
+    }
+
+    static func tokens(_ text: String) -> [String] {
+        text.lowercased().split { "_-. ".contains($0) }.map(String.init)
+    }
+}

@@ -14,6 +14,15 @@ public protocol Source: Sendable {
     /// schema error (true for JSON APIs; false for CSV, where every cell is text).
     var valuesAreTyped: Bool { get }
 
+    /// What a record's receipt time is for this source ("the file's modification time"), named in
+    /// the run message when records without an observed-at field are stamped with it.
+    var receiptTimeMeaning: String { get }
+
+    /// The field names the source's data has, read without loading anything (a CSV file's header),
+    /// so that `host validate` can check a mapping; `nil` when that needs the network or the data is
+    /// not there.
+    func peekFieldNames(logger: Logger) async throws -> [String]?
+
     /// Starts reading after `checkpoint` (from the beginning when it is `nil` or not understood).
     func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader
 }
@@ -31,15 +40,23 @@ public protocol SourceReader {
 
     /// Anything the run record should say about a successful read (such as schema drift).
     var summary: String? { get }
+
+    /// The fields the data has (a CSV header, the dotted paths of an API's records), known once the
+    /// first batch is read; the runner checks the field mapping against them before writing.
+    /// `nil` when the source cannot tell (nothing read yet, no records).
+    var fieldNames: [String]? { get }
 }
 
 extension SourceReader {
     public var progress: Double? { nil }
     public var summary: String? { nil }
+    public var fieldNames: [String]? { nil }
 }
 
 extension Source {
     public var valuesAreTyped: Bool { false }
+    public var receiptTimeMeaning: String { "the time the data was received" }
+    public func peekFieldNames(logger: Logger) async throws -> [String]? { nil }
 }
 
 /// Records read from a source, with the checkpoint that is true once they are stored.

@@ -26,6 +26,16 @@ public struct BatchPlan: Sendable {
         rawIDs = ids
     }
 
+    /// This plan without the given quotes (by index), which become the given rejections: for quotes a
+    /// store found to conflict with what it holds. Raw records stay; the rest is worked out again.
+    public func excluding(quotes excluded: Set<Int>, as rejections: [Rejection]) -> BatchPlan {
+        guard !excluded.isEmpty else { return self }
+        var batch = self.batch
+        batch.quotes = batch.quotes.enumerated().filter { !excluded.contains($0.offset) }.map(\.element)
+        batch.rejections += rejections
+        return BatchPlan(batch)
+    }
+
     /// Quotes of the given new raw records, first per observation key (source asset, observed-at).
     public func observationCandidates(newRaw: [Int]) -> [Int] {
         var seen = Set<ObservationKey>()

@@ -56,19 +56,34 @@ public struct PipelineRunner: Sendable {
     ) async -> Outcome {
         func stopping() -> Bool { Task.isCancelled || stop?.isRequested == true }
         var counters = RunCounters()
+        var reasons = ReasonTally()
+        var notes: [String] = []
         do {
             let checkpoint = try await store.checkpoint(for: pipeline.name, logger: logger)
             var reader = try await pipeline.source.open(resumingFrom: checkpoint, logger: logger)
-            // While batch N is being written, batch N+1 is read and transformed.
-            var load = try await reader.nextBatch(maxRecords: pipeline.batchSize).map {
-                makeLoad($0, pipeline: pipeline, runID: runID)
+            let first = try await reader.nextBatch(maxRecords: pipeline.batchSize)
+            // The mapping is checked against the data before anything is written.
+            if let fields = reader.fieldNames {
+                let report = pipeline.transformer.fieldReport(
+                    available: fields, receiptTime: pipeline.source.receiptTimeMeaning)
+                if !report.errors.isEmpty {
+                    logger.error("the field mapping does not fit the data", metadata: ["problems": "\(report.errors)"])
+                    return Outcome(status: .failed, message: "nothing written: " + report.errors.joined(separator: "; "))
+                }
+                notes = report.notes
+                if !notes.isEmpty { logger.warning("defaults apply", metadata: ["notes": "\(notes)"]) }
             }
+            // While batch N is being written, batch N+1 is read and transformed.
+            var load = first.map { makeLoad($0, pipeline: pipeline, runID: runID) }
             while let current = load {
                 async let written = store.write(current, logger: logger)
                 load = stopping() ? nil : try await reader.nextBatch(maxRecords: pipeline.batchSize).map {
                     makeLoad($0, pipeline: pipeline, runID: runID)
                 }
-                counters = counters + (try await written)
+                let added = try await written
+                counters = counters + added
+                for rejection in current.batch.rejections { reasons.add(rejection.reason) }
+                reasons.add(Rejection.storedConflictReason, count: added.quarantined - current.batch.rejections.count)
                 progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
                 logger.debug("batch committed", metadata: ["records": "\(current.batch.raw.count)"])
                 if stopping() {
@@ -76,7 +91,12 @@ public struct PipelineRunner: Sendable {
                 }
             }
             if let summary = reader.summary { logger.warning("source summary", metadata: ["summary": "\(summary)"]) }
-            return Outcome(status: .success, message: reader.summary)
+            let said = notes + [reader.summary].compactMap { $0 }
+            if let failure = pipeline.checks.failure(counters, reasons: reasons) {
+                logger.error("run failed its checks", metadata: ["check": "\(failure)"])
+                return Outcome(status: .failed, message: ([failure] + said).joined(separator: "; "))
+            }
+            return Outcome(status: .success, message: said.isEmpty ? nil : said.joined(separator: "; "))
         } catch is CancellationError {
             return Outcome(status: .interrupted, message: "stopped by shutdown before the batch committed")
         } catch {
@@ -85,14 +105,18 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// Transforms a source batch and lets the store encode it: all the CPU work of a batch.
+    /// Transforms a source batch and lets the store encode it: all the CPU work of a batch. Records a
+    /// store cannot hold and quotes that conflict within the batch become rejections here, the same
+    /// for every store.
     func makeLoad(_ batch: SourceBatch, pipeline: Pipeline, runID: RunID) -> PreparedBatch {
-        let output = pipeline.transformer.transform(batch.records)
-        let rejections = batch.rejections + output.rejections
+        let (records, unstorable) = BatchGuard.withoutNUL(batch.records)
+        let output = pipeline.transformer.transform(records)
+        let (quotes, conflicts) = BatchGuard.withoutConflicts(output.quotes, records: records)
+        let rejections = batch.rejections + unstorable + output.rejections + conflicts
         return store.prepare(LoadBatch(
-            runID: runID, pipeline: pipeline.name, raw: batch.records, quotes: output.quotes, rejections: rejections,
+            runID: runID, pipeline: pipeline.name, raw: records, quotes: quotes, rejections: rejections,
             checkpoint: batch.checkpoint,
-            counters: RunCounters(processed: output.quotes.count, quarantined: rejections.count, skipped: batch.skipped)))
+            counters: RunCounters(processed: quotes.count, quarantined: rejections.count, skipped: batch.skipped)))
     }
 }
 

@@ -39,3 +39,29 @@ public struct Quote: Sendable, Hashable {
         self.rawIndex = rawIndex
     }
 }
+
+/// The values an observation stores, compared to tell a repeated observation from a conflicting one.
+public struct ObservedValues: Sendable, Hashable {
+    /// Canonical decimal texts, as stored.
+    public var priceUSD: String
+    public var marketCapUSD: String?
+    public var volume24hUSD: String?
+    public var percentChange24h: String?
+    public var rank: Int?
+
+    public init(priceUSD: String, marketCapUSD: String?, volume24hUSD: String?, percentChange24h: String?, rank: Int?) {
+        self.priceUSD = priceUSD
+        self.marketCapUSD = marketCapUSD
+        self.volume24hUSD = volume24hUSD
+        self.percentChange24h = percentChange24h
+        self.rank = rank
+    }
+}
+
+extension Quote {
+    public var observedValues: ObservedValues {
+        ObservedValues(
+            priceUSD: priceUSD.description, marketCapUSD: marketCapUSD?.description, volume24hUSD: volume24hUSD?.description,
+            percentChange24h: percentChange24h?.description, rank: rank)
+    }
+}

@@ -36,6 +36,31 @@ public enum RawValue: Sendable, Hashable {
     }
 }
 
+extension RawValue {
+    /// The dotted path of the first string or key holding a NUL character (`""` for a key of the
+    /// top level), or `nil` when there is none.
+    public func pathHoldingNUL(prefix: String = "") -> String? {
+        switch self {
+        case .string(let text):
+            return text.utf8.contains(0) ? prefix : nil
+        case .object(let fields):
+            for field in fields {
+                if field.name.utf8.contains(0) { return prefix }
+                let path = prefix.isEmpty ? field.name : prefix + "." + field.name
+                if let found = field.value.pathHoldingNUL(prefix: path) { return found }
+            }
+            return nil
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                if let found = item.pathHoldingNUL(prefix: prefix + "[\(index)]") { return found }
+            }
+            return nil
+        case .number, .bool, .null:
+            return nil
+        }
+    }
+}
+
 /// One named member of a ``RawValue/object(_:)``.
 public struct RawField: Sendable, Hashable {
     public var name: String

@@ -35,11 +35,17 @@ public struct TimestampParser: Sendable {
 
     /// `YYYY-MM-DD[(T| )hh:mm[:ss[.fff]]][Z|(+|-)hh[:]mm]`; no zone means UTC.
     public static func iso8601(_ text: String) -> Date? {
+        iso8601Timestamp(text).map { $0.timestamp.date }
+    }
+
+    /// Like ``iso8601(_:)``, exact to the microsecond, and telling whether the text was a date alone
+    /// (`2025-12-10`), so that a caller can read it as the whole day.
+    public static func iso8601Timestamp(_ text: String) -> (timestamp: Timestamp, dateOnly: Bool)? {
         var text = text
         return text.withUTF8 { iso8601(bytes: $0) }
     }
 
-    static func iso8601(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+    static func iso8601(bytes: UnsafeBufferPointer<UInt8>) -> (timestamp: Timestamp, dateOnly: Bool)? {
         var index = 0
         func number(_ width: Int) -> Int? {
             guard index + width <= bytes.count else { return nil }
@@ -60,8 +66,9 @@ public struct TimestampParser: Sendable {
               (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         var seconds = 0
-        var fraction = 0.0
+        var micros = 0
         var offsetSeconds = 0
+        let dateOnly = index == bytes.count
         if index < bytes.count {
             guard expect("T") || expect(" ") || expect("t"), let hour = number(2), expect(":"), let minute = number(2),
                   hour < 24, minute < 60
@@ -71,10 +78,11 @@ public struct TimestampParser: Sendable {
                 guard let second = number(2), second <= 60 else { return nil }
                 seconds += second
                 if expect(".") || expect(",") {
-                    var scale = 0.1
+                    // Microseconds exactly; digits past the sixth are dropped.
+                    var scale = 100_000
                     var sawDigit = false
                     while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
-                        fraction += Double(bytes[index] - 48) * scale
+                        micros += Int(bytes[index] - 48) * scale
                         scale /= 10
                         index += 1
                         sawDigit = true
@@ -96,7 +104,7 @@ public struct TimestampParser: Sendable {
         }
         guard day <= daysInMonth(year: year, month: month) else { return nil }
         let epochSeconds = daysFromCivil(year: year, month: month, day: day) * 86_400 + seconds - offsetSeconds
-        return Date(timeIntervalSince1970: TimeInterval(epochSeconds) + fraction)
+        return (Timestamp(microseconds: Int64(epochSeconds) * 1_000_000 + Int64(micros)), dateOnly)
     }
 
     static func daysInMonth(year: Int, month: Int) -> Int {

@@ -15,12 +15,19 @@ public enum UnifiedField: String, CaseIterable, CodingKey, Sendable, Hashable {
 
 /// Which source field (a dotted path into the payload) feeds each unified field.
 ///
-/// Decoded from `mapping:` blocks; unknown unified fields are reported with the nearest name.
+/// Decoded from `mapping:` blocks; unknown unified fields are reported with the nearest name. A
+/// mapping knows which of its entries were written in the pipeline file (``configured``) and which
+/// are an adapter's defaults, so that a wrong name the user wrote is an error, while a default
+/// column the data lacks is only noted.
 public struct FieldMapping: Sendable, Hashable, Decodable {
     public var paths: [UnifiedField: String]
+    /// The fields whose paths come from the pipeline file rather than an adapter's defaults.
+    public var configured: Set<UnifiedField>
 
+    /// A mapping of defaults.
     public init(_ paths: [UnifiedField: String] = [:]) {
         self.paths = paths
+        self.configured = []
     }
 
     public init(from decoder: any Decoder) throws {
@@ -30,6 +37,7 @@ public struct FieldMapping: Sendable, Hashable, Decodable {
             paths[key] = try container.decode(String.self, forKey: key)
         }
         self.paths = paths
+        self.configured = Set(paths.keys)
     }
 
     public subscript(field: UnifiedField) -> String? {
@@ -39,6 +47,8 @@ public struct FieldMapping: Sendable, Hashable, Decodable {
     /// This mapping with `other`'s entries taking precedence.
     public func overridden(by other: FieldMapping?) -> FieldMapping {
         guard let other else { return self }
-        return FieldMapping(paths.merging(other.paths) { _, new in new })
+        var merged = FieldMapping(paths.merging(other.paths) { _, new in new })
+        merged.configured = configured.union(other.configured)
+        return merged
     }
 }

@@ -6,13 +6,13 @@ public struct RecordQuery: Sendable, Hashable {
     public var source: String?
     /// Unified ticker (already upper-cased).
     public var ticker: String?
-    /// Inclusive bounds on the record's observed-at (`created_at`).
-    public var start: Date?
-    public var end: Date?
+    /// Inclusive bounds on the record's observed-at (`created_at`), exact to the microsecond.
+    public var start: Timestamp?
+    public var end: Timestamp?
     public var limit: Int
     public var offset: Int
 
-    public init(source: String? = nil, ticker: String? = nil, start: Date? = nil, end: Date? = nil, limit: Int = 50, offset: Int = 0) {
+    public init(source: String? = nil, ticker: String? = nil, start: Timestamp? = nil, end: Timestamp? = nil, limit: Int = 50, offset: Int = 0) {
         self.source = source
         self.ticker = ticker
         self.start = start
@@ -26,12 +26,13 @@ public struct RecordQuery: Sendable, Hashable {
 public struct HistoryQuery: Sendable, Hashable {
     public var ticker: String
     public var source: String?
-    public var start: Date?
-    public var end: Date?
+    /// Inclusive bounds on observed-at, exact to the microsecond.
+    public var start: Timestamp?
+    public var end: Timestamp?
     public var limit: Int
     public var offset: Int
 
-    public init(ticker: String, source: String? = nil, start: Date? = nil, end: Date? = nil, limit: Int = 50, offset: Int = 0) {
+    public init(ticker: String, source: String? = nil, start: Timestamp? = nil, end: Timestamp? = nil, limit: Int = 50, offset: Int = 0) {
         self.ticker = ticker
         self.source = source
         self.start = start

@@ -13,12 +13,13 @@ public struct UnifiedRecord: Sendable, Hashable {
     public var rank: Int?
     public var source: String
     public var sourceAssetID: String
-    public var createdAt: Date
-    public var ingestedAt: Date
+    /// When the values were true at the source, exactly as stored.
+    public var createdAt: Timestamp
+    public var ingestedAt: Timestamp
 
     public init(
         id: String, ticker: String, name: String?, priceUSD: String, marketCapUSD: String?, volume24hUSD: String?,
-        percentChange24h: String?, rank: Int?, source: String, sourceAssetID: String, createdAt: Date, ingestedAt: Date
+        percentChange24h: String?, rank: Int?, source: String, sourceAssetID: String, createdAt: Timestamp, ingestedAt: Timestamp
     ) {
         self.id = id
         self.ticker = ticker
@@ -40,7 +41,7 @@ public struct HistoryPoint: Sendable, Hashable {
     public var source: String
     public var sourceAssetID: String
     public var ticker: String
-    public var observedAt: Date
+    public var observedAt: Timestamp
     public var priceUSD: String
     public var marketCapUSD: String?
     public var volume24hUSD: String?
@@ -48,7 +49,7 @@ public struct HistoryPoint: Sendable, Hashable {
     public var rank: Int?
 
     public init(
-        source: String, sourceAssetID: String, ticker: String, observedAt: Date, priceUSD: String, marketCapUSD: String?,
+        source: String, sourceAssetID: String, ticker: String, observedAt: Timestamp, priceUSD: String, marketCapUSD: String?,
         volume24hUSD: String?, percentChange24h: String?, rank: Int?
     ) {
         self.source = source

@@ -17,6 +17,11 @@ enum JSON {
         text.map { .number($0) } ?? .null
     }
 
+    /// A stored time exactly as stored: milliseconds, or microseconds when it has them.
+    static func time(_ time: Timestamp?) -> RawValue {
+        time.map { .string($0.iso8601) } ?? .null
+    }
+
     static func time(_ date: Date?) -> RawValue {
         date.map { .string(timestamp($0)) } ?? .null
     }

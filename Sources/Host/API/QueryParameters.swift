@@ -36,18 +36,23 @@ struct QueryParameters {
         return value
     }
 
-    /// An ISO 8601 date or time, with or without zone (UTC when absent).
-    func date(_ name: String) throws(APIError) -> Date? {
+    /// An ISO 8601 date or time, with or without zone (UTC when absent), and whether it was a date alone.
+    func time(_ name: String) throws(APIError) -> (timestamp: Timestamp, dateOnly: Bool)? {
         guard let text = try text(name) else { return nil }
-        guard let date = TimestampParser.iso8601(text) else {
+        guard let parsed = TimestampParser.iso8601Timestamp(text) else {
             throw APIError.invalidParameter(name, "must be an ISO 8601 date or date-time (e.g. 2025-12-10 or 2025-12-10T12:00:00Z), got \"\(text.prefix(40))\"")
         }
-        return date
+        return parsed
     }
 
-    /// `start_date` and `end_date`, checked to be in order.
-    func dateRange() throws(APIError) -> (Date?, Date?) {
-        let start = try date("start_date"), end = try date("end_date")
+    /// `start_date` and `end_date` as inclusive bounds, checked to be in order. A date alone means
+    /// the whole day (UTC): `start_date` from its midnight, `end_date` to its last microsecond;
+    /// a date-time is an exact bound.
+    func dateRange() throws(APIError) -> (Timestamp?, Timestamp?) {
+        let start = try time("start_date")?.timestamp
+        let end = try time("end_date").map { parsed in
+            parsed.dateOnly ? Timestamp(microseconds: parsed.timestamp.microseconds + Timestamp.microsecondsPerDay - 1) : parsed.timestamp
+        }
         if let start, let end, start > end {
             throw APIError.invalidParameter("start_date", "must not be after end_date")
         }

@@ -44,7 +44,7 @@ extension API {
             body += "<tr><td><a href=\"/dashboard/\(HTML.escape(record.ticker))\">\(HTML.escape(record.ticker))</a></td>"
                 + "<td>\(HTML.escape(record.name ?? ""))</td><td class=\"n\">\(record.priceUSD)</td>"
                 + "<td class=\"n\">\(record.marketCapUSD ?? "")</td><td class=\"n\">\(record.percentChange24h ?? "")</td>"
-                + "<td>\(HTML.escape(record.source))</td><td>\(JSON.timestamp(record.createdAt))</td></tr>"
+                + "<td>\(HTML.escape(record.source))</td><td>\(record.createdAt.iso8601)</td></tr>"
         }
         let pages = max(1, (prices.total + Self.pageSize - 1) / Self.pageSize)
         body += "</tbody></table><p class=\"muted\">\(prices.total) tickers, page \(page) of \(pages)"
@@ -73,11 +73,11 @@ extension API {
         guard let record = found else { throw APIError.notFound("no unified record for ticker \(ticker)") }
         let history = try await fromDatabase { try await store.history(HistoryQuery(ticker: ticker, limit: 200), logger: logger) }
         var body = "<p><a href=\"/\">← dashboard</a></p><h1>\(HTML.escape(record.ticker)) · \(HTML.escape(record.name ?? ""))</h1>"
-        body += "<p>\(record.priceUSD) USD from <b>\(HTML.escape(record.source))</b> (\(HTML.escape(record.sourceAssetID))), observed \(JSON.timestamp(record.createdAt))</p>"
+        body += "<p>\(record.priceUSD) USD from <b>\(HTML.escape(record.source))</b> (\(HTML.escape(record.sourceAssetID))), observed \(record.createdAt.iso8601)</p>"
         body += "<h2>Price history per source</h2>" + PriceChart(points: history.items).svg
         body += "<h2>Observations</h2><table id=\"history\"><tr><th>observed</th><th>source</th><th>price (USD)</th><th>market cap</th></tr>"
         for point in history.items {
-            body += "<tr><td>\(JSON.timestamp(point.observedAt))</td><td>\(HTML.escape(point.source))</td><td class=\"n\">\(point.priceUSD)</td><td class=\"n\">\(point.marketCapUSD ?? "")</td></tr>"
+            body += "<tr><td>\(point.observedAt.iso8601)</td><td>\(HTML.escape(point.source))</td><td class=\"n\">\(point.priceUSD)</td><td class=\"n\">\(point.marketCapUSD ?? "")</td></tr>"
         }
         body += "</table>"
         return Self.html(HTML.page(title: "\(record.ticker) · Kasparro ETL", body: body))

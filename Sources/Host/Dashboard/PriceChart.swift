@@ -10,7 +10,7 @@ struct PriceChart {
     var svg: String {
         let values = points.compactMap { point in Double(point.priceUSD).map { (point, $0) } }
         guard let first = values.first else { return "<p class=\"muted\">No observations.</p>" }
-        let times = values.map { $0.0.observedAt.timeIntervalSince1970 }
+        let times = values.map { $0.0.observedAt.secondsSince1970 }
         let prices = values.map(\.1)
         let (t0, t1) = (times.min()!, max(times.max()!, times.min()! + 1))
         let (p0, p1) = (prices.min()!, prices.max()! > prices.min()! ? prices.max()! : prices.min()! * 1.01 + 1e-12)
@@ -26,11 +26,11 @@ struct PriceChart {
             let series = values.filter { $0.0.source == source }.sorted { $0.0.observedAt < $1.0.observedAt }
             let color = Self.colors[index % Self.colors.count]
             let path = series.enumerated().map { offset, item in
-                String(format: "%@%.1f %.1f", offset == 0 ? "M" : "L", x(item.0.observedAt.timeIntervalSince1970), y(item.1))
+                String(format: "%@%.1f %.1f", offset == 0 ? "M" : "L", x(item.0.observedAt.secondsSince1970), y(item.1))
             }.joined(separator: " ")
             svg += "<path class=\"series\" data-source=\"\(HTML.escape(source))\" d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>"
             for item in series {
-                svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%@\"/>", x(item.0.observedAt.timeIntervalSince1970), y(item.1), color)
+                svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%@\"/>", x(item.0.observedAt.secondsSince1970), y(item.1), color)
             }
             svg += "<text x=\"\(Int(width - margin - 140))\" y=\"\(Int(margin) + 14 * index)\" font-size=\"12\" fill=\"\(color)\">\(HTML.escape(source))</text>"
         }

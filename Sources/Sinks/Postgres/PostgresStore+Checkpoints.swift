@@ -15,4 +15,16 @@ extension PostgresStore {
             throw PostgresStoreError.wrap(error, while: "reading the checkpoint of \(pipeline)")
         }
     }
+
+    public func resetCheckpoint(for pipeline: String, logger: Logger) async throws -> Bool {
+        do {
+            var deleted = false
+            let rows = try await client.query(
+                "DELETE FROM checkpoints WHERE pipeline = \(pipeline) RETURNING pipeline", logger: logger)
+            for try await _ in rows.decode(String.self) { deleted = true }
+            return deleted
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "resetting the checkpoint of \(pipeline)")
+        }
+    }
 }

@@ -45,9 +45,10 @@ extension PostgresStore {
                 builder.condition(" AND o.observed_at >= ", query.start)
                 builder.condition(" AND o.observed_at <= ", query.end)
             }
-            var select = SQLBuilder("""
-                SELECT s.source, s.source_asset_id, o.ticker, o.observed_at, o.price_usd::text, o.market_cap_usd::text,
-                    o.volume_24h_usd::text, o.percent_change_24h::text, o.rank
+            var select = SQLBuilder("SELECT s.source, s.source_asset_id, o.ticker, ")
+            select.trustedSQL(Self.micros("o.observed_at"))
+            select.sql("""
+                , o.price_usd::text, o.market_cap_usd::text, o.volume_24h_usd::text, o.percent_change_24h::text, o.rank
                 """)
             filter(&select)
             Self.appendPage(
@@ -56,10 +57,10 @@ extension PostgresStore {
             var points: [HistoryPoint] = []
             let rows = try await client.query(select.query, logger: logger)
             for try await (source, id, ticker, at, price, cap, volume, change, rank) in rows.decode(
-                (String, String, String, Date, String, String?, String?, String?, Int32?).self)
+                (String, String, String, Int64, String, String?, String?, String?, Int32?).self)
             {
                 points.append(HistoryPoint(
-                    source: source, sourceAssetID: id, ticker: ticker, observedAt: at, priceUSD: price, marketCapUSD: cap,
+                    source: source, sourceAssetID: id, ticker: ticker, observedAt: Timestamp(microseconds: at), priceUSD: price, marketCapUSD: cap,
                     volume24hUSD: volume, percentChange24h: change, rank: rank.map(Int.init)))
             }
             var counting = SQLBuilder("SELECT count(*)")
@@ -208,16 +209,21 @@ extension PostgresStore {
 
     static let recordColumns = """
         id, ticker, name, price_usd::text, market_cap_usd::text, volume_24h_usd::text, percent_change_24h::text, rank,
-        source, source_asset_id, created_at, ingested_at
+        source, source_asset_id, \(micros("created_at")), \(micros("ingested_at"))
         """
+
+    /// A `timestamptz` column as exact microseconds since 1970 (`extract` gives an exact numeric).
+    static func micros(_ column: StaticString) -> String {
+        "(extract(epoch FROM \(column)) * 1000000)::int8"
+    }
 
     static func record(_ row: PostgresRow) throws -> UnifiedRecord {
         let (id, ticker, name, price, cap, volume, change, rank, source, sourceID, created, ingested) = try row.decode(
-            (String, String, String?, String, String?, String?, String?, Int32?, String, String, Date, Date).self)
+            (String, String, String?, String, String?, String?, String?, Int32?, String, String, Int64, Int64).self)
         return UnifiedRecord(
             id: id, ticker: ticker, name: name, priceUSD: price, marketCapUSD: cap, volume24hUSD: volume,
-            percentChange24h: change, rank: rank.map(Int.init), source: source, sourceAssetID: sourceID, createdAt: created,
-            ingestedAt: ingested)
+            percentChange24h: change, rank: rank.map(Int.init), source: source, sourceAssetID: sourceID,
+            createdAt: Timestamp(microseconds: created), ingestedAt: Timestamp(microseconds: ingested))
     }
 
     static let runColumns = "id, pipeline, trigger, status, started_at, finished_at, processed, quarantined, skipped, duration_ms, message"

@@ -20,10 +20,10 @@ extension PostgresStore {
 
     public func write(_ prepared: PreparedBatch, logger: Logger) async throws -> RunCounters {
         let encoded = prepared.encoded as? EncodedBatch ?? EncodedBatch(prepared.batch)
-        let plan = encoded.plan
-        let batch = plan.batch
+        let pipeline = encoded.plan.batch.pipeline
         do {
             return try await client.withTransaction(logger: logger) { connection in
+                var plan = encoded.plan
                 let refs = try await sourceAssetRefs(plan, on: connection, logger: logger)
                 var newRaw = plan.rawCandidates
                 var newObservations = encoded.observationQuotes
@@ -38,16 +38,39 @@ extension PostgresStore {
                     }
                     try await connection.query("RELEASE SAVEPOINT batch_copy", logger: logger)
                 } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                    // Some of it is stored already: probe, then copy only the rest. Every quote is a
+                    // candidate, also one whose payload is stored (it may have been quarantined before).
                     try await connection.query("ROLLBACK TO SAVEPOINT batch_copy", logger: logger)
                     let existingRaw = try await existingOrdinals(
                         rawIDs: newRaw.map { plan.rawIDs[$0] }, on: connection, logger: logger)
                     newRaw = newRaw.enumerated().filter { !existingRaw.contains($0.offset + 1) }.map(\.element)
-                    let candidates = plan.observationCandidates(newRaw: newRaw)
-                    let existing = try await existingOrdinals(
-                        observations: candidates.map { batch.quotes[$0] }, refs: refs, on: connection, logger: logger)
-                    newObservations = candidates.enumerated().filter { !existing.contains($0.offset + 1) }.map(\.element)
+                    let candidates = plan.observationCandidates(newRaw: plan.rawCandidates)
+                    let stored = try await storedObservations(
+                        candidates.map { plan.batch.quotes[$0] }, refs: refs, on: connection, logger: logger)
+                    var conflicting = Set<Int>()
+                    newObservations = []
+                    for (offset, index) in candidates.enumerated() {
+                        guard let values = stored[offset + 1] else {
+                            newObservations.append(index)
+                            continue
+                        }
+                        if values != plan.batch.quotes[index].observedValues { conflicting.insert(index) }
+                    }
+                    if !conflicting.isEmpty {
+                        let quotes = plan.batch.quotes
+                        let rejections = conflicting.sorted().map { index in
+                            Rejection(
+                                location: plan.batch.raw[quotes[index].rawIndex].location, field: "observed_at",
+                                reason: Rejection.storedConflictReason, raw: plan.batch.raw[quotes[index].rawIndex].payloadText)
+                        }
+                        // Quote indices shift once the conflicting ones are gone.
+                        let kept = newObservations.map { quotes[$0].rawIndex }
+                        plan = plan.excluding(quotes: conflicting, as: rejections)
+                        newObservations = kept.compactMap { plan.quoteOfRaw[$0] }
+                    }
                     try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
                 }
+                let batch = plan.batch
                 if !batch.quotes.isEmpty {
                     try await connection.query(Self.upsertAssets(plan.newestPerAsset, source: batch.pipeline), logger: logger)
                     try await connection.query(Self.refreshUnified(plan.tickers), logger: logger)
@@ -57,10 +80,9 @@ extension PostgresStore {
                         Self.quarantineRows(batch), into: "quarantine", columns: Self.quarantineColumns, on: connection,
                         logger: logger)
                 }
-                let quoted = newRaw.filter { plan.quoteOfRaw[$0] != nil }.count
                 let counters = RunCounters(
-                    processed: quoted, quarantined: batch.rejections.count,
-                    skipped: batch.counters.skipped + batch.quotes.count - quoted)
+                    processed: newObservations.count, quarantined: batch.rejections.count,
+                    skipped: batch.counters.skipped + batch.quotes.count - newObservations.count)
                 try await connection.query(
                     """
                     INSERT INTO checkpoints (pipeline, kind, state, run_id) VALUES
@@ -78,7 +100,7 @@ extension PostgresStore {
                 return counters
             }
         } catch {
-            throw PostgresStoreError.wrap(error, while: "writing a batch of \(batch.pipeline)")
+            throw PostgresStoreError.wrap(error, while: "writing a batch of \(pipeline)")
         }
     }
 
@@ -116,18 +138,26 @@ extension PostgresStore {
             """, on: connection, logger: logger)
     }
 
-    /// 1-based ordinals of the observations (source asset, observed-at) already stored.
-    func existingOrdinals(
-        observations quotes: [Quote], refs: [String: Int32], on connection: PostgresConnection, logger: Logger
-    ) async throws -> Set<Int> {
-        guard !quotes.isEmpty else { return [] }
+    /// The stored values of the observations (source asset, observed-at) already stored, by the
+    /// 1-based ordinal of the quote.
+    func storedObservations(
+        _ quotes: [Quote], refs: [String: Int32], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [Int: ObservedValues] {
+        guard !quotes.isEmpty else { return [:] }
         let assetRefs = quotes.map { refs[$0.sourceAssetID] ?? -1 }
         let times = quotes.map { PostgresTimestamp.text($0.observedAt) }
-        return try await ordinals(
+        let rows = try await connection.query(
             """
-            SELECT k.i FROM unnest(\(assetRefs)::int4[], \(times)::text[]::timestamptz[]) WITH ORDINALITY AS k(ref, at, i)
-            WHERE EXISTS (SELECT 1 FROM observations o WHERE o.asset_ref = k.ref AND o.observed_at = k.at)
-            """, on: connection, logger: logger)
+            SELECT k.i, o.price_usd::text, o.market_cap_usd::text, o.volume_24h_usd::text, o.percent_change_24h::text, o.rank
+            FROM unnest(\(assetRefs)::int4[], \(times)::text[]::timestamptz[]) WITH ORDINALITY AS k(ref, at, i)
+            JOIN observations o ON o.asset_ref = k.ref AND o.observed_at = k.at
+            """, logger: logger)
+        var found: [Int: ObservedValues] = [:]
+        for try await (ordinal, price, cap, volume, change, rank) in rows.decode((Int64, String, String?, String?, String?, Int32?).self) {
+            found[Int(ordinal)] = ObservedValues(
+                priceUSD: price, marketCapUSD: cap, volume24hUSD: volume, percentChange24h: change, rank: rank.map(Int.init))
+        }
+        return found
     }
 
     func ordinals(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> Set<Int> {

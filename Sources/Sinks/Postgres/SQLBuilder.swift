@@ -1,3 +1,4 @@
+import ETLFramework
 import PostgresNIO
 
 /// Builds a query from fixed SQL text and bound values, for queries whose filters vary.
@@ -29,6 +30,14 @@ struct SQLBuilder {
         guard let value else { return }
         self.sql(sql)
         bind(value)
+    }
+
+    /// Appends `sql` and a bind of `time` as exact ISO 8601 text cast to `timestamptz`, when there is one.
+    mutating func condition(_ sql: StaticString, _ time: Timestamp?) {
+        guard let time else { return }
+        self.sql(sql)
+        bind(time.iso8601)
+        self.sql("::timestamptz")
     }
 
     var query: PostgresQuery { PostgresQuery(stringInterpolation: interpolation) }

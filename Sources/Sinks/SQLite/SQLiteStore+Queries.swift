@@ -15,8 +15,8 @@ extension SQLiteStore {
         var binds: [SQLiteData] = []
         if let source = query.source { filter += " AND source = ?"; binds.append(.text(source)) }
         if let ticker = query.ticker { filter += " AND id = ?"; binds.append(.text(ticker)) }
-        if let start = query.start { filter += " AND created_at >= ?"; binds.append(.float(start.timeIntervalSince1970)) }
-        if let end = query.end { filter += " AND created_at <= ?"; binds.append(.float(end.timeIntervalSince1970)) }
+        if let start = query.start { filter += " AND created_at >= ?"; binds.append(.float(start.secondsSince1970)) }
+        if let end = query.end { filter += " AND created_at <= ?"; binds.append(.float(end.secondsSince1970)) }
         return try await page(
             select: "SELECT \(Self.recordColumns) FROM normalized_records\(filter) ORDER BY id",
             count: "SELECT count(*) AS n FROM normalized_records\(filter)", binds: binds, limit: query.limit,
@@ -37,8 +37,8 @@ extension SQLiteStore {
         var filter = " FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = ?"
         var binds: [SQLiteData] = [.text(query.ticker)]
         if let source = query.source { filter += " AND s.source = ?"; binds.append(.text(source)) }
-        if let start = query.start { filter += " AND o.observed_at >= ?"; binds.append(.float(start.timeIntervalSince1970)) }
-        if let end = query.end { filter += " AND o.observed_at <= ?"; binds.append(.float(end.timeIntervalSince1970)) }
+        if let start = query.start { filter += " AND o.observed_at >= ?"; binds.append(.float(start.secondsSince1970)) }
+        if let end = query.end { filter += " AND o.observed_at <= ?"; binds.append(.float(end.secondsSince1970)) }
         return try await page(
             select: """
                 SELECT s.source, s.source_asset_id, o.ticker, o.observed_at, o.price_usd, o.market_cap_usd, o.volume_24h_usd,
@@ -52,7 +52,7 @@ extension SQLiteStore {
                   let price = row.column("price_usd")?.string
             else { return nil }
             return HistoryPoint(
-                source: source, sourceAssetID: id, ticker: ticker, observedAt: Date(timeIntervalSince1970: at), priceUSD: price,
+                source: source, sourceAssetID: id, ticker: ticker, observedAt: Timestamp(secondsSince1970: at), priceUSD: price,
                 marketCapUSD: row.column("market_cap_usd")?.string, volume24hUSD: row.column("volume_24h_usd")?.string,
                 percentChange24h: row.column("percent_change_24h")?.string, rank: row.column("rank")?.integer)
         }
@@ -168,6 +168,7 @@ extension SQLiteStore {
             id: id, ticker: ticker, name: row.column("name")?.string, priceUSD: price,
             marketCapUSD: row.column("market_cap_usd")?.string, volume24hUSD: row.column("volume_24h_usd")?.string,
             percentChange24h: row.column("percent_change_24h")?.string, rank: row.column("rank")?.integer, source: source,
-            sourceAssetID: sourceID, createdAt: Date(timeIntervalSince1970: created), ingestedAt: Date(timeIntervalSince1970: ingested))
+            sourceAssetID: sourceID, createdAt: Timestamp(secondsSince1970: created),
+            ingestedAt: Timestamp(secondsSince1970: ingested))
     }
 }

@@ -14,6 +14,17 @@ extension SQLiteStore {
         }
     }
 
+    public func resetCheckpoint(for pipeline: String, logger: Logger) async throws -> Bool {
+        do {
+            let deleted = try await transaction { connection in
+                try await connection.query("DELETE FROM checkpoints WHERE pipeline = ? RETURNING pipeline", [.text(pipeline)]).count
+            }
+            return deleted > 0
+        } catch {
+            throw SQLiteStoreError.wrap(error, while: "resetting the checkpoint of \(pipeline)")
+        }
+    }
+
     /// One process owns the file, so the run lock is this process's own bookkeeping; runs still
     /// `running` for the pipeline when it is taken were left by a process that died.
     public func withRunLock<T: Sendable>(

@@ -9,16 +9,43 @@ extension SQLiteStore {
     /// and observations only, the newest state per asset, the unified record of each touched ticker
     /// recomputed (larger market cap, then newer), rejections, checkpoint and run counters.
     public func write(_ prepared: PreparedBatch, logger: Logger) async throws -> RunCounters {
-        let plan = BatchPlan(prepared.batch)
-        let batch = plan.batch
+        let pipeline = prepared.batch.pipeline
         do {
             let counters = try await transaction { connection in
+                var plan = BatchPlan(prepared.batch)
                 let now = Self.now()
                 let refs = try await upsertSourceAssets(plan, on: connection)
                 let existingRaw = try await existing(
                     "SELECT id FROM raw_records WHERE id IN", values: plan.rawCandidates.map { .text(plan.rawIDs[$0]) },
                     on: connection)
                 let newRaw = plan.rawCandidates.filter { !existingRaw.contains(plan.rawIDs[$0]) }
+                // Every quote is a candidate, also one whose payload is stored (it may have been
+                // quarantined before); a stored observation with other values makes it a conflict.
+                let candidates = plan.observationCandidates(newRaw: plan.rawCandidates)
+                let stored = try await storedObservations(candidates.map { plan.batch.quotes[$0] }, refs: refs, on: connection)
+                var newObservations: [Int] = []
+                var conflicting = Set<Int>()
+                for index in candidates {
+                    let quote = plan.batch.quotes[index]
+                    guard let values = stored[ObservationKey(ref: refs[quote.sourceAssetID] ?? -1, at: quote.observedAt.timeIntervalSince1970)]
+                    else {
+                        newObservations.append(index)
+                        continue
+                    }
+                    if values != quote.observedValues { conflicting.insert(index) }
+                }
+                if !conflicting.isEmpty {
+                    let quotes = plan.batch.quotes, raw = plan.batch.raw
+                    let rejections = conflicting.sorted().map { index in
+                        Rejection(
+                            location: raw[quotes[index].rawIndex].location, field: "observed_at",
+                            reason: Rejection.storedConflictReason, raw: raw[quotes[index].rawIndex].payloadText)
+                    }
+                    let kept = newObservations.map { quotes[$0].rawIndex }
+                    plan = plan.excluding(quotes: conflicting, as: rejections)
+                    newObservations = kept.compactMap { plan.quoteOfRaw[$0] }
+                }
+                let batch = plan.batch
                 try await insert("raw_records", ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id", "ingested_at"],
                     newRaw.map { index in
                         let raw = batch.raw[index]
@@ -29,11 +56,6 @@ extension SQLiteStore {
                             .integer(Int(batch.runID.rawValue)), .float(now),
                         ]
                     }, on: connection)
-                let candidates = plan.observationCandidates(newRaw: newRaw)
-                let stored = try await existingObservations(candidates.map { batch.quotes[$0] }, refs: refs, on: connection)
-                let newObservations = candidates.filter {
-                    !stored.contains(ObservationKey(ref: refs[batch.quotes[$0].sourceAssetID] ?? -1, at: batch.quotes[$0].observedAt.timeIntervalSince1970))
-                }
                 try await insert("observations", ["asset_ref", "observed_at", "ticker", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h", "rank", "raw_id", "run_id", "ingested_at"],
                     newObservations.map { index in
                         let quote = batch.quotes[index]
@@ -56,10 +78,9 @@ extension SQLiteStore {
                             .text(rejection.reason), .text(rejection.raw), .float(now),
                         ]
                     }, on: connection)
-                let quoted = newRaw.filter { plan.quoteOfRaw[$0] != nil }.count
                 let counters = RunCounters(
-                    processed: quoted, quarantined: batch.rejections.count,
-                    skipped: batch.counters.skipped + batch.quotes.count - quoted)
+                    processed: newObservations.count, quarantined: batch.rejections.count,
+                    skipped: batch.counters.skipped + batch.quotes.count - newObservations.count)
                 _ = try await connection.query(
                     """
                     INSERT INTO checkpoints (pipeline, kind, state, run_id, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -75,7 +96,7 @@ extension SQLiteStore {
             state.changed()
             return counters
         } catch {
-            throw SQLiteStoreError.wrap(error, while: "writing a batch of \(batch.pipeline)")
+            throw SQLiteStoreError.wrap(error, while: "writing a batch of \(pipeline)")
         }
     }
 
@@ -114,18 +135,28 @@ extension SQLiteStore {
         return found
     }
 
-    func existingObservations(_ quotes: [Quote], refs: [String: Int], on connection: SQLiteConnection) async throws -> Set<ObservationKey> {
-        var found = Set<ObservationKey>()
+    /// The stored values of those of `quotes` already observed, by (source asset, observed-at).
+    func storedObservations(
+        _ quotes: [Quote], refs: [String: Int], on connection: SQLiteConnection
+    ) async throws -> [ObservationKey: ObservedValues] {
+        var found: [ObservationKey: ObservedValues] = [:]
         for start in stride(from: 0, to: quotes.count, by: 450) {
             let chunk = quotes[start..<min(quotes.count, start + 450)]
-            let sql = "SELECT asset_ref, observed_at FROM observations WHERE (asset_ref, observed_at) IN (VALUES "
-                + Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ") + ")"
+            let sql = """
+                SELECT asset_ref, observed_at, price_usd, market_cap_usd, volume_24h_usd, percent_change_24h, rank
+                FROM observations WHERE (asset_ref, observed_at) IN (VALUES
+                """ + Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ") + ")"
             let binds: [SQLiteData] = chunk.flatMap { quote in
                 [.integer(refs[quote.sourceAssetID] ?? -1), .float(quote.observedAt.timeIntervalSince1970)]
             }
             for row in try await connection.query(sql, binds) {
-                if let ref = row.column("asset_ref")?.integer, let at = row.column("observed_at")?.double {
-                    found.insert(ObservationKey(ref: ref, at: at))
+                if let ref = row.column("asset_ref")?.integer, let at = row.column("observed_at")?.double,
+                   let price = row.column("price_usd")?.string
+                {
+                    found[ObservationKey(ref: ref, at: at)] = ObservedValues(
+                        priceUSD: price, marketCapUSD: row.column("market_cap_usd")?.string,
+                        volume24hUSD: row.column("volume_24h_usd")?.string,
+                        percentChange24h: row.column("percent_change_24h")?.string, rank: row.column("rank")?.integer)
                 }
             }
         }
