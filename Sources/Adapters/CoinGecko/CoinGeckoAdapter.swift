@@ -34,20 +34,36 @@ public enum CoinGeckoAdapter {
             ]
         ) { config in
             let settings = try config.decode(CoinGeckoConfig.self)
-            let base = try APIBase.url(settings.baseURL ?? defaultBaseURL, config: config)
+            // Every value is checked, and every problem of the block reported at once.
+            var problems = ConfigProblems()
+            let base = problems.attempt { try APIBase.url(settings.baseURL ?? defaultBaseURL, config: config) }
             let perPage = settings.perPage ?? 100
-            guard (1...250).contains(perPage) else { throw config.diagnostic(key: "per_page", "per_page must be between 1 and 250") }
+            if !(1...250).contains(perPage) {
+                problems.attempt { throw config.diagnostic(key: "per_page", "per_page must be between 1 and 250") }
+            }
             let pages = settings.pages ?? 1
-            guard (1...100).contains(pages) else { throw config.diagnostic(key: "pages", "pages must be between 1 and 100") }
+            if !(1...100).contains(pages) {
+                problems.attempt { throw config.diagnostic(key: "pages", "pages must be between 1 and 100") }
+            }
+            let plan = settings.plan ?? "demo"
+            let proHost = base?.host?.lowercased().hasPrefix("pro-api.") == true
+            switch plan {
+            case "demo" where proHost:
+                problems.attempt { throw config.diagnostic(
+                    key: "plan", "plan demo does not fit base_url \(base!.absoluteString) (the paid API); use plan: pro, or base_url \(defaultBaseURL)") }
+            case "pro" where base?.host?.lowercased() == "api.coingecko.com":
+                problems.attempt { throw config.diagnostic(
+                    key: "plan", "plan pro needs base_url https://pro-api.coingecko.com/api/v3, not \(base!.absoluteString)") }
+            case "demo", "pro": break
+            default:
+                problems.attempt { throw config.diagnostic(key: "plan", "plan must be demo or pro, got \"\(plan)\"") }
+            }
+            try problems.throwIfAny()
             var headers: [(String, String)] = []
             if let key = settings.apiKey {
-                switch settings.plan ?? "demo" {
-                case "demo": headers.append(("x-cg-demo-api-key", key))
-                case "pro": headers.append(("x-cg-pro-api-key", key))
-                case let other: throw config.diagnostic(key: "plan", "plan must be demo or pro, got \"\(other)\"")
-                }
+                headers.append((plan == "pro" ? "x-cg-pro-api-key" : "x-cg-demo-api-key", key))
             }
-            let markets = base.appendingPathComponent("coins").appendingPathComponent("markets")
+            let markets = base!.appendingPathComponent("coins").appendingPathComponent("markets")
             return JSONAPISource(
                 type: "coingecko", fieldMapping: mapping.overridden(by: settings.mapping),
                 endpoint: .init(pages: pages, pageSize: perPage) { page in

@@ -22,6 +22,10 @@ public enum HTTPJSONAdapter {
         ) { config in
             let settings = try config.decode(HTTPJSONConfig.self)
             let url = try APIBase.url(settings.url, config: config, key: "url")
+            if let records = settings.records, !records.isEmpty, !records.hasPrefix("/") {
+                throw config.diagnostic(
+                    key: "records", "records must be a JSON pointer: \"\" for the answer itself, or a path such as \"/\(records)\"")
+            }
             guard settings.mapping[.ticker] != nil, settings.mapping[.priceUSD] != nil else {
                 throw config.diagnostic(key: "mapping", "mapping must name at least ticker and price_usd")
             }

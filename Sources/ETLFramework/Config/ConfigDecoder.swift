@@ -125,6 +125,22 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return try T(from: decoder.child(value, key: key))
     }
 
+    /// An optional key whose value is wrong is recorded and read as absent, so that decoding goes
+    /// on to the other keys and one pass reports every wrong value of a block (the decode as a whole
+    /// still fails).
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard let value = entries.first(where: { $0.key == key.stringValue })?.value else { return nil }
+        if case .null = value.kind { return nil }
+        do {
+            return try T(from: decoder.child(value, key: key))
+        } catch let diagnostic as ConfigDiagnostic {
+            decoder.sink.diagnostics.append(diagnostic)
+        } catch let errors as ConfigErrors {
+            decoder.sink.diagnostics += errors.diagnostics
+        }
+        return nil
+    }
+
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey>
     {

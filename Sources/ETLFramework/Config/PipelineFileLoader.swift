@@ -104,9 +104,13 @@ public struct PipelineFileLoader: Sendable {
         if let every = spec.schedule?.every, every.duration < .seconds(1) {
             throw ConfigErrors([(node["schedule"] ?? node).diagnostic("schedule.every must be at least 1s")])
         }
+        let normalize = spec.transform?.normalize ?? NormalizeConfig()
+        if let format = normalize.timestampFormat, let problem = TimestampParser.problem(withFormat: format) {
+            let at = node["transform"]?["normalize"]?["timestamp_format"] ?? node
+            throw ConfigErrors([at.diagnostic(problem)])
+        }
         let context = ComponentContext(baseDirectory: baseDirectory, pipeline: spec.name, logger: logger)
         let source = try registry.makeSource(spec.source, context: context)
-        let normalize = spec.transform?.normalize ?? NormalizeConfig()
         return Pipeline(
             name: spec.name, source: source,
             transformer: Normalizer(mapping: source.fieldMapping, config: normalize, typedValues: source.valuesAreTyped),

@@ -1,12 +1,15 @@
 /// Finds the nearest known name to a misspelt one, for "did you mean" hints.
 public enum Suggestion {
     /// The candidate within edit distance 3 (and less than the name's length) closest to `name`.
+    /// Failing that, the candidate sharing the most words with it (`volume_24h` finds `volume_24h_usd`).
     public static func nearest(to name: String, in candidates: [String]) -> String? {
         let scored = candidates.map { (candidate: $0, distance: distance(name.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.distance < $1.distance }),
-              best.distance <= min(3, max(1, name.count - 1))
-        else { return nil }
-        return best.candidate
+        if let best = scored.min(by: { $0.distance < $1.distance }), best.distance <= min(3, max(1, name.count - 1)) {
+            return best.candidate
+        }
+        let words = Set(tokens(name))
+        guard let closest = closest(to: name, in: candidates), !words.isDisjoint(with: tokens(closest)) else { return nil }
+        return closest
     }
 
     /// Levenshtein distance between two strings.

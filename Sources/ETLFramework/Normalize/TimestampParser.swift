@@ -25,6 +25,36 @@ public struct TimestampParser: Sendable {
         return nil
     }
 
+    /// Why `format` cannot be a timestamp format, or `nil` when it reads back what it writes: a
+    /// sample time written with it must parse to the same day (and the same hour and minute when
+    /// the pattern has them). Catches `YYYY` (week year) and `DD` (day of the year) mistakes.
+    public static func problem(withFormat format: String) -> String? {
+        let sample = Date(timeIntervalSince1970: 1_625_574_896)  // 2021-07-06T12:34:56Z
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = format
+        let written = formatter.string(from: sample)
+        guard let read = formatter.date(from: written) else {
+            return "timestamp_format \"\(format)\" cannot read the text it writes (\"\(written)\")"
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var parts: Set<Calendar.Component> = [.year, .month, .day]
+        let letters = Set(format.filter(\.isLetter))
+        if letters.contains("H") || letters.contains("h") || letters.contains("k") || letters.contains("K") { parts.insert(.hour) }
+        if letters.contains("m") { parts.insert(.minute) }
+        guard calendar.dateComponents(parts, from: read) == calendar.dateComponents(parts, from: sample) else {
+            return "timestamp_format \"\(format)\" does not read back the date it writes (2021-07-06 12:34 becomes \"\(written)\", "
+                + "read as \(TimestampParser.describe(read))); use yyyy for the year, MM the month, dd the day, HH the hour, mm minutes"
+        }
+        return nil
+    }
+
+    static func describe(_ date: Date) -> String {
+        Timestamp(date).iso8601
+    }
+
     static func formatted(_ text: String, format: String) -> Date? {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
