@@ -54,12 +54,24 @@ struct CSVLoader {
     }
 
     @discardableResult
-    func run(_ pipeline: String, file: String, batchSize: Int = 1000) async throws -> RunReport {
-        let source = CSVSource(path: directory.appendingPathComponent(file).path, displayPath: file)
+    func run(
+        _ pipeline: String, file: String, batchSize: Int = 1000, mapping: FieldMapping? = nil,
+        columns: CSVColumns = CSVColumns(), normalize: NormalizeConfig = NormalizeConfig(), checks: RunChecks = RunChecks()
+    ) async throws -> RunReport {
+        let source = CSVSource(path: directory.appendingPathComponent(file).path, displayPath: file, mapping: mapping, columns: columns)
         let pipeline = Pipeline(
-            name: pipeline, source: source, transformer: Normalizer(mapping: source.fieldMapping), batchSize: batchSize,
-            schedule: nil)
+            name: pipeline, source: source, transformer: Normalizer(mapping: source.fieldMapping, config: normalize),
+            batchSize: batchSize, schedule: nil, checks: checks)
         return try await PipelineRunner(store: store).run(pipeline, trigger: .cli, logger: TestLog.logger)
+    }
+
+    /// Writes `text` as the whole file, header included.
+    func writeRaw(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: directory.appendingPathComponent(name))
+    }
+
+    func rejections(_ report: RunReport) async throws -> [Rejection] {
+        try await store.run(id: report.runID, rejectionLimit: 100, logger: TestLog.logger)?.rejections ?? []
     }
 
     func unified(_ ticker: String) async throws -> UnifiedRecord? {

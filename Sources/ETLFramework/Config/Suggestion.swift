@@ -7,8 +7,11 @@ public enum Suggestion {
         if let best = scored.min(by: { $0.distance < $1.distance }), best.distance <= min(3, max(1, name.count - 1)) {
             return best.candidate
         }
+        // At least half of the name's words must be shared (`usd` alone is no likeness).
         let words = Set(tokens(name))
-        guard let closest = closest(to: name, in: candidates), !words.isDisjoint(with: tokens(closest)) else { return nil }
+        guard let closest = closest(to: name, in: candidates),
+              words.intersection(tokens(closest)).count * 2 >= max(1, words.count)
+        else { return nil }
         return closest
     }
 

@@ -17,12 +17,15 @@ extension Normalizer {
                 continue
             }
             guard !present.contains(path) else { continue }
-            let nearest = Suggestion.closest(to: path, in: available).map { " (nearest: \"\($0)\")" } ?? ""
             if mapping.configured.contains(field) || required.contains(field) {
+                let nearest = Suggestion.closest(to: path, in: available).map { " (nearest: \"\($0)\")" } ?? ""
                 let origin = mapping.configured.contains(field) ? "mapping key \(field.rawValue)" : "\(field.rawValue) (by default)"
                 report.errors.append(
                     "\(origin) names \"\(path)\", which the data does not have\(nearest); it has: \(Self.list(available))")
-            } else if field == .observedAt {
+                continue
+            }
+            let nearest = Suggestion.nearest(to: path, in: available).map { " (nearest: \"\($0)\")" } ?? ""
+            if field == .observedAt {
                 report.notes.append("the data has no \"\(path)\" for observed_at\(nearest): every record is stamped with \(receiptTime)")
             } else {
                 report.notes.append("the data has no \"\(path)\" for \(field.rawValue)\(nearest): left empty")

@@ -30,6 +30,12 @@ public struct FieldMapping: Sendable, Hashable, Decodable {
         self.configured = []
     }
 
+    /// A mapping as written in a pipeline file.
+    public init(configured paths: [UnifiedField: String]) {
+        self.paths = paths
+        self.configured = Set(paths.keys)
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: UnifiedField.self)
         var paths: [UnifiedField: String] = [:]
