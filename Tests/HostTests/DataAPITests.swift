@@ -62,6 +62,28 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
+    @Test func aDateAloneMeansTheWholeDayOnDataAndHistory() async throws {
+        try await APIHarness.with(files: sampleFiles) { _, client in
+            let cases: [(String, [String])] = [
+                ("/data?start_date=2025-12-11&end_date=2025-12-11", ["PEPE"]),
+                ("/data?end_date=2025-12-10", ["BTC", "ETH"]),
+                ("/data?start_date=2025-12-12&end_date=2025-12-12", ["SOL"]),
+                ("/data?end_date=2025-12-10T12:00:00Z", ["BTC", "ETH"]),  // a date-time stays an exact, inclusive bound
+                ("/data?end_date=2025-12-10T11:59:59.999Z", []),
+            ]
+            for (uri, expected) in cases {
+                let answer = try await client.json(uri)
+                let ids = (answer.body["data"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                #expect(ids == expected, "\(uri)")
+            }
+            let day = try await client.json("/data/ETH/history?start_date=2025-12-09&end_date=2025-12-09")
+            let points = try #require(day.body["data"] as? [[String: Any]])
+            #expect(points.map { $0["observed_at"] as? String } == ["2025-12-09T12:00:00.000Z"])
+            let btc = try await client.json("/data/BTC")
+            #expect(btc.body[path: "data.created_at"] as? String == "2025-12-10T12:00:00.000Z")
+        }
+    }
+
     @Test func pagesAreStableAndCounted() async throws {
         try await APIHarness.with(files: sampleFiles) { _, client in
             let first = try await client.json("/data?limit=3")

@@ -129,6 +129,19 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// on to the other keys and one pass reports every wrong value of a block (the decode as a whole
     /// still fails).
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try recovering(type, forKey: key)
+    }
+
+    // The standard library's own overloads for these types would throw; they recover too.
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try recovering(type, forKey: key) }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try recovering(type, forKey: key) }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try recovering(type, forKey: key) }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try recovering(type, forKey: key) }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try recovering(type, forKey: key) }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try recovering(type, forKey: key) }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try recovering(type, forKey: key) }
+
+    private func recovering<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = entries.first(where: { $0.key == key.stringValue })?.value else { return nil }
         if case .null = value.kind { return nil }
         do {

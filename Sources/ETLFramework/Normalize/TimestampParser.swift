@@ -29,24 +29,34 @@ public struct TimestampParser: Sendable {
     /// sample time written with it must parse to the same day (and the same hour and minute when
     /// the pattern has them). Catches `YYYY` (week year) and `DD` (day of the year) mistakes.
     public static func problem(withFormat format: String) -> String? {
-        let sample = Date(timeIntervalSince1970: 1_625_574_896)  // 2021-07-06T12:34:56Z
+        // Pattern letters outside quoted literals ('T').
+        let letters = Set(format.split(separator: "'", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 0 }.flatMap { $0.element.filter(\.isLetter) })
+        if letters.contains("Y"), !letters.contains("w") {
+            return "timestamp_format \"\(format)\" uses Y, the week-based year (wrong around New Year); use yyyy for the year"
+        }
+        if letters.contains("D"), letters.contains("M") {
+            return "timestamp_format \"\(format)\" uses D, the day of the year; use dd for the day of the month"
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = format
-        let written = formatter.string(from: sample)
-        guard let read = formatter.date(from: written) else {
-            return "timestamp_format \"\(format)\" cannot read the text it writes (\"\(written)\")"
-        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         var parts: Set<Calendar.Component> = [.year, .month, .day]
-        let letters = Set(format.filter(\.isLetter))
-        if letters.contains("H") || letters.contains("h") || letters.contains("k") || letters.contains("K") { parts.insert(.hour) }
+        if !letters.isDisjoint(with: ["H", "h", "k", "K"]) { parts.insert(.hour) }
         if letters.contains("m") { parts.insert(.minute) }
-        guard calendar.dateComponents(parts, from: read) == calendar.dateComponents(parts, from: sample) else {
-            return "timestamp_format \"\(format)\" does not read back the date it writes (2021-07-06 12:34 becomes \"\(written)\", "
-                + "read as \(TimestampParser.describe(read))); use yyyy for the year, MM the month, dd the day, HH the hour, mm minutes"
+        // 2021-07-06T12:34:56Z and 2021-12-31T23:59:58Z.
+        for sample in [Date(timeIntervalSince1970: 1_625_574_896), Date(timeIntervalSince1970: 1_640_995_198)] {
+            let written = formatter.string(from: sample)
+            guard let read = formatter.date(from: written) else {
+                return "timestamp_format \"\(format)\" cannot read the text it writes (\"\(written)\")"
+            }
+            guard calendar.dateComponents(parts, from: read) == calendar.dateComponents(parts, from: sample) else {
+                return "timestamp_format \"\(format)\" does not read back the date it writes (\(describe(sample)) is written "
+                    + "\"\(written)\" and read as \(describe(read))); use yyyy for the year, MM the month, dd the day, HH the hour"
+            }
         }
         return nil
     }
