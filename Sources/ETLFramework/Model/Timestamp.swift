@@ -50,7 +50,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Year, month and day of a count of days since 1970-01-01 (H. Hinnant's algorithm).
-    static func civil(fromDays count: Int64) -> (Int64, Int64, Int64) {
+    public static func civil(fromDays count: Int64) -> (Int64, Int64, Int64) {
         let days = count + 719_468
         let era = (days >= 0 ? days : days - 146_096) / 146_097
         let dayOfEra = days - era * 146_097
@@ -70,7 +70,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
 extension Int64 {
     /// Quotient rounded towards negative infinity, and the (non-negative) remainder.
-    func floorDivided(by divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+    public func floorDivided(by divisor: Int64) -> (quotient: Int64, remainder: Int64) {
         let quotient = self >= 0 ? self / divisor : (self - divisor + 1) / divisor
         return (quotient, self - quotient * divisor)
     }

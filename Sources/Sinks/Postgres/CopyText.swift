@@ -79,19 +79,8 @@ enum PostgresTimestamp {
     }
 
     static func append(_ date: Date, to bytes: inout [UInt8]) {
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        var days = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_399_999_999) / 86_400_000_000
-        let microsOfDay = micros - days * 86_400_000_000
-        // Civil from days (H. Hinnant).
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (days, microsOfDay) = Timestamp(date).microseconds.floorDivided(by: Timestamp.microsecondsPerDay)
+        let (year, month, day) = Timestamp.civil(fromDays: days)
         let seconds = microsOfDay / 1_000_000
         func digits(_ value: Int64, _ width: Int) {
             var divisor: Int64 = 1
