@@ -84,6 +84,18 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
+    @Test func aHugeDashboardPageIsA400NotACrash() async throws {
+        try await APIHarness.with(files: sampleFiles) { _, client in
+            var headers = HTTPFields()
+            headers[.accept] = "text/html"
+            let huge = try await client.json("/?page=9223372036854775807", headers: headers)
+            #expect(huge.status == .badRequest)
+            #expect(huge.body[path: "error.code"] as? String == "invalid_parameter")
+            let last = try await client.json("/?page=1000000", headers: headers)
+            #expect(last.status == .ok)
+        }
+    }
+
     @Test func pagesAreStableAndCounted() async throws {
         try await APIHarness.with(files: sampleFiles) { _, client in
             let first = try await client.json("/data?limit=3")
