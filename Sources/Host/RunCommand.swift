@@ -2,6 +2,8 @@ import ArgumentParser
 import ETLFramework
 import Foundation
 import Logging
+import Synchronization
+import UnixSignals
 
 /// `host run FILE [--once]`: runs every pipeline, once or on its schedule.
 struct RunCommand: AsyncParsableCommand {
@@ -32,10 +34,14 @@ struct RunCommand: AsyncParsableCommand {
         let pipelines = selected
         do {
             if once {
+                let interruption = OnceInterruption()
                 let results = try await withStore(loaded.store, logger: logger) { _ in
-                    await Self.runOnce(pipelines, runner: runner, logger: logger)
+                    await interruption.watching(logger: logger) { stop in
+                        await Self.runOnce(pipelines, runner: runner, logger: logger, stop: stop)
+                    }
                 }
                 print(RunSummary.table(results))
+                if let signal = interruption.received { throw ExitCode(signal.exitCode) }
                 if results.contains(where: { $0.report?.status != .success }) { throw ExitCode(1) }
             } else {
                 var serving = loaded
@@ -52,12 +58,15 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Runs every pipeline once, concurrently; results in the file's order.
-    static func runOnce(_ pipelines: [Pipeline], runner: PipelineRunner, logger: Logger) async -> [RunSummary.Row] {
+    static func runOnce(
+        _ pipelines: [Pipeline], runner: PipelineRunner, logger: Logger, stop: StopSignal? = nil
+    ) async -> [RunSummary.Row] {
         let progress = ProgressPrinter(pipelines: pipelines.map(\.name))
         return await withTaskGroup(of: (Int, RunSummary.Row).self) { group in
             for (index, pipeline) in pipelines.enumerated() {
                 group.addTask {
-                    (index, await runOne(pipeline, runner: runner, trigger: .cli, logger: logger, progress: progress.update))
+                    (index, await runOne(
+                        pipeline, runner: runner, trigger: .cli, logger: logger, stop: stop, progress: progress.update))
                 }
             }
             var rows = [RunSummary.Row?](repeating: nil, count: pipelines.count)
@@ -67,13 +76,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     static func runOne(
-        _ pipeline: Pipeline, runner: PipelineRunner, trigger: RunTrigger, logger: Logger,
+        _ pipeline: Pipeline, runner: PipelineRunner, trigger: RunTrigger, logger: Logger, stop: StopSignal? = nil,
         progress: (@Sendable (RunProgress) -> Void)? = nil
     ) async -> RunSummary.Row {
         var logger = logger
         logger[metadataKey: "pipeline"] = "\(pipeline.name)"
         do {
-            let report = try await runner.run(pipeline, trigger: trigger, logger: logger, progress: progress)
+            let report = try await runner.run(pipeline, trigger: trigger, logger: logger, stop: stop, progress: progress)
             return RunSummary.Row(pipeline: pipeline.name, report: report, error: nil)
         } catch {
             logger.error("run not started", metadata: ["error": "\(RunFailure.message(for: error))"])

@@ -1,17 +1,82 @@
-/// Runs `body`, failing with ``DeadlineExceeded`` when it takes longer than `limit`.
+import Synchronization
+
+/// Runs `body`, failing with ``DeadlineExceeded`` when it takes longer than `limit`, and with
+/// `CancellationError` at once when the calling task is cancelled.
 ///
-/// For operations that may otherwise wait forever, such as a first query to a database that is down.
+/// The deadline holds even when `body` ignores cancellation (a database client waiting on a stalled
+/// server does): the caller is answered on time and `body` is cancelled and left to finish on its
+/// own. A task group cannot give that guarantee, since it waits for every child before returning, so
+/// the race is run in two unstructured tasks owned by a ``DeadlineRace``.
 public func withDeadline<T: Sendable>(
     _ limit: Duration, doing operation: String, _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw DeadlineExceeded(operation: operation, limit: limit)
+    let race = DeadlineRace<T>()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+            race.start(continuation, limit: limit, operation: operation, body)
         }
-        defer { group.cancelAll() }
-        return try await group.next()!
+    } onCancel: {
+        race.finish(.failure(CancellationError()))
+    }
+}
+
+/// The state of one ``withDeadline(_:doing:_:)`` call: the first result to arrive answers the caller,
+/// and both tasks are cancelled then.
+final class DeadlineRace<T: Sendable>: Sendable {
+    struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var tasks: [Task<Void, Never>] = []
+        var finished = false
+        /// A result that arrived before the continuation was set (cancelled before starting).
+        var early: Result<T, any Error>?
+    }
+
+    private let state = Mutex(State())
+
+    func start(
+        _ continuation: CheckedContinuation<T, any Error>, limit: Duration, operation: String,
+        _ body: @escaping @Sendable () async throws -> T
+    ) {
+        let early = state.withLock { state -> Result<T, any Error>? in
+            guard !state.finished else { return state.early }
+            state.continuation = continuation
+            return nil
+        }
+        if let early {
+            continuation.resume(with: early)
+            return
+        }
+        let work = Task {
+            do {
+                self.finish(.success(try await body()))
+            } catch {
+                self.finish(.failure(error))
+            }
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            self.finish(.failure(DeadlineExceeded(operation: operation, limit: limit)))
+        }
+        let cancelNow = state.withLock { state -> Bool in
+            state.tasks = [work, timer]
+            return state.finished
+        }
+        if cancelNow {
+            work.cancel()
+            timer.cancel()
+        }
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
+            guard !state.finished else { return (nil, []) }
+            state.finished = true
+            if state.continuation == nil { state.early = result }
+            defer { state.continuation = nil }
+            return (state.continuation, state.tasks)
+        }
+        for task in tasks { task.cancel() }
+        continuation?.resume(with: result)
     }
 }
 

@@ -10,9 +10,22 @@ import Metrics
 /// the run as `interrupted`.
 public struct PipelineRunner: Sendable {
     public let store: any Store
+    /// The longest any one database call of a run may take (a batch write included); a lost or
+    /// stalled database then fails the run within seconds instead of hanging it.
+    public let databaseDeadline: Duration
+    /// How long the database may take to answer before a run is not even started.
+    public static let reachDeadline: Duration = .seconds(3)
+    /// How long recording a run's end may take (kept short: it also runs during a forced shutdown).
+    public static let recordDeadline: Duration = .seconds(3)
 
-    public init(store: any Store) {
+    public init(store: any Store, databaseDeadline: Duration = .seconds(15)) {
         self.store = store
+        self.databaseDeadline = databaseDeadline
+    }
+
+    /// Runs one database call under the run's deadline.
+    func database<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withDeadline(databaseDeadline, doing: operation, body)
     }
 
     /// Runs `pipeline` once under its run lock and returns the recorded report.
@@ -26,14 +39,37 @@ public struct PipelineRunner: Sendable {
         _ pipeline: Pipeline, trigger: RunTrigger, logger: Logger, stop: StopSignal? = nil,
         onStart: (@Sendable (RunID) -> Void)? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil
     ) async throws -> RunReport {
-        try await store.withRunLock(pipeline: pipeline.name, logger: logger) {
-            let runID = try await store.startRun(pipeline: pipeline.name, trigger: trigger, logger: logger)
+        let store = self.store
+        // A database that is down fails fast here, before the run lock is waited for.
+        try await withDeadline(Self.reachDeadline, doing: "reaching the database") { try await store.ping(logger: logger) }
+        return try await store.withRunLock(pipeline: pipeline.name, logger: logger) {
+            let runID = try await database("recording the start of a run") {
+                try await store.startRun(pipeline: pipeline.name, trigger: trigger, logger: logger)
+            }
+            let started = Date()
             onStart?(runID)
             var logger = logger
             logger[metadataKey: "run_id"] = "\(runID)"
             logger.info("run started", metadata: ["trigger": "\(trigger.rawValue)"])
             let outcome = await execute(pipeline, runID: runID, logger: logger, stop: stop, progress: progress)
-            let report = try await store.finishRun(runID, status: outcome.status, message: outcome.message, logger: logger)
+            let report: RunReport
+            do {
+                // Recorded even when the run's task was cancelled (a forced shutdown): the record is
+                // what tells the next reader what happened.
+                let finish: @Sendable () async throws -> RunReport = { [logger] in
+                    try await store.finishRun(runID, status: outcome.status, message: outcome.message, logger: logger)
+                }
+                report = try await Task {
+                    try await withDeadline(Self.recordDeadline, doing: "recording the end of a run", finish)
+                }.value
+            } catch {
+                logger.error("the end of the run could not be recorded", metadata: ["error": "\(RunFailure.message(for: error))"])
+                report = RunReport(
+                    runID: runID, pipeline: pipeline.name, trigger: trigger, status: outcome.status, startedAt: started,
+                    finishedAt: Date(), counters: outcome.counters,
+                    message: (outcome.message.map { $0 + "; " } ?? "")
+                        + "not recorded: \(RunFailure.message(for: error)); the next start marks the run interrupted")
+            }
             RunMetrics.record(report)
             logger.log(
                 level: report.status == .success ? .info : .error, "run finished",
@@ -49,6 +85,8 @@ public struct PipelineRunner: Sendable {
     struct Outcome {
         var status: RunStatus
         var message: String?
+        /// What the committed batches added (as far as this process knows).
+        var counters = RunCounters()
     }
 
     func execute(
@@ -59,7 +97,10 @@ public struct PipelineRunner: Sendable {
         var reasons = ReasonTally()
         var notes: [String] = []
         do {
-            let checkpoint = try await store.checkpoint(for: pipeline.name, logger: logger)
+            let store = self.store
+            let checkpoint = try await database("reading the checkpoint") {
+                try await store.checkpoint(for: pipeline.name, logger: logger)
+            }
             var reader = try await pipeline.source.open(resumingFrom: checkpoint, logger: logger)
             let first = try await reader.nextBatch(maxRecords: pipeline.batchSize)
             // The mapping is checked against the data before anything is written.
@@ -76,7 +117,7 @@ public struct PipelineRunner: Sendable {
             // While batch N is being written, batch N+1 is read and transformed.
             var load = first.map { makeLoad($0, pipeline: pipeline, runID: runID) }
             while let current = load {
-                async let written = store.write(current, logger: logger)
+                async let written = database("writing a batch") { try await store.write(current, logger: logger) }
                 load = stopping() ? nil : try await reader.nextBatch(maxRecords: pipeline.batchSize).map {
                     makeLoad($0, pipeline: pipeline, runID: runID)
                 }
@@ -87,21 +128,21 @@ public struct PipelineRunner: Sendable {
                 progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
                 logger.debug("batch committed", metadata: ["records": "\(current.batch.raw.count)"])
                 if stopping() {
-                    return Outcome(status: .interrupted, message: "stopped at a batch boundary by shutdown")
+                    return Outcome(status: .interrupted, message: "stopped at a batch boundary by shutdown", counters: counters)
                 }
             }
             if let summary = reader.summary { logger.warning("source summary", metadata: ["summary": "\(summary)"]) }
             let said = notes + [reader.summary].compactMap { $0 }
             if let failure = pipeline.checks.failure(counters, reasons: reasons) {
                 logger.error("run failed its checks", metadata: ["check": "\(failure)"])
-                return Outcome(status: .failed, message: ([failure] + said).joined(separator: "; "))
+                return Outcome(status: .failed, message: ([failure] + said).joined(separator: "; "), counters: counters)
             }
-            return Outcome(status: .success, message: said.isEmpty ? nil : said.joined(separator: "; "))
+            return Outcome(status: .success, message: said.isEmpty ? nil : said.joined(separator: "; "), counters: counters)
         } catch is CancellationError {
-            return Outcome(status: .interrupted, message: "stopped by shutdown before the batch committed")
+            return Outcome(status: .interrupted, message: "stopped by shutdown before the batch committed", counters: counters)
         } catch {
             logger.error("run failed", metadata: ["error": "\(String(reflecting: error))"])
-            return Outcome(status: .failed, message: RunFailure.message(for: error))
+            return Outcome(status: .failed, message: RunFailure.message(for: error), counters: counters)
         }
     }
 

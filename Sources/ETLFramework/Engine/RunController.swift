@@ -40,8 +40,23 @@ public final class RunController: Sendable {
             for await request in requests {
                 group.addTask { await self.execute(request) }
             }
+            // Shutdown: runs get `shutdownGrace` to stop at a batch boundary; a run still going then
+            // (a write stalled on the database) is cancelled, so that the host stops in bounded time.
+            let deadline = ContinuousClock.now.advanced(by: Self.shutdownGrace)
+            while running.withLock({ !$0.isEmpty }), ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            if running.withLock({ !$0.isEmpty }) {
+                logger.warning("runs did not reach a batch boundary in time; cancelling them", metadata: [
+                    "grace": "\(Self.shutdownGrace)",
+                ])
+                group.cancelAll()
+            }
         }
     }
+
+    /// How long a shutdown waits for runs to stop at a batch boundary before cancelling them.
+    public static let shutdownGrace: Duration = .seconds(4)
 
     /// Stops scheduling, refuses new triggers, and asks running pipelines to stop at a batch boundary.
     public func shutdown() {

@@ -42,6 +42,12 @@ extension API {
                 ]))
             } catch is ShuttingDown {
                 throw APIError(status: .serviceUnavailable, code: "shutting_down", message: "the host is shutting down")
+            } catch {
+                // Everything else a start can meet is the database: unreachable, stalled or failing.
+                logger.warning("trigger refused: the database does not answer", metadata: [
+                    "pipeline": "\(name)", "error": "\(RunFailure.message(for: error))",
+                ])
+                throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "the database does not answer; retry later")
             }
         }
         if started.isEmpty, let lastBusy {

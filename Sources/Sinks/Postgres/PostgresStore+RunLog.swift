@@ -12,9 +12,11 @@ extension PostgresStore {
         return try await client.withConnection { connection in
             let locked: Bool
             do {
-                locked = try await connection.query(
-                    "SELECT pg_try_advisory_lock(\(Self.lockNamespace), hashtext(\(pipeline)))", logger: logger
-                ).decode(Bool.self).first { _ in true } ?? false
+                locked = try await withDeadline(Self.lockDeadline, doing: "taking the run lock of \(pipeline)") {
+                    try await connection.query(
+                        "SELECT pg_try_advisory_lock(\(Self.lockNamespace), hashtext(\(pipeline)))", logger: logger
+                    ).decode(Bool.self).first { _ in true } ?? false
+                }
             } catch {
                 throw PostgresStoreError.wrap(error, while: "taking the run lock of \(pipeline)")
             }
@@ -28,27 +30,39 @@ extension PostgresStore {
                 }
                 throw PipelineBusy(pipeline: pipeline, runningRun: nil)
             }
+            // The lock is released on every way out, within a deadline (a stalled server must not hold
+            // the run open); a session that is gone has released it already.
+            @Sendable func unlock() async {
+                _ = try? await withDeadline(Self.lockDeadline, doing: "releasing the run lock of \(pipeline)") {
+                    try await connection.query("SELECT pg_advisory_unlock(\(Self.lockNamespace), hashtext(\(pipeline)))", logger: logger)
+                }
+            }
             do {
-                let abandoned = try await connection.query(
+                let abandoned = try await withDeadline(Self.lockDeadline, doing: "recovering abandoned runs of \(pipeline)") {
+                    try await connection.query(
                     """
                     UPDATE etl_runs SET status = 'interrupted', finished_at = clock_timestamp(),
                         duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - started_at) * 1000)::bigint,
                         message = \(Self.abandonedMessage)
                     WHERE pipeline = \(pipeline) AND status = 'running' RETURNING id
                     """, logger: logger
-                ).decode(Int64.self).reduce(into: [Int64]()) { $0.append($1) }
+                    ).decode(Int64.self).reduce(into: [Int64]()) { $0.append($1) }
+                }
                 if !abandoned.isEmpty {
                     logger.warning("abandoned runs marked interrupted", metadata: ["runs": "\(abandoned)"])
                 }
                 let result = try await body()
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockNamespace), hashtext(\(pipeline)))", logger: logger)
+                await unlock()
                 return result
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockNamespace), hashtext(\(pipeline)))", logger: logger)
+                await unlock()
                 throw error
             }
         }
     }
+
+    /// The longest the run lock's own queries may take.
+    static let lockDeadline: Duration = .seconds(10)
 
     static let abandonedMessage = "the process running it stopped before finishing (crash or kill); "
         + "its committed batches are kept and the next run resumes after them"
