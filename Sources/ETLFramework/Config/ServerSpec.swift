@@ -4,6 +4,11 @@ public struct ServerSpec: Sendable, Decodable {
     public var port: Int?
     /// The value `X-Scheduler-Token` must carry; without one, triggering over HTTP is refused.
     public var triggerToken: String?
+    /// How long a connection may stay silent (no request, or a request's head not finished) before
+    /// it is closed.
+    public var idleTimeout: ConfigDuration?
+    /// The most the response cache may hold, in MiB.
+    public var cacheMiB: Int?
 
     public init(host: String? = nil, port: Int? = nil, triggerToken: String? = nil) {
         self.host = host
@@ -14,6 +19,8 @@ public struct ServerSpec: Sendable, Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port
         case triggerToken = "trigger_token"
+        case idleTimeout = "idle_timeout"
+        case cacheMiB = "cache_mib"
     }
 }
 
@@ -23,14 +30,28 @@ public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
     public var triggerToken: String?
+    /// Silent connections are closed after this long (default 30 s).
+    public var idleTimeout: Duration
+    /// The response cache holds at most this many bytes (default 64 MiB).
+    public var cacheBytes: Int
 
-    public init(host: String, port: Int, triggerToken: String?) {
+    public static let defaultIdleTimeout: Duration = .seconds(30)
+    public static let defaultCacheMiB = 64
+
+    public init(
+        host: String, port: Int, triggerToken: String?, idleTimeout: Duration = Self.defaultIdleTimeout,
+        cacheBytes: Int = Self.defaultCacheMiB << 20
+    ) {
         self.host = host
         self.port = port
         self.triggerToken = triggerToken
+        self.idleTimeout = idleTimeout
+        self.cacheBytes = cacheBytes
     }
 
     init(_ spec: ServerSpec?, environment: [String: String]) {
+        idleTimeout = spec?.idleTimeout?.duration ?? Self.defaultIdleTimeout
+        cacheBytes = (spec?.cacheMiB ?? Self.defaultCacheMiB) << 20
         host = spec?.host ?? "127.0.0.1"
         port = spec?.port ?? environment["PORT"].flatMap(Int.init) ?? 8000
         let token = spec?.triggerToken ?? environment["SCHEDULER_TOKEN"]

@@ -6,19 +6,22 @@ import Hummingbird
 extension API {
     func data(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request, allowed: ["source", "ticker", "start_date", "end_date", "limit", "offset"])
+        var context = context
+        context.ignoredParameters = parameters.ignored
         let (start, end) = try parameters.dateRange()
         let query = RecordQuery(
             source: try parameters.text("source"), ticker: try parameters.text("ticker").map(Normalizer.unifyCase),
             start: start, end: end, limit: try parameters.limit(), offset: try parameters.offset())
         let store = self.store, logger = self.logger
         return try await pageAnswer(
-            key: "data?" + parameters.cacheKey, limit: query.limit, offset: query.offset, context,
+            key: "data \(query)", limit: query.limit, offset: query.offset, context,
             read: { try await store.unifiedRecords(query, logger: logger) }, json: Self.json)
     }
 
     func record(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try QueryParameters(request, allowed: [])
-        let ticker = Normalizer.unifyCase(try context.parameters.require("ticker"))
+        var context = context
+        context.ignoredParameters = try QueryParameters(request, allowed: []).ignored
+        let ticker = Normalizer.unifyCase(try request.pathParameter("ticker", context))
         let members = try await cache.value(for: "record/" + ticker) { () -> [UInt8] in
             let found = try await fromDatabase { try await store.unifiedRecord(ticker: ticker, logger: logger) }
             guard let record = found else { return [] }
@@ -30,14 +33,16 @@ extension API {
 
     func history(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request, allowed: ["source", "start_date", "end_date", "limit", "offset"])
-        let ticker = Normalizer.unifyCase(try context.parameters.require("ticker"))
+        var context = context
+        context.ignoredParameters = parameters.ignored
+        let ticker = Normalizer.unifyCase(try request.pathParameter("ticker", context))
         let (start, end) = try parameters.dateRange()
         let query = HistoryQuery(
             ticker: ticker, source: try parameters.text("source"), start: start, end: end, limit: try parameters.limit(),
             offset: try parameters.offset())
         let store = self.store, logger = self.logger
         return try await pageAnswer(
-            key: "history/\(ticker)?" + parameters.cacheKey, limit: query.limit, offset: query.offset,
+            key: "history \(query)", limit: query.limit, offset: query.offset,
             extra: [("ticker", .string(ticker))], context,
             read: { try await store.history(query, logger: logger) }, json: Self.json)
     }

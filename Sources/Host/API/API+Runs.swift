@@ -6,6 +6,8 @@ import Hummingbird
 extension API {
     func runs(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request, allowed: ["pipeline", "status", "limit", "offset"])
+        var context = context
+        context.ignoredParameters = parameters.ignored
         var status: RunStatus?
         if let text = try parameters.text("status") {
             guard let parsed = RunStatus(rawValue: text) else {
@@ -19,13 +21,14 @@ extension API {
             offset: try parameters.offset())
         let store = self.store, logger = self.logger
         return try await pageAnswer(
-            key: "runs?" + parameters.cacheKey, limit: query.limit, offset: query.offset, context,
+            key: "runs \(query)", limit: query.limit, offset: query.offset, context,
             read: { try await store.runs(query, logger: logger) }, json: Self.json)
     }
 
     func run(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try QueryParameters(request, allowed: [])
-        let text = try context.parameters.require("id")
+        var context = context
+        context.ignoredParameters = try QueryParameters(request, allowed: []).ignored
+        let text = try request.pathParameter("id", context)
         guard let number = Int64(text), number > 0 else {
             throw APIError.invalidParameter("id", "must be a positive integer, got \"\(text.prefix(40))\"")
         }

@@ -22,7 +22,7 @@ struct API: Sendable {
         self.store = store
         self.controller = controller
         self.settings = settings
-        self.cache = ResponseCache()
+        self.cache = ResponseCache(capacityBytes: settings.cacheBytes)
         self.health = HealthProbe(store: store, logger: logger)
         self.logger = logger
     }

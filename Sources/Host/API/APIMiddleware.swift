@@ -11,6 +11,8 @@ import Metrics
 struct APIMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     let logger: Logger
 
     func handle(
@@ -24,21 +26,31 @@ struct APIMiddleware: RouterMiddleware {
         do {
             response = try await LogContext.$requestID.withValue(context.requestID) { try await next(request, context) }
         } catch let error as APIError {
-            response = JSON.response(error.body, status: error.status)
+            response = Self.errorResponse(error, for: request)
         } catch let error as HTTPError {
-            let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
-            let message = error.status == .notFound
-                ? "no endpoint \(request.method) \(request.uri.path) (see GET /)" : (error.body ?? error.status.reasonPhrase)
-            response = JSON.response(APIError(status: error.status, code: code, message: message).body, status: error.status)
+            let allowed = error.status == .notFound ? RouteTable.methods(for: request.uri.path) : []
+            if !allowed.isEmpty {
+                let names = allowed.map(\.rawValue).joined(separator: ", ")
+                response = Self.errorResponse(APIError(
+                    status: .methodNotAllowed, code: "method_not_allowed",
+                    message: "\(request.uri.path) answers \(names), not \(request.method)"), for: request)
+                response.headers[.allow] = names
+            } else {
+                let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
+                let message = error.status == .notFound
+                    ? "no endpoint \(request.method) \(request.uri.path) (see GET /)" : (error.body ?? error.status.reasonPhrase)
+                response = Self.errorResponse(APIError(status: error.status, code: code, message: message), for: request)
+            }
         } catch {
             logger.error("request failed", metadata: [
                 "request_id": "\(context.requestID)", "path": "\(request.uri.path)", "error": "\(String(reflecting: error))",
             ])
             var failure = APIError(status: .internalServerError, code: "internal", message: "internal error")
             failure.details = [RawField("request_id", .string(context.requestID))]
-            response = JSON.response(failure.body, status: .internalServerError)
+            response = Self.errorResponse(failure, for: request)
         }
         response.headers[Self.requestIDHeader] = context.requestID
+        Self.addSecurityHeaders(to: &response)
         let elapsed = ContinuousClock.now - context.arrival
         let route = context.endpointPath ?? "unmatched"
         Counter(label: "http_requests_total", dimensions: [
@@ -52,6 +64,33 @@ struct APIMiddleware: RouterMiddleware {
             "request_id": "\(context.requestID)",
         ])
         return response
+    }
+
+    /// A browser asking for a page gets the error as a page; every other client gets JSON.
+    static func errorResponse(_ error: APIError, for request: Request) -> Response {
+        guard (request.headers[.accept] ?? "").contains("text/html"), request.method == .get else {
+            return JSON.response(error.body, status: error.status)
+        }
+        let body = "<h1>\(error.status.code) \(HTML.escape(error.status.reasonPhrase))</h1><p>\(HTML.escape(error.message))</p>"
+            + "<p><a href=\"/\">dashboard</a></p>"
+        var response = API.html(HTML.page(title: "\(error.status.code) · Kasparro ETL", body: body))
+        response.status = error.status
+        return response
+    }
+
+    /// Pages may not be framed, sniffed or load anything from elsewhere; JSON answers are
+    /// revalidated by caches (the data changes with every committed batch).
+    static func addSecurityHeaders(to response: inout Response) {
+        response.headers[.xContentTypeOptions] = "nosniff"
+        if (response.headers[.contentType] ?? "").hasPrefix("text/html") {
+            response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+                + "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+            response.headers[Self.frameOptions] = "DENY"
+            response.headers[Self.referrerPolicy] = "no-referrer"
+            response.headers[.cacheControl] = "no-store"
+        } else {
+            response.headers[.cacheControl] = "no-cache"
+        }
     }
 
     static func newID() -> String {

@@ -7,6 +7,8 @@ struct APIRequestContext: RequestContext {
     var requestID = ""
     /// When the request arrived, for `meta.api_latency_ms`.
     var arrival = ContinuousClock.now
+    /// Query parameters the endpoint does not know, named in `meta.ignored_parameters`.
+    var ignoredParameters: [String] = []
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -57,9 +57,13 @@ enum JSON {
     static func meta(_ context: APIRequestContext) -> RawValue {
         let elapsed = ContinuousClock.now - context.arrival
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return object([
+        var fields: [(String, RawValue)] = [
             ("request_id", .string(context.requestID)),
             ("api_latency_ms", .number(String(format: "%.3f", milliseconds))),
-        ])
+        ]
+        if !context.ignoredParameters.isEmpty {
+            fields.append(("ignored_parameters", .array(context.ignoredParameters.map { .string($0) })))
+        }
+        return object(fields)
     }
 }

@@ -3,24 +3,47 @@ import Foundation
 import Hummingbird
 
 /// Validated query parameters: every problem is a 400 naming the parameter.
+///
+/// The query string is read as browsers and Python's `urlencode` write it: `+` is a space, then
+/// percent-decoding. Parameters an endpoint does not know are ignored (cache busters, probes' own
+/// parameters) and listed in ``ignored`` for the answer's `meta.ignored_parameters`.
 struct QueryParameters {
     let values: [String: String]
+    /// Names of the parameters ignored, sorted.
+    let ignored: [String]
 
     init(_ request: Request, allowed: [String]) throws(APIError) {
         var values: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters {
-            let name = String(key)
+        var ignored = Set<String>()
+        for (rawName, rawValue) in Self.pairs(request.uri.query ?? "") {
+            guard let name = Self.decode(rawName) else { throw APIError.invalidParameter("query", "a name is not valid percent-encoding") }
             guard allowed.contains(name) else {
-                let hint = Suggestion.nearest(to: name, in: allowed).map { " (did you mean \($0)?)" } ?? ""
-                throw APIError.invalidParameter(name, "unknown parameter\(hint); known: \(allowed.joined(separator: ", "))")
+                ignored.insert(String(name.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(64)))
+                continue
             }
+            guard let value = Self.decode(rawValue) else { throw APIError.invalidParameter(name, "is not valid percent-encoding") }
+            guard !value.unicodeScalars.contains("\u{0}") else { throw APIError.invalidParameter(name, "must not contain a NUL character") }
             guard values[name] == nil else { throw APIError.invalidParameter(name, "given more than once") }
-            values[name] = String(value)
+            values[name] = value
         }
         self.values = values
+        self.ignored = ignored.sorted()
     }
 
-    /// A non-empty text, or nil when absent.
+    /// `name=value` pairs of a raw query string (a bare `name` has an empty value).
+    static func pairs(_ query: String) -> [(Substring, Substring)] {
+        query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            guard let equals = pair.firstIndex(of: "=") else { return (pair, "") }
+            return (pair[..<equals], pair[pair.index(after: equals)...])
+        }
+    }
+
+    /// `+` as a space, then percent-decoding; `nil` when the encoding is broken.
+    static func decode(_ text: Substring) -> String? {
+        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    /// A non-empty text, trimmed, or nil when absent.
     func text(_ name: String) throws(APIError) -> String? {
         guard let value = values[name] else { return nil }
         guard !value.trimmedASCIIWhitespace.isEmpty else { throw APIError.invalidParameter(name, "must not be empty") }
@@ -29,7 +52,7 @@ struct QueryParameters {
 
     func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(APIError) -> Int {
         guard let text = values[name] else { return fallback }
-        guard let value = Int(text), range.contains(value) else {
+        guard let value = Int(text.trimmedASCIIWhitespace), range.contains(value) else {
             let bounds = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
             throw APIError.invalidParameter(name, "must be an integer \(bounds), got \"\(text.prefix(40))\"")
         }
@@ -59,11 +82,17 @@ struct QueryParameters {
         return (start, end)
     }
 
-    func limit() throws(APIError) -> Int { try integer("limit", default: 50, range: 1...200) }
-    func offset() throws(APIError) -> Int { try integer("offset", default: 0, range: 0...Int.max) }
+    /// Offsets stop well short of where `offset + limit` could overflow.
+    static let maxOffset = 1_000_000_000
 
-    /// A stable key of these parameters, for the response cache.
-    var cacheKey: String {
-        values.keys.sorted().map { "\($0)=\(values[$0]!)" }.joined(separator: "&")
+    func limit() throws(APIError) -> Int { try integer("limit", default: 50, range: 1...200) }
+    func offset() throws(APIError) -> Int { try integer("offset", default: 0, range: 0...Self.maxOffset) }
+}
+
+extension Request {
+    /// A path parameter, percent-decoded (`/data/%3CI%3E` is the ticker `<I>`).
+    func pathParameter(_ name: String, _ context: APIRequestContext) throws -> String {
+        let raw = try context.parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
     }
 }

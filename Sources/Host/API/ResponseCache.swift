@@ -5,16 +5,24 @@ import Synchronization
 /// the version (through the store's change notifications), which makes every entry stale. Entries
 /// also expire after ``timeToLive`` in case a notification is lost. Concurrent misses of one key
 /// share one computation, so a burst of requests after a change costs one query, not one each.
+///
+/// Memory is bounded in bytes (``capacityBytes``, counting each answer's bytes and its key): an
+/// entry that would pass the bound first evicts the oldest entries. Callers normalize keys (a
+/// query's typed form), so `btc` and `BTC` are one entry.
 final class ResponseCache: Sendable {
     struct Entry {
         var version: Int
         var stored: ContinuousClock.Instant
         var value: any Sendable
+        var cost: Int
     }
 
     struct State {
         var version = 0
         var entries: [String: Entry] = [:]
+        /// Keys in the order they were stored, for eviction (stale keys are skipped).
+        var order: [String] = []
+        var bytes = 0
         /// Computations in flight, by version and key, with who waits for them.
         var pending: [PendingKey: [CheckedContinuation<any Sendable, any Error>]] = [:]
     }
@@ -26,11 +34,11 @@ final class ResponseCache: Sendable {
 
     private let state = Mutex(State())
     let timeToLive: Duration
-    let capacity: Int
+    let capacityBytes: Int
 
-    init(timeToLive: Duration = .seconds(30), capacity: Int = 10_000) {
+    init(timeToLive: Duration = .seconds(30), capacityBytes: Int = 64 << 20) {
         self.timeToLive = timeToLive
-        self.capacity = capacity
+        self.capacityBytes = capacityBytes
     }
 
     /// Something changed: every entry is stale from now on.
@@ -38,7 +46,17 @@ final class ResponseCache: Sendable {
         state.withLock {
             $0.version += 1
             $0.entries.removeAll(keepingCapacity: true)
+            $0.order.removeAll(keepingCapacity: true)
+            $0.bytes = 0
         }
+    }
+
+    /// Bytes held now (answers and keys), for tests and metrics.
+    var bytesHeld: Int { state.withLock { $0.bytes } }
+    var count: Int { state.withLock { $0.entries.count } }
+
+    static func cost(of value: any Sendable, key: String) -> Int {
+        key.utf8.count + 64 + ((value as? [UInt8])?.count ?? 1024)
     }
 
     private enum Lookup {
@@ -93,8 +111,22 @@ final class ResponseCache: Sendable {
                 let waiters = state.withLock { state -> [CheckedContinuation<any Sendable, any Error>] in
                     let waiters = state.pending.removeValue(forKey: PendingKey(version: version, key: key)) ?? []
                     if case .success(let value) = result, state.version == version {
-                        if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
-                        state.entries[key] = Entry(version: version, stored: now, value: value)
+                        let cost = Self.cost(of: value, key: key)
+                        if cost <= capacityBytes {
+                            if let old = state.entries.removeValue(forKey: key) {
+                                state.bytes -= old.cost
+                                state.order.removeAll { $0 == key }
+                            }
+                            var evicted = 0
+                            while state.bytes + cost > capacityBytes, evicted < state.order.count {
+                                if let old = state.entries.removeValue(forKey: state.order[evicted]) { state.bytes -= old.cost }
+                                evicted += 1
+                            }
+                            state.order.removeFirst(evicted)
+                            state.entries[key] = Entry(version: version, stored: now, value: value, cost: cost)
+                            state.order.append(key)
+                            state.bytes += cost
+                        }
                     }
                     return waiters
                 }

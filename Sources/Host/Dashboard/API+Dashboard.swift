@@ -46,7 +46,7 @@ extension API {
         }
         body += "</tr></thead><tbody>"
         for record in prices.items {
-            body += "<tr><td><a href=\"/dashboard/\(HTML.escape(record.ticker))\">\(HTML.escape(record.ticker))</a></td>"
+            body += "<tr><td><a href=\"/dashboard/\(HTML.escape(HTML.pathSegment(record.ticker)))\">\(HTML.escape(record.ticker))</a></td>"
                 + "<td>\(HTML.escape(record.name ?? ""))</td><td class=\"n\">\(record.priceUSD)</td>"
                 + "<td class=\"n\">\(record.marketCapUSD ?? "")</td><td class=\"n\">\(record.percentChange24h ?? "")</td>"
                 + "<td>\(HTML.escape(record.source))</td><td>\(record.createdAt.iso8601)</td></tr>"
@@ -72,7 +72,7 @@ extension API {
     }
 
     func tickerPage(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let ticker = Normalizer.unifyCase(try context.parameters.require("ticker"))
+        let ticker = Normalizer.unifyCase(try request.pathParameter("ticker", context))
         let store = self.store, logger = self.logger
         let found = try await fromDatabase { try await store.unifiedRecord(ticker: ticker, logger: logger) }
         guard let record = found else { throw APIError.notFound("no unified record for ticker \(ticker)") }

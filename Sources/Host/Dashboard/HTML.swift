@@ -1,3 +1,4 @@
+import Foundation
 /// Small helpers for server-rendered pages: escaping and a page frame with inline CSS (no CDN,
 /// no external script: the dashboard works offline).
 enum HTML {
@@ -33,5 +34,12 @@ enum HTML {
         input,button{font-size:13px;padding:4px 8px}svg{background:#fff;box-shadow:0 1px 2px #0001}
         </style></head><body>\(body)</body></html>
         """
+    }
+
+    /// `text` percent-encoded as one path segment: `A/B` becomes `A%2FB`, `<I>` becomes `%3CI%3E`.
+    static func pathSegment(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }

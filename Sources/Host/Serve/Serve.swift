@@ -1,6 +1,8 @@
 import ETLFramework
 import Hummingbird
+import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// `host run FILE`: the long-running service. One service group: change watcher, run controller,
@@ -13,8 +15,11 @@ enum Serve {
             let controller = RunController(
                 runner: PipelineRunner(store: loaded.store), pipelines: loaded.pipelines, logger: logger)
             let api = API(store: loaded.store, controller: controller, settings: loaded.server, logger: logger)
+            let idle = loaded.server.idleTimeout.components
             let app = Application(
                 router: api.router(),
+                server: .http1(configuration: .init(
+                    idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
                 configuration: .init(address: .hostname(loaded.server.host, port: loaded.server.port), serverName: "kasparro-etl"),
                 onServerRunning: { channel in
                     logger.info("serving", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
@@ -28,8 +33,24 @@ enum Serve {
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-            try await group.run()
+            do {
+                try await group.run()
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                throw ServeError(
+                    "cannot listen on \(loaded.server.host):\(loaded.server.port): the address is already in use "
+                        + "(another process listens there); choose another port with server.port in \(loaded.file) (or PORT)")
+            } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
+                throw ServeError(
+                    "cannot listen on \(loaded.server.host):\(loaded.server.port): this machine has no such address; "
+                        + "check server.host in \(loaded.file) (or HOST)")
+            }
             logger.info("stopped")
         }
     }
+}
+
+/// The service could not start, with what to change.
+struct ServeError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
