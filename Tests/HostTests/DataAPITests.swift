@@ -90,9 +90,71 @@ let sampleFiles: [(String, String)] = [
             headers[.accept] = "text/html"
             let huge = try await client.json("/?page=9223372036854775807", headers: headers)
             #expect(huge.status == .badRequest)
-            #expect(huge.body[path: "error.code"] as? String == "invalid_parameter")
+            #expect(huge.headers[.contentType]?.hasPrefix("text/html") == true)  // a page for a browser
+            #expect((huge.body["<raw>"] as? String)?.contains("page: must be an integer between 1 and 1000000") == true)
+            let json = try await client.json("/data?offset=9223372036854775807")
+            #expect(json.status == .badRequest && json.body[path: "error.code"] as? String == "invalid_parameter")
             let last = try await client.json("/?page=1000000", headers: headers)
             #expect(last.status == .ok)
+        }
+    }
+
+    @Test func clientsWrittenAgainstTheSpecKeepWorking() async throws {
+        try await APIHarness.with(files: sampleFiles) { _, client in
+            // Unknown parameters (a cache buster, a probe's own) are ignored and named in meta.
+            let busted = try await client.json("/data?ticker=btc&_=1712345678&tickr=x")
+            #expect(busted.status == .ok)
+            #expect(busted.body[path: "pagination.total"] as? Int == 1)
+            #expect(busted.body[path: "meta.ignored_parameters"] as? [String] == ["_", "tickr"])
+            #expect(try await client.json("/health?x=1").status == .ok)
+            // `+` is a space, as Python's urlencode sends it; " btc " finds BTC.
+            let plus = try await client.json("/data?ticker=+btc+&start_date=2025-12-10+12:00:00")
+            #expect((plus.body["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["BTC"], "\(plus.body)")
+            // The same query spelled two ways is one cache entry and one answer.
+            #expect(try await client.json("/data?ticker=BTC").body[path: "pagination.total"] as? Int == 1)
+        }
+    }
+
+    @Test func pathParametersArePercentDecodedAndDashboardLinksEncoded() async throws {
+        let odd = [("odd", APIHarness.header + "<I>,Angle Coin,1.5,10,1,1,2025-12-10T12:00:00Z\nA/B,Slash Coin,2.5,10,1,1,2025-12-10T12:00:00Z\n")]
+        try await APIHarness.with(files: odd) { _, client in
+            #expect(try await client.json("/data/%3CI%3E").body[path: "data.id"] as? String == "<I>")
+            #expect(try await client.json("/data/A%2FB").body[path: "data.id"] as? String == "A/B")
+            #expect(try await client.json("/data/A%2FB/history").body[path: "pagination.total"] as? Int == 1)
+            var headers = HTTPFields()
+            headers[.accept] = "text/html"
+            let page = try await client.json("/", headers: headers).body["<raw>"] as? String ?? ""
+            #expect(page.contains("href=\"/dashboard/%3CI%3E\""), "\(page.prefix(3000))")
+            #expect(page.contains("href=\"/dashboard/A%2FB\""))
+            #expect(try await client.json("/dashboard/A%2FB", headers: headers).status == .ok)
+        }
+    }
+
+    @Test func aWrongMethodIsA405NamingTheAllowedOnes() async throws {
+        try await APIHarness.with(files: sampleFiles) { _, client in
+            let trace = try await client.json("/health", method: .trace)
+            #expect(trace.status == .methodNotAllowed)
+            #expect(trace.headers[.allow] == "GET")
+            #expect(trace.body[path: "error.code"] as? String == "method_not_allowed")
+            let get = try await client.json("/trigger-etl")
+            #expect(get.status == .methodNotAllowed && get.headers[.allow] == "POST")
+            #expect(try await client.json("/data/BTC", method: .delete).headers[.allow] == "GET")
+            #expect(try await client.json("/nowhere").status == .notFound)
+        }
+    }
+
+    @Test func answersCarrySecurityAndCachingHeaders() async throws {
+        try await APIHarness.with(files: sampleFiles) { _, client in
+            let json = try await client.json("/data")
+            #expect(json.headers[.cacheControl] == "no-cache")
+            #expect(json.headers[.xContentTypeOptions] == "nosniff")
+            var headers = HTTPFields()
+            headers[.accept] = "text/html"
+            let html = try await client.json("/", headers: headers)
+            #expect(html.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+            #expect(html.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+            #expect(html.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+            #expect(html.headers[.xContentTypeOptions] == "nosniff")
         }
     }
 
@@ -113,7 +175,8 @@ let sampleFiles: [(String, String)] = [
     @Test(arguments: [
         ("/data?limit=0", "limit"), ("/data?limit=201", "limit"), ("/data?limit=ten", "limit"), ("/data?offset=-1", "offset"),
         ("/data?start_date=yesterday", "start_date"), ("/data?end_date=2025-13-01", "end_date"),
-        ("/data?start_date=2025-12-12&end_date=2025-12-10", "start_date"), ("/data?tickr=BTC", "tickr"),
+        ("/data?start_date=2025-12-12&end_date=2025-12-10", "start_date"), ("/data?ticker=%00", "ticker"),
+        ("/runs?pipeline=a%00b", "pipeline"), ("/data?ticker=BTC&ticker=ETH", "ticker"),
         ("/data?source=", "source"), ("/data/BTC/history?limit=500", "limit"), ("/runs?status=weird", "status"),
         ("/runs/abc", "id"),
     ])

@@ -42,4 +42,21 @@ final class Counter: Sendable {
         await #expect(throws: Boom.self) { try await cache.value(for: "k") { () -> Int in throw Boom() } }
         #expect(try await cache.value(for: "k") { 7 } == 7)
     }
+
+    @Test func memoryIsBoundedInBytesEvictingTheOldest() async throws {
+        let cache = ResponseCache(capacityBytes: 100_000)
+        let answer = [UInt8](repeating: 65, count: 1_000)
+        for index in 0..<3_232 {
+            _ = try await cache.value(for: "data?offset=\(index)") { answer }
+        }
+        #expect(cache.bytesHeld <= 100_000)
+        #expect(cache.count >= 90)
+        // The newest are kept, the oldest evicted.
+        #expect(try await cache.value(for: "data?offset=3231") { [UInt8]() } == answer)
+        #expect(try await cache.value(for: "data?offset=0") { [UInt8]() } == [])
+        // One answer larger than the whole bound is served, not kept.
+        let huge = [UInt8](repeating: 66, count: 200_000)
+        #expect(try await cache.value(for: "huge") { huge } == huge)
+        #expect(cache.bytesHeld <= 100_000)
+    }
 }

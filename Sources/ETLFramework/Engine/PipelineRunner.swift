@@ -10,22 +10,20 @@ import Metrics
 /// the run as `interrupted`.
 public struct PipelineRunner: Sendable {
     public let store: any Store
-    /// The longest any one database call of a run may take (a batch write included); a lost or
-    /// stalled database then fails the run within seconds instead of hanging it.
-    public let databaseDeadline: Duration
     /// How long the database may take to answer before a run is not even started.
     public static let reachDeadline: Duration = .seconds(3)
     /// How long recording a run's end may take (kept short: it also runs during a forced shutdown).
     public static let recordDeadline: Duration = .seconds(3)
 
-    public init(store: any Store, databaseDeadline: Duration = .seconds(15)) {
+    public init(store: any Store) {
         self.store = store
-        self.databaseDeadline = databaseDeadline
     }
 
-    /// Runs one database call under the run's deadline.
+    /// Runs one database call under the store's deadline (``Store/callDeadline``), so that a lost or
+    /// stalled database fails the run within seconds instead of hanging it.
     func database<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withDeadline(databaseDeadline, doing: operation, body)
+        guard let deadline = store.callDeadline else { return try await body() }
+        return try await withDeadline(deadline, doing: operation, body)
     }
 
     /// Runs `pipeline` once under its run lock and returns the recorded report.
@@ -59,8 +57,10 @@ public struct PipelineRunner: Sendable {
                 let finish: @Sendable () async throws -> RunReport = { [logger] in
                     try await store.finishRun(runID, status: outcome.status, message: outcome.message, logger: logger)
                 }
+                let deadline = store.callDeadline.map { min($0, Self.recordDeadline) }
                 report = try await Task {
-                    try await withDeadline(Self.recordDeadline, doing: "recording the end of a run", finish)
+                    guard let deadline else { return try await finish() }
+                    return try await withDeadline(deadline, doing: "recording the end of a run", finish)
                 }.value
             } catch {
                 logger.error("the end of the run could not be recorded", metadata: ["error": "\(RunFailure.message(for: error))"])

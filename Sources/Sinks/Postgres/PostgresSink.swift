@@ -6,7 +6,10 @@ public enum PostgresSink {
         registry.register(StoreRegistration(
             type: "postgres",
             summary: "PostgreSQL (NUMERIC money, one transaction per batch, advisory run locks)",
-            keys: [ConfigKeyDoc("url", "string", required: true, "postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=disable|prefer|require]")]
+            keys: [
+                ConfigKeyDoc("url", "string", required: true, "postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=disable|prefer|require]"),
+                ConfigKeyDoc("call_timeout", "duration", "longest one database call of a run may take (a batch write included) before the run fails as the database is lost or stalled (default 15s)"),
+            ]
         ) { config in
             let settings = try config.decode(PostgresStoreConfig.self)
             let url: DatabaseURL
@@ -15,7 +18,9 @@ public enum PostgresSink {
             } catch let error as DatabaseURLError {
                 throw config.diagnostic(key: "url", error.description)
             }
-            return PostgresStore(url: url, logger: config.context.logger)
+            let deadline = settings.callTimeout?.duration ?? PostgresStore.defaultCallDeadline
+            guard deadline >= .seconds(1) else { throw config.diagnostic(key: "call_timeout", "call_timeout must be at least 1s") }
+            return PostgresStore(url: url, logger: config.context.logger, callDeadline: deadline)
         })
     }
 }
@@ -23,8 +28,10 @@ public enum PostgresSink {
 /// The keys of a `type: postgres` store block.
 struct PostgresStoreConfig: Decodable {
     var url: String
+    var callTimeout: ConfigDuration?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case url
+        case callTimeout = "call_timeout"
     }
 }

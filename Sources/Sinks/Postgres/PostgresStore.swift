@@ -9,9 +9,14 @@ import PostgresNIO
 public struct PostgresStore: Store {
     public let client: PostgresClient
     public let url: DatabaseURL
+    /// The longest one call of a run may take before the server counts as lost or stalled.
+    public let callDeadline: Duration?
 
-    public init(url: DatabaseURL, logger: Logger) {
+    public static let defaultCallDeadline: Duration = .seconds(15)
+
+    public init(url: DatabaseURL, logger: Logger, callDeadline: Duration = Self.defaultCallDeadline) {
         self.url = url
+        self.callDeadline = callDeadline
         self.client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
     }
 
