@@ -14,7 +14,7 @@ extension API {
             start: start, end: end, limit: try parameters.limit(), offset: try parameters.offset())
         let store = self.store, logger = self.logger
         return try await pageAnswer(
-            key: "data \(query)", limit: query.limit, offset: query.offset, context,
+            key: "data \(query)", limit: query.limit, offset: query.offset, matchesNothing: parameters.matchesNothing, context,
             read: { try await store.unifiedRecords(query, logger: logger) }, json: Self.json)
     }
 
@@ -43,7 +43,7 @@ extension API {
         let store = self.store, logger = self.logger
         return try await pageAnswer(
             key: "history \(query)", limit: query.limit, offset: query.offset,
-            extra: [("ticker", .string(ticker))], context,
+            extra: [("ticker", .string(ticker))], matchesNothing: parameters.matchesNothing, context,
             read: { try await store.history(query, logger: logger) }, json: Self.json)
     }
 

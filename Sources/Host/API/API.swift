@@ -34,7 +34,9 @@ struct API: Sendable {
         let router = Router(context: APIRequestContext.self)
         router.middlewares.add(APIMiddleware(logger: logger))
         router.get("/") { request, context in
-            wantsHTML(request) ? try await dashboard(request, context) : index(context)
+            if wantsHTML(request) { return try await dashboard(request, context) }
+            _ = try Self.page(request)
+            return index(context)
         }
         router.get("/dashboard/:ticker") { request, context in try await tickerPage(request, context) }
         router.get("/openapi.json") { _, _ in OpenAPIDocument.response() }
@@ -73,10 +75,17 @@ struct API: Sendable {
     }
 
     /// A cached page answer: `extra` members, then `data` and `pagination`, then this request's meta.
+    /// An empty page when `matchesNothing` (a filter no stored text can equal), without a query.
     func pageAnswer<Item: Sendable>(
-        key: String, limit: Int, offset: Int, extra: [(String, RawValue)] = [], _ context: APIRequestContext,
+        key: String, limit: Int, offset: Int, extra: [(String, RawValue)] = [], matchesNothing: Bool = false,
+        _ context: APIRequestContext,
         read: @escaping @Sendable () async throws -> Page<Item>, json: @escaping (Item) -> RawValue
     ) async throws -> Response {
+        if matchesNothing {
+            return answer(cached: Self.members(extra + [
+                ("data", .array([])), ("pagination", JSON.pagination(limit: limit, offset: offset, returned: 0, total: 0)),
+            ]), context)
+        }
         let members = try await cache.value(for: key) { () -> [UInt8] in
             let page = try await fromDatabase(read)
             return Self.members(extra + [

@@ -11,6 +11,9 @@ struct QueryParameters {
     let values: [String: String]
     /// Names of the parameters ignored, sorted.
     let ignored: [String]
+    /// A value holds a NUL character, which no stored text does: the answer is empty, without asking
+    /// the database (which could not even take it as a parameter).
+    let matchesNothing: Bool
 
     init(_ request: Request, allowed: [String]) throws(APIError) {
         var values: [String: String] = [:]
@@ -22,12 +25,12 @@ struct QueryParameters {
                 continue
             }
             guard let value = Self.decode(rawValue) else { throw APIError.invalidParameter(name, "is not valid percent-encoding") }
-            guard !value.unicodeScalars.contains("\u{0}") else { throw APIError.invalidParameter(name, "must not contain a NUL character") }
             guard values[name] == nil else { throw APIError.invalidParameter(name, "given more than once") }
             values[name] = value
         }
         self.values = values
         self.ignored = ignored.sorted()
+        self.matchesNothing = values.values.contains { $0.utf8.contains(0) }
     }
 
     /// `name=value` pairs of a raw query string (a bare `name` has an empty value).
@@ -43,10 +46,16 @@ struct QueryParameters {
         String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 
+    /// Texts longer than this are refused (no ticker, pipeline or date is near it).
+    static let maxTextLength = 200
+
     /// A non-empty text, trimmed, or nil when absent.
     func text(_ name: String) throws(APIError) -> String? {
         guard let value = values[name] else { return nil }
         guard !value.trimmedASCIIWhitespace.isEmpty else { throw APIError.invalidParameter(name, "must not be empty") }
+        guard value.unicodeScalars.count <= Self.maxTextLength else {
+            throw APIError.invalidParameter(name, "must be at most \(Self.maxTextLength) characters")
+        }
         return String(value.trimmedASCIIWhitespace)
     }
 
@@ -68,16 +77,13 @@ struct QueryParameters {
         return parsed
     }
 
-    /// `start_date` and `end_date` as inclusive bounds, checked to be in order. A date alone means
-    /// the whole day (UTC): `start_date` from its midnight, `end_date` to its last microsecond;
-    /// a date-time is an exact bound.
+    /// `start_date` and `end_date` as inclusive bounds. A date alone means the whole day (UTC):
+    /// `start_date` from its midnight, `end_date` to its last microsecond; a date-time is an exact
+    /// bound. A start after the end is a range nothing falls in (an empty answer, not an error).
     func dateRange() throws(APIError) -> (Timestamp?, Timestamp?) {
         let start = try time("start_date")?.timestamp
         let end = try time("end_date").map { parsed in
             parsed.dateOnly ? Timestamp(microseconds: parsed.timestamp.microseconds + Timestamp.microsecondsPerDay - 1) : parsed.timestamp
-        }
-        if let start, let end, start > end {
-            throw APIError.invalidParameter("start_date", "must not be after end_date")
         }
         return (start, end)
     }
@@ -90,9 +96,15 @@ struct QueryParameters {
 }
 
 extension Request {
-    /// A path parameter, percent-decoded (`/data/%3CI%3E` is the ticker `<I>`).
+    /// A path parameter, percent-decoded (`/data/%3CI%3E` is the ticker `<I>`); at most 200
+    /// characters, and a 404 when it holds a NUL character (no stored text does).
     func pathParameter(_ name: String, _ context: APIRequestContext) throws -> String {
         let raw = try context.parameters.require(name)
-        return raw.removingPercentEncoding ?? raw
+        let value = raw.removingPercentEncoding ?? raw
+        guard value.unicodeScalars.count <= QueryParameters.maxTextLength else {
+            throw APIError.invalidParameter(name, "must be at most \(QueryParameters.maxTextLength) characters")
+        }
+        guard !value.utf8.contains(0) else { throw APIError.notFound("nothing is named with a NUL character") }
+        return value
     }
 }

@@ -8,16 +8,18 @@ extension API {
     static let pageSize = 50
     static let maxPage = 1_000_000
 
+    /// The `page` parameter of `/` (for JSON clients too, so that both answers agree on what is valid).
+    static func page(_ request: Request) throws(APIError) -> Int {
+        try QueryParameters(request, allowed: ["page"]).integer("page", default: 1, range: 1...maxPage)
+    }
+
     func wantsHTML(_ request: Request) -> Bool {
         (request.headers[.accept] ?? "").contains("text/html")
     }
 
     func dashboard(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         // Range-checked before any arithmetic: `(page - 1) * pageSize` must never overflow.
-        let page = max(1, Int(request.uri.queryParameters["page"].map(String.init) ?? "") ?? 1)
-        guard page <= Self.maxPage else {
-            throw APIError.invalidParameter("page", "must be an integer between 1 and \(Self.maxPage)")
-        }
+        let page = try Self.page(request)
         let store = self.store, logger = self.logger
         let latest = try await latestRuns()
         let prices = try await fromDatabase {
