@@ -3,6 +3,7 @@
 #
 #   eval "$(scripts/pg.sh start [--durable])"   # prints PG_DIR=... and TEST_DATABASE_URL=...
 #   scripts/pg.sh stop "$PG_DIR"
+#   scripts/pg.sh halt "$PG_DIR"; scripts/pg.sh resume "$PG_DIR"   # crash and restart it (fault tests)
 #
 # The cluster lives in a new temporary directory, owned by the `postgres` OS user when run as
 # root (PostgreSQL refuses to run as root). Authentication is scram-sha-256 with a random password.
@@ -48,6 +49,7 @@ start() {
   if [ "$durable" = 0 ]; then
     settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
+  printf '%s\n' "$settings" > "$dir/settings"
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$settings" -w -t 60 start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
   PGPASSWORD=$password "$bin/psql" -h 127.0.0.1 -p "$port" -U etl -d postgres -qAt \
@@ -64,8 +66,23 @@ stop() {
   rm -rf "$dir"
 }
 
+# Stops the server at once (as a crash or a lost host would), keeping its data: for fault tests.
+halt() {
+  local dir=${1:?usage: pg.sh halt DIR}
+  as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+}
+
+# Starts a halted server again on the same port.
+resume() {
+  local dir=${1:?usage: pg.sh resume DIR}
+  as_owner "$(bindir)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$(cat "$dir/settings")" -w -t 60 start >/dev/null \
+    || { cat "$dir/server.log" >&2; exit 1; }
+}
+
 case "${1:-}" in
   start) shift; start "$@" ;;
   stop) shift; stop "$@" ;;
-  *) echo "usage: pg.sh start [--durable] | stop DIR" >&2; exit 2 ;;
+  halt) shift; halt "$@" ;;
+  resume) shift; resume "$@" ;;
+  *) echo "usage: pg.sh start [--durable] | stop DIR | halt DIR | resume DIR" >&2; exit 2 ;;
 esac

@@ -18,6 +18,10 @@ extension API {
         guard let given = request.headers[Self.tokenHeader], Self.constantTimeEqual(given, expected) else {
             throw APIError(status: .unauthorized, code: "unauthorized", message: "missing or wrong X-Scheduler-Token")
         }
+        // A database that does not answer is a 503 at once, not a run that hangs or a 409 for one.
+        if case .unreachable = await health.check(fresh: true) {
+            throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "the database does not answer; retry later")
+        }
         let names: [String]
         if let name = try parameters.text("pipeline") {
             guard pipelineNames.contains(name) else {

@@ -21,8 +21,9 @@ final class HealthProbe: Sendable {
         self.logger = logger
     }
 
-    func check() async -> Database {
-        if let last = last.withLock({ $0 }), ContinuousClock.now - last.checked < maxAge { return last.result }
+    /// The database's state, at most ``maxAge`` old unless `fresh`.
+    func check(fresh: Bool = false) async -> Database {
+        if !fresh, let last = last.withLock({ $0 }), ContinuousClock.now - last.checked < maxAge { return last.result }
         let result: Database
         do {
             let store = self.store, logger = self.logger

@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A database that goes away or stalls, on a PostgreSQL server of the test's own: runs fail within
+/// seconds with the cause, nothing hangs, the host stops on SIGTERM, and nothing is lost or doubled.
+@Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set"), .serialized) struct DatabaseFaultTests {
+    static let rows = 60_000
+
+    /// A scratch directory with `big.csv` (CrashSafetyTests' file) and `p.yaml` on `database`.
+    static func scratch(_ database: PrivatePostgres, extra: String = "") throws -> URL {
+        let directory = try Paths.scratchDirectory()
+        try CrashSafetyTests.generate(to: directory.appendingPathComponent("big.csv"))
+        try """
+            store: {type: postgres, url: "${DATABASE_URL}"}
+            \(extra)
+            pipelines:
+              - {name: big, source: {type: csv, path: big.csv}, batch_size: 1000, checks: {max_quarantined: 100%}}
+            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    /// Waits until the run has committed at least one batch.
+    static func waitForProgress(_ database: PrivatePostgres) async throws {
+        for _ in 0..<300 {
+            if let done = Int((try? database.scalar("SELECT coalesce(sum(processed), 0) FROM etl_runs")) ?? ""), done > 0 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw PrivatePostgres.Failure(message: "the run committed nothing within 30 s")
+    }
+
+    /// Waits for `process` to exit; returns its status and the seconds it took.
+    static func exit(of process: Process, within limit: Double) async throws -> (Int32, Double) {
+        let clock = ContinuousClock.now
+        while process.isRunning, (ContinuousClock.now - clock) < .seconds(limit) { try await Task.sleep(for: .milliseconds(50)) }
+        let seconds = Double((ContinuousClock.now - clock).components.seconds)
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return (-1, seconds)
+        }
+        return (process.terminationStatus, seconds)
+    }
+
+    /// After the fault, a new run loads the rest, and every row is stored exactly once.
+    static func rerunCompletes(_ directory: URL, _ database: PrivatePostgres) throws {
+        let rerun = try HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
+        #expect(rerun.status == 0, "\(rerun.stdout) \(rerun.stderr.suffix(2000))")
+        let bad = rows / CrashSafetyTests.badEvery
+        #expect(try database.scalar("SELECT count(*) FROM observations") == "\(rows - bad)")
+        #expect(try database.scalar("SELECT count(*) FROM raw_records") == "\(rows)")
+        #expect(try database.scalar("SELECT count(DISTINCT line) FROM quarantine") == "\(bad)")
+        #expect(try database.scalar("SELECT count(*) FROM etl_runs WHERE status = 'running'") == "0")
+    }
+
+    @Test func aDatabaseThatStopsMidLoadFailsTheOnceRunWithinSeconds() async throws {
+        let database = try PrivatePostgres()
+        defer { database.stop() }
+        let directory = try Self.scratch(database)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let started = try HostProcess.start(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
+        try await Self.waitForProgress(database)
+        try database.halt()
+        let (status, seconds) = try await Self.exit(of: started.process, within: 30)
+        let stdout = String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(status == 1, "exit \(status) after \(seconds) s: \(stdout)")
+        #expect(stdout.contains("big       failed"), "\(stdout)")
+        try database.resume()
+        try Self.rerunCompletes(directory, database)
+        // The first run is on record as interrupted (its end could not be written while the database was gone).
+        #expect(try database.scalar("SELECT status FROM etl_runs ORDER BY id LIMIT 1") == "interrupted")
+    }
+
+    @Test func aStalledDatabaseFailsTheOnceRunByItsDeadline() async throws {
+        let database = try PrivatePostgres()
+        defer { database.stop() }
+        let directory = try Self.scratch(database)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let started = try HostProcess.start(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
+        try await Self.waitForProgress(database)
+        try database.stall()
+        let (status, seconds) = try await Self.exit(of: started.process, within: 30)
+        try database.unstall()
+        let stdout = String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(status == 1, "exit \(status) after \(seconds) s: \(stdout)")
+        #expect(stdout.contains("did not finish within 15"), "\(stdout)")
+        try Self.rerunCompletes(directory, database)
+    }
+
+    @Test func aServingHostAnswersInTimeWhileTheDatabaseIsStalledOrDownAndRecovers() async throws {
+        let database = try PrivatePostgres()
+        defer { database.stop() }
+        let directory = try Paths.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\nBTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\n"
+            .write(to: directory.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        try """
+            store: {type: postgres, url: "${DATABASE_URL}"}
+            server: {trigger_token: "${TOKEN}"}
+            pipelines:
+              - {name: a, source: {type: csv, path: a.csv}, schedule: {every: 2s}}
+            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let host = try await LiveHost.start(file: "p.yaml", in: directory, environment: ["DATABASE_URL": database.url, "TOKEN": "t0ken-t0ken", "LOG_LEVEL": "error"])
+        defer { if host.started.process.isRunning { kill(host.started.process.processIdentifier, SIGKILL) } }
+        #expect(try await host.request("/health").0 == 200)
+
+        // Stalled: /health and a trigger answer 503 within their deadlines.
+        try database.stall()
+        try await Task.sleep(for: .milliseconds(1_200))  // past the probe's one-second memory
+        var clock = ContinuousClock.now
+        let health = try await host.request("/health")
+        #expect(health.0 == 503)
+        #expect(ContinuousClock.now - clock < .milliseconds(2_500), "health took \(ContinuousClock.now - clock)")
+        clock = ContinuousClock.now
+        let trigger = try await host.request("/trigger-etl", method: "POST", headers: ["X-Scheduler-Token": "t0ken-t0ken"])
+        #expect(trigger.0 == 503, "\(trigger.1)")
+        #expect(ContinuousClock.now - clock < .seconds(5), "trigger took \(ContinuousClock.now - clock)")
+        clock = ContinuousClock.now
+        let data = try await host.request("/data?ticker=NEW")
+        #expect(data.0 == 503)
+        #expect(ContinuousClock.now - clock < .milliseconds(5_500), "data took \(ContinuousClock.now - clock)")
+        try database.unstall()
+
+        // Down: the same, and once it is back the schedule runs the pipeline again.
+        try database.halt()
+        clock = ContinuousClock.now
+        #expect(try await host.request("/trigger-etl", method: "POST", headers: ["X-Scheduler-Token": "t0ken-t0ken"]).0 == 503)
+        #expect(ContinuousClock.now - clock < .seconds(5))
+        let failedBefore = Int(try database.scalarAfterResume { try $0.scalar("SELECT count(*) FROM etl_runs WHERE status = 'success'") }) ?? 0
+        var succeeded = false
+        for _ in 0..<100 {
+            if let count = Int((try? database.scalar("SELECT count(*) FROM etl_runs WHERE status = 'success'")) ?? ""), count > failedBefore {
+                succeeded = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(succeeded, "no scheduled run succeeded after the database came back")
+
+        // SIGTERM while the database is stalled: the host stops within 10 s.
+        try database.stall()
+        defer { try? database.unstall() }
+        try await Task.sleep(for: .seconds(2))  // let a scheduled run start and hang on the database
+        kill(host.started.process.processIdentifier, SIGTERM)
+        let (status, seconds) = try await Self.exit(of: host.started.process, within: 10)
+        #expect(status == 0, "exit \(status) after \(seconds) s")
+    }
+}
+
+extension PrivatePostgres {
+    /// Resumes a halted server and runs `body` against it.
+    func scalarAfterResume(_ body: (PrivatePostgres) throws -> String) throws -> String {
+        try resume()
+        return try body(self)
+    }
+}
