@@ -46,49 +46,18 @@ public final class PrivatePostgres: Sendable {
     func signal(_ name: String) throws {
         let pidFile = try String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8)
         guard let postmaster = pidFile.split(separator: "\n").first.map(String.init) else { throw Failure(message: "no postmaster pid") }
-        let children = try Self.run("/usr/bin/pgrep", ["-P", postmaster]).split(separator: "\n").map(String.init)
-        _ = try Self.run("/bin/kill", [name, postmaster] + children)
+        let children = try Command.run("/usr/bin/pgrep", ["-P", postmaster]).split(separator: "\n").map(String.init)
+        _ = try Command.run("/bin/kill", [name, postmaster] + children)
     }
 
     /// The first column of the first row of `sql`, run with psql.
     public func scalar(_ sql: String) throws -> String {
-        try Self.run(bin + "/psql", [url.replacingOccurrences(of: "?sslmode=disable", with: ""), "-qAtc", sql])
+        try Command.run(bin + "/psql", [url.replacingOccurrences(of: "?sslmode=disable", with: ""), "-qAtc", sql])
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func script(_ arguments: [String]) throws -> String {
-        try run(Paths.packageRoot.appendingPathComponent("scripts/pg.sh").path, arguments)
-    }
-
-    /// Runs `executable` to its end with posix_spawn and waitpid; output goes to files, not pipes,
-    /// since a server started by the script inherits them and would keep a pipe open forever.
-    @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("pg-\(UUID().uuidString)").path
-        defer {
-            try? FileManager.default.removeItem(atPath: base + ".out")
-            try? FileManager.default.removeItem(atPath: base + ".err")
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw Failure(message: "cannot start \(executable): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        let output = String(decoding: FileManager.default.contents(atPath: base + ".out") ?? Data(), as: UTF8.self)
-        let problem = String(decoding: FileManager.default.contents(atPath: base + ".err") ?? Data(), as: UTF8.self)
-        let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        guard exited == 0 || executable.hasSuffix("pgrep") else {
-            throw Failure(message: "\(executable) \(arguments.first ?? "") failed (\(exited)): \(problem)")
-        }
-        return output
+        try Command.run(Paths.packageRoot.appendingPathComponent("scripts/pg.sh").path, arguments)
     }
 
     public struct Failure: Error, CustomStringConvertible {

@@ -142,7 +142,10 @@ public struct PipelineRunner: Sendable {
             return Outcome(status: .interrupted, message: "stopped by shutdown before the batch committed", counters: counters)
         } catch {
             logger.error("run failed", metadata: ["error": "\(String(reflecting: error))"])
-            return Outcome(status: .failed, message: RunFailure.message(for: error), counters: counters)
+            // Say what is stored: the batches committed before the failure are kept.
+            let stored = counters == RunCounters() ? "" : "; stored before the failure: \(counters.processed) processed, "
+                + "\(counters.quarantined) quarantined, \(counters.skipped) skipped (kept; the next run resumes after them)"
+            return Outcome(status: .failed, message: RunFailure.message(for: error) + stored, counters: counters)
         }
     }
 
