@@ -19,6 +19,7 @@ enum Serve {
             let app = Application(
                 router: api.router(),
                 server: .http1(configuration: .init(
+                    additionalChannelHandlers: [HTTP10CloseInstaller()],
                     idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
                 configuration: .init(address: .hostname(loaded.server.host, port: loaded.server.port), serverName: "kasparro-etl"),
                 onServerRunning: { channel in
