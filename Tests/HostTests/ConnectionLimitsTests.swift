@@ -54,7 +54,7 @@ import TestSupport
             pipelines: [{name: a, source: {type: csv, path: a.csv}}]
             """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         let host = try await LiveHost.start(file: "p.yaml", in: directory, environment: ["LOG_LEVEL": "critical"])
-        defer { _ = try? host.started.process.terminate() }
+        defer { host.started.process.terminate() }
 
         let silent = try RawConnection(port: host.port)
         defer { silent.close() }

@@ -58,7 +58,7 @@ import TestSupport
             let stranded = try await database.rows("SELECT status FROM etl_runs")
             #expect(stranded == [["running"]])
 
-            let rerun = try HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: environment)
+            let rerun = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: environment)
             #expect(rerun.status == 0, "\(rerun.stderr)")
 
             let bad = Self.rows / Self.badEvery

@@ -23,7 +23,7 @@ import TestSupport
     /// Waits until the run has committed at least one batch.
     static func waitForProgress(_ database: PrivatePostgres) async throws {
         for _ in 0..<300 {
-            if let done = Int((try? database.scalar("SELECT coalesce(sum(processed), 0) FROM etl_runs")) ?? ""), done > 0 { return }
+            if let done = Int((try? await database.scalar("SELECT coalesce(sum(processed), 0) FROM etl_runs")) ?? ""), done > 0 { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw PrivatePostgres.Failure(message: "the run committed nothing within 30 s")
@@ -43,52 +43,52 @@ import TestSupport
     }
 
     /// After the fault, a new run loads the rest, and every row is stored exactly once.
-    static func rerunCompletes(_ directory: URL, _ database: PrivatePostgres) throws {
-        let rerun = try HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
+    static func rerunCompletes(_ directory: URL, _ database: PrivatePostgres) async throws {
+        let rerun = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
         #expect(rerun.status == 0, "\(rerun.stdout) \(rerun.stderr.suffix(2000))")
         let bad = rows / CrashSafetyTests.badEvery
-        #expect(try database.scalar("SELECT count(*) FROM observations") == "\(rows - bad)")
-        #expect(try database.scalar("SELECT count(*) FROM raw_records") == "\(rows)")
-        #expect(try database.scalar("SELECT count(DISTINCT line) FROM quarantine") == "\(bad)")
-        #expect(try database.scalar("SELECT count(*) FROM etl_runs WHERE status = 'running'") == "0")
+        #expect(try await database.scalar("SELECT count(*) FROM observations") == "\(rows - bad)")
+        #expect(try await database.scalar("SELECT count(*) FROM raw_records") == "\(rows)")
+        #expect(try await database.scalar("SELECT count(DISTINCT line) FROM quarantine") == "\(bad)")
+        #expect(try await database.scalar("SELECT count(*) FROM etl_runs WHERE status = 'running'") == "0")
     }
 
     @Test func aDatabaseThatStopsMidLoadFailsTheOnceRunWithinSeconds() async throws {
-        let database = try PrivatePostgres()
+        let database = try await PrivatePostgres.start()
         defer { database.stop() }
         let directory = try Self.scratch(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let started = try HostProcess.start(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
         try await Self.waitForProgress(database)
-        try database.halt()
+        try await database.halt()
         let (status, seconds) = try await Self.exit(of: started.process, within: 30)
         let stdout = String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(status == 1, "exit \(status) after \(seconds) s: \(stdout)")
         #expect(stdout.contains("big       failed"), "\(stdout)")
-        try database.resume()
-        try Self.rerunCompletes(directory, database)
+        try await database.resume()
+        try await Self.rerunCompletes(directory, database)
         // The first run is on record as interrupted (its end could not be written while the database was gone).
-        #expect(try database.scalar("SELECT status FROM etl_runs ORDER BY id LIMIT 1") == "interrupted")
+        #expect(try await database.scalar("SELECT status FROM etl_runs ORDER BY id LIMIT 1") == "interrupted")
     }
 
     @Test func aStalledDatabaseFailsTheOnceRunByItsDeadline() async throws {
-        let database = try PrivatePostgres()
+        let database = try await PrivatePostgres.start()
         defer { database.stop() }
         let directory = try Self.scratch(database)
         defer { try? FileManager.default.removeItem(at: directory) }
         let started = try HostProcess.start(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
         try await Self.waitForProgress(database)
-        try database.stall()
+        try await database.stall()
         let (status, seconds) = try await Self.exit(of: started.process, within: 30)
-        try database.unstall()
+        try await database.unstall()
         let stdout = String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(status == 1, "exit \(status) after \(seconds) s: \(stdout)")
         #expect(stdout.contains("did not finish within 15"), "\(stdout)")
-        try Self.rerunCompletes(directory, database)
+        try await Self.rerunCompletes(directory, database)
     }
 
     @Test func aServingHostAnswersInTimeWhileTheDatabaseIsStalledOrDownAndRecovers() async throws {
-        let database = try PrivatePostgres()
+        let database = try await PrivatePostgres.start()
         defer { database.stop() }
         let directory = try Paths.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -105,7 +105,7 @@ import TestSupport
         #expect(try await host.request("/health").0 == 200)
 
         // Stalled: /health and a trigger answer 503 within their deadlines.
-        try database.stall()
+        try await database.stall()
         try await Task.sleep(for: .milliseconds(1_200))  // past the probe's one-second memory
         var clock = ContinuousClock.now
         let health = try await host.request("/health")
@@ -119,17 +119,18 @@ import TestSupport
         let data = try await host.request("/data?ticker=NEW")
         #expect(data.0 == 503)
         #expect(ContinuousClock.now - clock < .milliseconds(5_500), "data took \(ContinuousClock.now - clock)")
-        try database.unstall()
+        try await database.unstall()
 
         // Down: the same, and once it is back the schedule runs the pipeline again.
-        try database.halt()
+        try await database.halt()
         clock = ContinuousClock.now
         #expect(try await host.request("/trigger-etl", method: "POST", headers: ["X-Scheduler-Token": "t0ken-t0ken"]).0 == 503)
         #expect(ContinuousClock.now - clock < .seconds(5))
-        let failedBefore = Int(try database.scalarAfterResume { try $0.scalar("SELECT count(*) FROM etl_runs WHERE status = 'success'") }) ?? 0
+        try await database.resume()
+        let failedBefore = Int(try await database.scalar("SELECT count(*) FROM etl_runs WHERE status = 'success'")) ?? 0
         var succeeded = false
         for _ in 0..<100 {
-            if let count = Int((try? database.scalar("SELECT count(*) FROM etl_runs WHERE status = 'success'")) ?? ""), count > failedBefore {
+            if let count = Int((try? await database.scalar("SELECT count(*) FROM etl_runs WHERE status = 'success'")) ?? ""), count > failedBefore {
                 succeeded = true
                 break
             }
@@ -138,19 +139,12 @@ import TestSupport
         #expect(succeeded, "no scheduled run succeeded after the database came back")
 
         // SIGTERM while the database is stalled: the host stops within 10 s.
-        try database.stall()
-        defer { try? database.unstall() }
+        try await database.stall()
         try await Task.sleep(for: .seconds(2))  // let a scheduled run start and hang on the database
         kill(host.started.process.processIdentifier, SIGTERM)
         let (status, seconds) = try await Self.exit(of: host.started.process, within: 10)
+        try await database.unstall()
         #expect(status == 0, "exit \(status) after \(seconds) s")
     }
 }
 
-extension PrivatePostgres {
-    /// Resumes a halted server and runs `body` against it.
-    func scalarAfterResume(_ body: (PrivatePostgres) throws -> String) throws -> String {
-        try resume()
-        return try body(self)
-    }
-}

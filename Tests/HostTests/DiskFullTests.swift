@@ -5,7 +5,7 @@ import TestSupport
 /// The embedded store on a full disk (a small tmpfs, so root only): the run fails and says what is
 /// stored, and after space is made the next run resumes and loads the rest exactly once.
 @Suite(.enabled(if: getuid() == 0, "mounting a small filesystem needs root")) struct DiskFullTests {
-    @Test func aFullDiskFailsTheRunSayingWhatIsStoredAndTheNextRunResumes() throws {
+    @Test func aFullDiskFailsTheRunSayingWhatIsStoredAndTheNextRunResumes() async throws {
         let directory = try Paths.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = directory.appendingPathComponent("db")
@@ -17,7 +17,7 @@ import TestSupport
             store: {url: "sqlite:db/etl.sqlite"}
             pipelines: [{name: big, batch_size: 1000, source: {type: csv, path: big.csv}}]
             """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-        let full = try HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["LOG_LEVEL": "critical"])
+        let full = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["LOG_LEVEL": "critical"])
         #expect(full.status == 1)
         let row = try #require(full.stdout.split(separator: "\n").first { $0.hasPrefix("big ") }, "\(full.stdout)")
         let cells = row.split(separator: " ", omittingEmptySubsequences: true)
@@ -28,7 +28,7 @@ import TestSupport
         #expect(full.stdout.contains("stored before the failure: \(stored) processed"), "\(full.stdout)")
 
         try Command.run("/bin/mount", ["-o", "remount,size=64m", store.path])
-        let resumed = try HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["LOG_LEVEL": "critical"])
+        let resumed = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["LOG_LEVEL": "critical"])
         #expect(resumed.status == 0, "\(resumed.stdout)")
         let bad = CrashSafetyTests.rows / CrashSafetyTests.badEvery
         #expect(resumed.stdout.contains("big       success  \(CrashSafetyTests.rows - bad - stored)"), "\(resumed.stdout)")

@@ -20,6 +20,11 @@ struct HostProcess {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// ``run(_:in:environment:)`` on a thread of its own, for async tests.
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Output {
+        try await offThePool { try run(arguments, in: directory, environment: environment) }
+    }
+
     struct Started {
         var process: Process
         var stdout: Pipe

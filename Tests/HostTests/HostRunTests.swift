@@ -5,7 +5,7 @@ import TestSupport
 @Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set")) struct HostRunTests {
     @Test func runOnceLoadsTheSampleAndPrintsASummaryWithoutLeakingSecrets() async throws {
         try await TestDatabase.with { database in
-            let output = try HostProcess.run(
+            let output = try await HostProcess.run(
                 ["run", "pipelines.yaml", "--once", "--pipeline", "csv"], in: Paths.packageRoot,
                 environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "debug"])
             #expect(output.status == 0, "\(output.stderr)")
@@ -30,7 +30,7 @@ import TestSupport
     @Test func withoutTheAPIsTheShippedFileFailsThemCleanlyAndStillLoadsTheCSV() async throws {
         try await TestDatabase.with { database in
             // `.invalid` never resolves (RFC 2606): the same path as a machine without internet.
-            let output = try HostProcess.run(
+            let output = try await HostProcess.run(
                 ["run", "pipelines.yaml", "--once"], in: Paths.packageRoot,
                 environment: [
                     "DATABASE_URL": database.url, "LOG_LEVEL": "critical",
@@ -57,7 +57,7 @@ import TestSupport
                   - {name: good, source: {type: csv, path: ok.csv}}
                   - {name: bad, source: {type: csv, path: missing.csv}}
                 """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-            let output = try HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url])
+            let output = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url])
             #expect(output.status == 1)
             #expect(output.stdout.contains("bad: missing.csv: cannot open the file (No such file or directory)"))
             let runs = try await database.rows("SELECT pipeline, status FROM etl_runs ORDER BY pipeline")

@@ -83,7 +83,7 @@ import TestSupport
             #expect(processed > 0 && processed < rows && processed % 2000 == 0, "processed \(processed)")
             #expect(try await database.scalar("SELECT count(*) FROM observations") == "\(processed)")
 
-            let rest = try HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: environment)
+            let rest = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: environment)
             #expect(rest.status == 0, "\(rest.stderr)")
             #expect(try await database.scalar("SELECT count(*) FROM observations") == "\(rows)")
             let runs = try await database.rows("SELECT status, processed, skipped, quarantined FROM etl_runs ORDER BY id")
@@ -161,7 +161,7 @@ import TestSupport
         #expect(statsStatus == 200 && stats["total_normalized"] as? Int == 7)
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(".etl/etl.sqlite").path))
         // A second host on the same file refuses to start, saying why.
-        let second = try HostProcess.run(["run", "pipelines.yaml", "--once", "--pipeline", "csv"], in: directory)
+        let second = try await HostProcess.run(["run", "pipelines.yaml", "--once", "--pipeline", "csv"], in: directory)
         #expect(second.status == 1)
         #expect(second.stderr.contains("another host process owns"))
         #expect(try await host.terminate() == 0)

@@ -34,7 +34,7 @@ import TestSupport
         #expect((processed + quarantined) % 500 == 0 && processed > 0, "not at a batch boundary: \(row)")
         #expect(stdout.contains("big: stopped at a batch boundary by shutdown"))
 
-        let rest = try HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["LOG_LEVEL": "critical"])
+        let rest = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["LOG_LEVEL": "critical"])
         #expect(rest.status == 0)
         let bad = CrashSafetyTests.rows / CrashSafetyTests.badEvery
         #expect(rest.stdout.contains("big       success  \(CrashSafetyTests.rows - bad - processed)  "), "\(rest.stdout)")
@@ -46,11 +46,15 @@ import TestSupport
         let started = try HostProcess.start(["run", "p.yaml", "--once"], in: directory, environment: ["LOG_LEVEL": "critical"])
         try await Task.sleep(for: .seconds(3))
         kill(started.process.processIdentifier, SIGINT)
-        try await Task.sleep(for: .milliseconds(50))
+        // The second Ctrl-C once the first is taken (two signals at once would merge into one).
+        var stderr = ""
+        for _ in 0..<100 where !stderr.contains("SIGINT: stopping") {
+            stderr += String(decoding: started.stderr.fileHandleForReading.availableData, as: UTF8.self)
+        }
         kill(started.process.processIdentifier, SIGINT)
         let (status, seconds) = try await DatabaseFaultTests.exit(of: started.process, within: 5)
         #expect(status == 130, "exit \(status) after \(seconds) s")
-        let stderr = String(decoding: started.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        stderr += String(decoding: started.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(stderr.contains("second SIGINT; exiting now"), "\(stderr.suffix(500))")
     }
 }

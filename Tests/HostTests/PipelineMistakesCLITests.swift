@@ -15,7 +15,7 @@ import TestSupport
         return directory
     }
 
-    @Test func validateReportsEveryWrongValueInOnePass() throws {
+    @Test func validateReportsEveryWrongValueInOnePass() async throws {
         let directory = try Self.scratch([
             "export.csv": "symbol,name,price_usd,24h_volume_usd\nBTC,Bitcoin,1,2\n",
             "p.yaml": """
@@ -32,7 +32,7 @@ import TestSupport
                 """,
         ])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let output = try HostProcess.run(["validate", "p.yaml"], in: directory)
+        let output = try await HostProcess.run(["validate", "p.yaml"], in: directory)
         #expect(output.status == 2)
         let lines = output.stderr.split(separator: "\n").map(String.init)
         let expected = [
@@ -56,13 +56,13 @@ import TestSupport
                 """,
         ])
         defer { try? FileManager.default.removeItem(at: second) }
-        let plan = try HostProcess.run(["validate", "p.yaml"], in: second)
+        let plan = try await HostProcess.run(["validate", "p.yaml"], in: second)
         #expect(plan.status == 2)
         #expect(plan.stderr.contains("pipelines[0].source.pages: pages must be between 1 and 100"), "\(plan.stderr)")
         #expect(plan.stderr.contains("pipelines[0].source.plan: plan demo does not fit base_url https://pro-api.coingecko.com/api/v3"), "\(plan.stderr)")
     }
 
-    @Test func validateChecksAMappingAgainstTheCSVHeader() throws {
+    @Test func validateChecksAMappingAgainstTheCSVHeader() async throws {
         let directory = try Self.scratch([
             "export.csv": ",symbol,name,price_usd,24h_volume_usd\n0,BTC,Bitcoin,1,2\n",
             "p.yaml": """
@@ -73,7 +73,7 @@ import TestSupport
                 """,
         ])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let output = try HostProcess.run(["validate", "p.yaml"], in: directory)
+        let output = try await HostProcess.run(["validate", "p.yaml"], in: directory)
         #expect(output.status == 2)
         #expect(output.stderr.contains(
             "p.yaml: pipeline csv: mapping key volume_24h_usd names \"volume_24h\", which the data does not have (nearest: \"24h_volume_usd\")"),
@@ -81,7 +81,7 @@ import TestSupport
         #expect(output.stdout.contains("note: the data has no \"created_at\" for observed_at: every record is stamped with the file's modification time"))
     }
 
-    @Test func aWrongFormatFailsTheRunAndResetRecoversAfterTheFix() throws {
+    @Test func aWrongFormatFailsTheRunAndResetRecoversAfterTheFix() async throws {
         let rows = Self.header + "BTC,Bitcoin,100,1,1,1,06/01/2025 10:00\nETH,Ethereum,10,1,1,1,06/01/2025 10:00\n"
         func file(format: String) -> String {
             """
@@ -94,20 +94,20 @@ import TestSupport
         }
         let directory = try Self.scratch(["a.csv": rows, "p.yaml": file(format: "MM/dd/yyyy HH:mm:ss")])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let wrong = try HostProcess.run(["run", "p.yaml", "--once"], in: directory)
+        let wrong = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory)
         #expect(wrong.status == 1)
         #expect(wrong.stdout.contains("csv: quarantined 100% of 2 records read, above the limit of 50%"), "\(wrong.stdout)")
         try file(format: "dd/MM/yyyy HH:mm").write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-        let stuck = try HostProcess.run(["run", "p.yaml", "--once"], in: directory)
+        let stuck = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory)
         #expect(stuck.status == 0)
         #expect(stuck.stdout.contains("csv       success  0          0            0"), "\(stuck.stdout)")
-        let reset = try HostProcess.run(["reset", "p.yaml", "--pipeline", "csv"], in: directory)
+        let reset = try await HostProcess.run(["reset", "p.yaml", "--pipeline", "csv"], in: directory)
         #expect(reset.status == 0, "\(reset.stderr)")
         #expect(reset.stdout.contains("checkpoint of csv forgotten"))
-        let recovered = try HostProcess.run(["run", "p.yaml", "--once"], in: directory)
+        let recovered = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory)
         #expect(recovered.status == 0)
         #expect(recovered.stdout.contains("csv       success  2          0            0"), "\(recovered.stdout)")
-        let unknown = try HostProcess.run(["reset", "p.yaml", "--pipeline", "nope"], in: directory)
+        let unknown = try await HostProcess.run(["reset", "p.yaml", "--pipeline", "nope"], in: directory)
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("unknown pipeline nope"))
     }

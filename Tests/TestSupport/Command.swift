@@ -37,3 +37,11 @@ public enum Command {
     }
 
 }
+
+/// Runs blocking work (waiting for a process, reading its output) on a thread of its own, so that
+/// it does not hold one of the few threads every async test shares.
+public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}

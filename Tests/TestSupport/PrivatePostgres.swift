@@ -12,7 +12,11 @@ public final class PrivatePostgres: Sendable {
     public let url: String
 
     /// Starts a new server (initdb into a temporary directory).
-    public init() throws {
+    public static func start() async throws -> PrivatePostgres {
+        try await offThePool { try PrivatePostgres() }
+    }
+
+    init() throws {
         let output = try Self.script(["start"])
         var values: [String: String] = [:]
         for line in output.split(separator: "\n") {
@@ -31,17 +35,17 @@ public final class PrivatePostgres: Sendable {
     public func stop() { _ = try? Self.script(["stop", directory]) }
 
     /// Stops the server at once, as a crash would, keeping its data.
-    public func halt() throws { _ = try Self.script(["halt", directory]) }
+    public func halt() async throws { _ = try await offThePool { [directory] in try Self.script(["halt", directory]) } }
 
     /// Starts a halted server again on the same port.
-    public func resume() throws { _ = try Self.script(["resume", directory]) }
+    public func resume() async throws { _ = try await offThePool { [directory] in try Self.script(["resume", directory]) } }
 
     /// Freezes the server (SIGSTOP to the postmaster and every backend): connections stay open and
     /// nothing answers, as with a hung host.
-    public func stall() throws { try signal("-STOP") }
+    public func stall() async throws { try await offThePool { try self.signal("-STOP") } }
 
     /// Lets a stalled server go on.
-    public func unstall() throws { try signal("-CONT") }
+    public func unstall() async throws { try await offThePool { try self.signal("-CONT") } }
 
     func signal(_ name: String) throws {
         let pidFile = try String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8)
@@ -51,7 +55,11 @@ public final class PrivatePostgres: Sendable {
     }
 
     /// The first column of the first row of `sql`, run with psql.
-    public func scalar(_ sql: String) throws -> String {
+    public func scalar(_ sql: String) async throws -> String {
+        try await offThePool { try self.scalarNow(sql) }
+    }
+
+    func scalarNow(_ sql: String) throws -> String {
         try Command.run(bin + "/psql", [url.replacingOccurrences(of: "?sslmode=disable", with: ""), "-qAtc", sql])
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
