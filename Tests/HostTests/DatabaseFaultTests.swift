@@ -53,19 +53,30 @@ import TestSupport
         #expect(try await database.scalar("SELECT count(*) FROM etl_runs WHERE status = 'running'") == "0")
     }
 
+    /// Starts `host run --once` on the big file, brings on `fault` once a batch is committed, waits
+    /// (up to 30 s) for the process to exit, then `repair`s; returns the exit status, the seconds it
+    /// took and the summary printed.
+    static func onceLoad(
+        on database: PrivatePostgres, in directory: URL, fault: (PrivatePostgres) async throws -> Void,
+        repair: (PrivatePostgres) async throws -> Void
+    ) async throws -> (status: Int32, seconds: Double, stdout: String) {
+        let started = try HostProcess.start(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
+        try await waitForProgress(database)
+        try await fault(database)
+        let (status, seconds) = try await exit(of: started.process, within: 30)
+        try await repair(database)
+        return (status, seconds, String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
     @Test func aDatabaseThatStopsMidLoadFailsTheOnceRunWithinSeconds() async throws {
         let database = try await PrivatePostgres.start()
         defer { database.stop() }
         let directory = try Self.scratch(database)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let started = try HostProcess.start(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
-        try await Self.waitForProgress(database)
-        try await database.halt()
-        let (status, seconds) = try await Self.exit(of: started.process, within: 30)
-        let stdout = String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (status, seconds, stdout) = try await Self.onceLoad(
+            on: database, in: directory, fault: { try await $0.halt() }, repair: { try await $0.resume() })
         #expect(status == 1, "exit \(status) after \(seconds) s: \(stdout)")
         #expect(stdout.contains("big       failed"), "\(stdout)")
-        try await database.resume()
         try await Self.rerunCompletes(directory, database)
         // The first run is on record as interrupted (its end could not be written while the database was gone).
         #expect(try await database.scalar("SELECT status FROM etl_runs ORDER BY id LIMIT 1") == "interrupted")
@@ -76,12 +87,8 @@ import TestSupport
         defer { database.stop() }
         let directory = try Self.scratch(database)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let started = try HostProcess.start(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
-        try await Self.waitForProgress(database)
-        try await database.stall()
-        let (status, seconds) = try await Self.exit(of: started.process, within: 30)
-        try await database.unstall()
-        let stdout = String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (status, seconds, stdout) = try await Self.onceLoad(
+            on: database, in: directory, fault: { try await $0.stall() }, repair: { try await $0.unstall() })
         #expect(status == 1, "exit \(status) after \(seconds) s: \(stdout)")
         #expect(stdout.contains("did not finish within 15"), "\(stdout)")
         try await Self.rerunCompletes(directory, database)
