@@ -35,8 +35,8 @@ public enum Suggestion {
 }
 
 extension Suggestion {
-    /// The candidate most like `name`, however far: most shared words (split at `_`, `-`, `.`, spaces
-    /// and case changes aside), then smallest edit distance. `volume_24h` finds `24h_volume_usd`.
+    /// The candidate most like `name`, however far: most shared words (split at `_`, `-`, `.` and
+    /// spaces, case ignored), then smallest edit distance. `volume_24h` finds `24h_volume_usd`.
     public static func closest(to name: String, in candidates: [String]) -> String? {
         let words = Set(tokens(name))
         return candidates.min { a, b in

@@ -26,20 +26,41 @@ public struct BatchPlan: Sendable {
         rawIDs = ids
     }
 
-    /// This plan without the given quotes (by index), which become the given rejections: for quotes a
-    /// store found to conflict with what it holds. Raw records stay; the rest is worked out again.
-    public func excluding(quotes excluded: Set<Int>, as rejections: [Rejection]) -> BatchPlan {
-        guard !excluded.isEmpty else { return self }
+    /// Settles candidate observations (quote indices) against what the store holds (`stored` gives
+    /// the stored values of a quote's observation, `nil` when there is none): a candidate not stored
+    /// is new; one stored with the same values is unchanged; one stored with other values is a
+    /// conflict, quarantined (the stored one stands). Returns the plan without the conflicting quotes,
+    /// and the indices, in that plan, of the new observations. Shared by the stores.
+    public func settling(_ candidates: [Int], stored: (Int) -> ObservedValues?) -> (plan: BatchPlan, new: [Int]) {
+        var new: [Int] = []
+        var conflicting: [Int] = []
+        for index in candidates {
+            guard let values = stored(index) else {
+                new.append(index)
+                continue
+            }
+            if values != batch.quotes[index].observedValues { conflicting.append(index) }
+        }
+        guard !conflicting.isEmpty else { return (self, new) }
         var batch = self.batch
+        batch.rejections += conflicting.map { index in
+            let raw = batch.raw[batch.quotes[index].rawIndex]
+            return Rejection(location: raw.location, field: "observed_at", reason: Rejection.storedConflictReason, raw: raw.payloadText)
+        }
+        // Quote indices shift once the conflicting ones are gone: carry the new ones by raw index.
+        let newRaw = new.map { batch.quotes[$0].rawIndex }
+        let excluded = Set(conflicting)
         batch.quotes = batch.quotes.enumerated().filter { !excluded.contains($0.offset) }.map(\.element)
-        batch.rejections += rejections
-        return BatchPlan(batch)
+        let settled = BatchPlan(batch)
+        return (settled, newRaw.compactMap { settled.quoteOfRaw[$0] })
     }
 
-    /// Quotes of the given new raw records, first per observation key (source asset, observed-at).
-    public func observationCandidates(newRaw: [Int]) -> [Int] {
+    /// The quotes that may be new observations: of each distinct payload version, the first per
+    /// observation key (source asset, observed-at). Also those whose payload is already stored: it may
+    /// have been quarantined before, under a rule since fixed.
+    public var observationCandidates: [Int] {
         var seen = Set<ObservationKey>()
-        return newRaw.compactMap { rawIndex in
+        return rawCandidates.compactMap { rawIndex in
             guard let quoteIndex = quoteOfRaw[rawIndex] else { return nil }
             let quote = batch.quotes[quoteIndex]
             return seen.insert(ObservationKey(id: quote.sourceAssetID, at: quote.observedAt)).inserted ? quoteIndex : nil

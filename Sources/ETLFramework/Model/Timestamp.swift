@@ -44,11 +44,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public var description: String { iso8601 }
 
-    /// Midnight (UTC) starting the day this instant falls in.
-    public var startOfDay: Timestamp {
-        Timestamp(microseconds: microseconds.floorDivided(by: Self.microsecondsPerDay).quotient * Self.microsecondsPerDay)
-    }
-
     /// Year, month and day of a count of days since 1970-01-01 (H. Hinnant's algorithm).
     public static func civil(fromDays count: Int64) -> (Int64, Int64, Int64) {
         let days = count + 719_468

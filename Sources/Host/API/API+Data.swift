@@ -21,7 +21,7 @@ extension API {
     func record(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         var context = context
         context.ignoredParameters = try QueryParameters(request, allowed: []).ignored
-        let ticker = Normalizer.unifyCase(try request.pathParameter("ticker", context))
+        let ticker = Normalizer.unifyCase(try context.pathParameter("ticker"))
         let members = try await cache.value(for: "record/" + ticker) { () -> [UInt8] in
             let found = try await fromDatabase { try await store.unifiedRecord(ticker: ticker, logger: logger) }
             guard let record = found else { return [] }
@@ -35,7 +35,7 @@ extension API {
         let parameters = try QueryParameters(request, allowed: ["source", "start_date", "end_date", "limit", "offset"])
         var context = context
         context.ignoredParameters = parameters.ignored
-        let ticker = Normalizer.unifyCase(try request.pathParameter("ticker", context))
+        let ticker = Normalizer.unifyCase(try context.pathParameter("ticker"))
         let (start, end) = try parameters.dateRange()
         let query = HistoryQuery(
             ticker: ticker, source: try parameters.text("source"), start: start, end: end, limit: try parameters.limit(),

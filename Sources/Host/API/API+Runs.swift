@@ -28,7 +28,7 @@ extension API {
     func run(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         var context = context
         context.ignoredParameters = try QueryParameters(request, allowed: []).ignored
-        let text = try request.pathParameter("id", context)
+        let text = try context.pathParameter("id")
         guard let number = Int64(text), number > 0 else {
             throw APIError.invalidParameter("id", "must be a positive integer, got \"\(text.prefix(40))\"")
         }

@@ -95,11 +95,11 @@ struct QueryParameters {
     func offset() throws(APIError) -> Int { try integer("offset", default: 0, range: 0...Self.maxOffset) }
 }
 
-extension Request {
+extension APIRequestContext {
     /// A path parameter, percent-decoded (`/data/%3CI%3E` is the ticker `<I>`); at most 200
     /// characters, and a 404 when it holds a NUL character (no stored text does).
-    func pathParameter(_ name: String, _ context: APIRequestContext) throws -> String {
-        let raw = try context.parameters.require(name)
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
         let value = raw.removingPercentEncoding ?? raw
         guard value.unicodeScalars.count <= QueryParameters.maxTextLength else {
             throw APIError.invalidParameter(name, "must be at most \(QueryParameters.maxTextLength) characters")

@@ -74,7 +74,7 @@ extension API {
     }
 
     func tickerPage(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let ticker = Normalizer.unifyCase(try request.pathParameter("ticker", context))
+        let ticker = Normalizer.unifyCase(try context.pathParameter("ticker"))
         let store = self.store, logger = self.logger
         let found = try await fromDatabase { try await store.unifiedRecord(ticker: ticker, logger: logger) }
         guard let record = found else { throw APIError.notFound("no unified record for ticker \(ticker)") }

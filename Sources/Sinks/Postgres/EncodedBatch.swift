@@ -14,7 +14,7 @@ struct EncodedBatch: Sendable {
     init(_ batch: LoadBatch) {
         plan = BatchPlan(batch)
         rawRows = PostgresStore.rawRows(plan, plan.rawCandidates)
-        observationQuotes = plan.observationCandidates(newRaw: plan.rawCandidates)
+        observationQuotes = plan.observationCandidates
         observationTails = PostgresStore.observationTails(plan, observationQuotes)
     }
 }

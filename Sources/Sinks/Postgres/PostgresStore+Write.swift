@@ -44,30 +44,9 @@ extension PostgresStore {
                     let existingRaw = try await existingOrdinals(
                         rawIDs: newRaw.map { plan.rawIDs[$0] }, on: connection, logger: logger)
                     newRaw = newRaw.enumerated().filter { !existingRaw.contains($0.offset + 1) }.map(\.element)
-                    let candidates = plan.observationCandidates(newRaw: plan.rawCandidates)
-                    let stored = try await storedObservations(
-                        candidates.map { plan.batch.quotes[$0] }, refs: refs, on: connection, logger: logger)
-                    var conflicting = Set<Int>()
-                    newObservations = []
-                    for (offset, index) in candidates.enumerated() {
-                        guard let values = stored[offset + 1] else {
-                            newObservations.append(index)
-                            continue
-                        }
-                        if values != plan.batch.quotes[index].observedValues { conflicting.insert(index) }
-                    }
-                    if !conflicting.isEmpty {
-                        let quotes = plan.batch.quotes
-                        let rejections = conflicting.sorted().map { index in
-                            Rejection(
-                                location: plan.batch.raw[quotes[index].rawIndex].location, field: "observed_at",
-                                reason: Rejection.storedConflictReason, raw: plan.batch.raw[quotes[index].rawIndex].payloadText)
-                        }
-                        // Quote indices shift once the conflicting ones are gone.
-                        let kept = newObservations.map { quotes[$0].rawIndex }
-                        plan = plan.excluding(quotes: conflicting, as: rejections)
-                        newObservations = kept.compactMap { plan.quoteOfRaw[$0] }
-                    }
+                    let candidates = encoded.observationQuotes
+                    let stored = try await storedObservations(candidates, of: plan, refs: refs, on: connection, logger: logger)
+                    (plan, newObservations) = plan.settling(candidates) { stored[$0] }
                     try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
                 }
                 let batch = plan.batch
@@ -138,12 +117,13 @@ extension PostgresStore {
             """, on: connection, logger: logger)
     }
 
-    /// The stored values of the observations (source asset, observed-at) already stored, by the
-    /// 1-based ordinal of the quote.
+    /// The stored values of the candidate quotes' observations (source asset, observed-at) that are
+    /// stored already, by quote index.
     func storedObservations(
-        _ quotes: [Quote], refs: [String: Int32], on connection: PostgresConnection, logger: Logger
+        _ candidates: [Int], of plan: BatchPlan, refs: [String: Int32], on connection: PostgresConnection, logger: Logger
     ) async throws -> [Int: ObservedValues] {
-        guard !quotes.isEmpty else { return [:] }
+        guard !candidates.isEmpty else { return [:] }
+        let quotes = candidates.map { plan.batch.quotes[$0] }
         let assetRefs = quotes.map { refs[$0.sourceAssetID] ?? -1 }
         let times = quotes.map { PostgresTimestamp.text($0.observedAt) }
         let rows = try await connection.query(
@@ -154,7 +134,7 @@ extension PostgresStore {
             """, logger: logger)
         var found: [Int: ObservedValues] = [:]
         for try await (ordinal, price, cap, volume, change, rank) in rows.decode((Int64, String, String?, String?, String?, Int32?).self) {
-            found[Int(ordinal)] = ObservedValues(
+            found[candidates[Int(ordinal) - 1]] = ObservedValues(
                 priceUSD: price, marketCapUSD: cap, volume24hUSD: volume, percentChange24h: change, rank: rank.map(Int.init))
         }
         return found

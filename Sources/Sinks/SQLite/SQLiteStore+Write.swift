@@ -19,31 +19,12 @@ extension SQLiteStore {
                     "SELECT id FROM raw_records WHERE id IN", values: plan.rawCandidates.map { .text(plan.rawIDs[$0]) },
                     on: connection)
                 let newRaw = plan.rawCandidates.filter { !existingRaw.contains(plan.rawIDs[$0]) }
-                // Every quote is a candidate, also one whose payload is stored (it may have been
-                // quarantined before); a stored observation with other values makes it a conflict.
-                let candidates = plan.observationCandidates(newRaw: plan.rawCandidates)
-                let stored = try await storedObservations(candidates.map { plan.batch.quotes[$0] }, refs: refs, on: connection)
-                var newObservations: [Int] = []
-                var conflicting = Set<Int>()
-                for index in candidates {
-                    let quote = plan.batch.quotes[index]
-                    guard let values = stored[ObservationKey(ref: refs[quote.sourceAssetID] ?? -1, at: quote.observedAt.timeIntervalSince1970)]
-                    else {
-                        newObservations.append(index)
-                        continue
-                    }
-                    if values != quote.observedValues { conflicting.insert(index) }
-                }
-                if !conflicting.isEmpty {
-                    let quotes = plan.batch.quotes, raw = plan.batch.raw
-                    let rejections = conflicting.sorted().map { index in
-                        Rejection(
-                            location: raw[quotes[index].rawIndex].location, field: "observed_at",
-                            reason: Rejection.storedConflictReason, raw: raw[quotes[index].rawIndex].payloadText)
-                    }
-                    let kept = newObservations.map { quotes[$0].rawIndex }
-                    plan = plan.excluding(quotes: conflicting, as: rejections)
-                    newObservations = kept.compactMap { plan.quoteOfRaw[$0] }
+                let candidates = plan.observationCandidates
+                let quotes = plan.batch.quotes
+                let stored = try await storedObservations(candidates.map { quotes[$0] }, refs: refs, on: connection)
+                let newObservations: [Int]
+                (plan, newObservations) = plan.settling(candidates) { index in
+                    stored[ObservationKey(ref: refs[quotes[index].sourceAssetID] ?? -1, at: quotes[index].observedAt.timeIntervalSince1970)]
                 }
                 let batch = plan.batch
                 try await insert("raw_records", ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id", "ingested_at"],
