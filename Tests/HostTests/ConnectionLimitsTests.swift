@@ -73,4 +73,31 @@ import TestSupport
         #expect(answer.0.hasPrefix("HTTP/1.0 200") || answer.0.hasPrefix("HTTP/1.1 200"), "\(answer.0.prefix(200))")
         #expect(answer.1 < .milliseconds(900), "closed only by the idle timeout: \(answer.1)")
     }
+
+    @Test func aTakenPortNamesTheAddressAndTheKeyToChange() async throws {
+        let directory = try Paths.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Hold a port: listen on it, so that the host cannot.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let held = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        #expect(held && listen(fd, 1) == 0)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        try """
+            store: {url: "sqlite:db/etl.sqlite"}
+            server: {port: \(port)}
+            pipelines: [{name: a, source: {type: csv, path: a.csv}}]
+            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let output = try await HostProcess.run(["run", "p.yaml"], in: directory, environment: ["LOG_LEVEL": "critical"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains(
+            "error: cannot listen on 127.0.0.1:\(port): the address is already in use (another process listens there); "
+                + "choose another port with server.port in p.yaml (or PORT)"), "\(output.stderr)")
+    }
 }
