@@ -39,6 +39,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "StandardTransforms",
+            dependencies: ["ETLFramework"],
+            path: "Sources/Transforms",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CSVFileAdapter",
             dependencies: ["ETLFramework"],
             path: "Sources/Adapters/CSVFile",
@@ -90,6 +96,7 @@ let package = Package(
             name: "Host",
             dependencies: [
                 "ETLFramework",
+                "StandardTransforms",
                 "CSVFileAdapter",
                 "CoinPaprikaAdapter",
                 "CoinGeckoAdapter",
@@ -119,6 +126,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ETLFrameworkTests", dependencies: ["ETLFramework"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TransformTests",
+            dependencies: ["StandardTransforms", "ETLFramework", "CSVFileAdapter", "SQLiteSink", "PostgresSink", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CSVFileTests", dependencies: ["CSVFileAdapter", "ETLFramework", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresSinkTests",

@@ -5,10 +5,12 @@ import ETLFramework
 import HTTPJSONAdapter
 import PostgresSink
 import SQLiteSink
+import StandardTransforms
 
 /// The one list of plugins: every adapter and store module the host offers.
 ///
-/// Adding a source is a new module under `Sources/Adapters/` and one line here.
+/// Adding a source, a transform or a store is a new module (under `Sources/Adapters/`,
+/// `Sources/Transforms/` or `Sources/Sinks/`) and one line here.
 enum Plugins {
     static let registry: ComponentRegistry = {
         var registry = ComponentRegistry()
@@ -16,6 +18,8 @@ enum Plugins {
         CoinPaprikaAdapter.register(into: &registry)
         CoinGeckoAdapter.register(into: &registry)
         HTTPJSONAdapter.register(into: &registry)
+        NormalizeTransform.register(into: &registry)
+        StandardTransforms.register(into: &registry)
         PostgresSink.register(into: &registry)
         SQLiteSink.register(into: &registry)
         return registry

@@ -17,7 +17,7 @@ struct ValidateCommand: AsyncParsableCommand {
             let report: FieldReport
             do {
                 guard let fields = try await pipeline.source.peekFieldNames(logger: logger) else { continue }
-                report = pipeline.transformer.fieldReport(available: fields, receiptTime: pipeline.source.receiptTimeMeaning)
+                report = pipeline.transforms.fieldReport(available: fields, receiptTime: pipeline.source.receiptTimeMeaning)
             } catch {
                 report = FieldReport(errors: ["\(error)"])
             }

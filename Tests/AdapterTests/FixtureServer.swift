@@ -103,8 +103,9 @@ enum Sources {
     static func read(_ pipeline: Pipeline, from checkpoint: Checkpoint? = nil) async throws -> Read {
         var reader = try await pipeline.source.open(resumingFrom: checkpoint, logger: Logger(label: "test"))
         var result = Read(checkpoint: checkpoint)
+        var chain = pipeline.transforms
         while let batch = try await reader.nextBatch(maxRecords: 7) {
-            let output = pipeline.transformer.transform(batch.records)
+            let output = chain.run(batch.records)
             let offset = result.raw.count
             result.quotes += output.quotes.map { quote in
                 var quote = quote

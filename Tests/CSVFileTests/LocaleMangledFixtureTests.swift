@@ -25,7 +25,7 @@ import TestSupport
     func normalize(_ config: NormalizeConfig) async throws -> ([Quote], [Rejection]) {
         let source = CSVSource(path: Self.url.path, displayPath: "ohlcv.csv")
         var reader = try await source.open(resumingFrom: nil, logger: .init(label: "test"))
-        let normalizer = Normalizer(mapping: source.fieldMapping, config: config)
+        let normalizer = Normalizer(mapping: CSVSource.defaultMapping, config: config)
         var quotes: [Quote] = []
         var rejections: [Rejection] = []
         while let batch = try await reader.nextBatch(maxRecords: 7) {

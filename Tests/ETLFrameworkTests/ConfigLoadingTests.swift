@@ -6,7 +6,6 @@ import Testing
 /// A source type for configuration tests: takes `path` and optional `mapping`.
 struct StubSource: Source, Decodable {
     var type: String { "stub" }
-    var fieldMapping: FieldMapping { mapping ?? FieldMapping() }
     var path: String
     var mapping: FieldMapping?
 
@@ -16,6 +15,11 @@ struct StubSource: Source, Decodable {
 
     func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
         fatalError("not read in config tests")
+    }
+
+    static func setup(_ config: ComponentConfig) throws -> SourceSetup {
+        let source = try config.decode(StubSource.self)
+        return SourceSetup(source: source, defaults: NormalizerDefaults(mapping: source.mapping ?? FieldMapping(), typedValues: false))
     }
 }
 
@@ -29,7 +33,7 @@ struct StubStore: Store, Decodable {
 
     func run() async {}
     func migrate(logger: Logger) async throws -> [String] { [] }
-    func write(_ batch: PreparedBatch, logger: Logger) async throws -> RunCounters { batch.batch.counters }
+    func write(_ batch: LoadBatch, logger: Logger) async throws -> RunCounters { batch.counters }
     func checkpoint(for pipeline: String, logger: Logger) async throws -> Checkpoint? { nil }
     func resetCheckpoint(for pipeline: String, logger: Logger) async throws -> Bool { false }
     func withRunLock<T: Sendable>(pipeline: String, logger: Logger, _ body: @Sendable () async throws -> T) async throws -> T {
@@ -54,8 +58,9 @@ struct StubStore: Store, Decodable {
 
 let testRegistry: ComponentRegistry = {
     var registry = ComponentRegistry()
-    registry.register(SourceRegistration(type: "coinpaprika", summary: "", keys: []) { try $0.decode(StubSource.self) })
-    registry.register(SourceRegistration(type: "csv", summary: "", keys: []) { try $0.decode(StubSource.self) })
+    registry.register(SourceRegistration(type: "coinpaprika", summary: "", keys: []) { try StubSource.setup($0) })
+    registry.register(SourceRegistration(type: "csv", summary: "", keys: []) { try StubSource.setup($0) })
+    NormalizeTransform.register(into: &registry)
     registry.register(StoreRegistration(type: "postgres", summary: "", keys: []) { try $0.decode(StubStore.self) })
     return registry
 }()

@@ -35,7 +35,8 @@ struct APIHarness {
                     try Data(text.utf8).write(to: directory.appendingPathComponent("\(name).csv"))
                     let source = CSVSource(path: directory.appendingPathComponent("\(name).csv").path, displayPath: "\(name).csv")
                     pipelines.append(Pipeline(
-                        name: name, source: source, transformer: Normalizer(mapping: source.fieldMapping), batchSize: 1000,
+                        name: name, source: source, transforms: TransformChain(normalizer: Normalizer(mapping: CSVSource.defaultMapping)),
+                        batchSize: 1000,
                         schedule: nil))
                 }
                 let runner = PipelineRunner(store: store)

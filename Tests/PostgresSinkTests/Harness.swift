@@ -26,7 +26,8 @@ struct Harness {
     func pipeline(_ name: String, file: String, batchSize: Int = 1000, config: NormalizeConfig = NormalizeConfig()) -> Pipeline {
         let source = CSVSource(path: directory.appendingPathComponent(file).path, displayPath: file)
         return Pipeline(
-            name: name, source: source, transformer: Normalizer(mapping: source.fieldMapping, config: config),
+            name: name, source: source,
+            transforms: TransformChain(normalizer: Normalizer(mapping: CSVSource.defaultMapping, config: config)),
             batchSize: batchSize, schedule: nil)
     }
 

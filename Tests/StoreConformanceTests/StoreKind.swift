@@ -58,9 +58,11 @@ struct CSVLoader {
         _ pipeline: String, file: String, batchSize: Int = 1000, mapping: FieldMapping? = nil,
         columns: CSVColumns = CSVColumns(), normalize: NormalizeConfig = NormalizeConfig(), checks: RunChecks = RunChecks()
     ) async throws -> RunReport {
-        let source = CSVSource(path: directory.appendingPathComponent(file).path, displayPath: file, mapping: mapping, columns: columns)
+        let source = CSVSource(path: directory.appendingPathComponent(file).path, displayPath: file, columns: columns)
         let pipeline = Pipeline(
-            name: pipeline, source: source, transformer: Normalizer(mapping: source.fieldMapping, config: normalize),
+            name: pipeline, source: source,
+            transforms: TransformChain(normalizer: Normalizer(
+                mapping: CSVSource.defaultMapping.overridden(by: mapping), config: normalize)),
             batchSize: batchSize, schedule: nil, checks: checks)
         return try await PipelineRunner(store: store).run(pipeline, trigger: .cli, logger: TestLog.logger)
     }

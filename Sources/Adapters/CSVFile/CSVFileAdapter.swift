@@ -21,9 +21,10 @@ public enum CSVFileAdapter {
                     throw config.diagnostic(key: "header", "header names column \"\(twice)\" twice")
                 }
             }
-            return CSVSource(
-                path: config.context.resolve(path: settings.path), displayPath: settings.path,
-                mapping: settings.mapping, columns: settings.columns)
+            let source = CSVSource(
+                path: config.context.resolve(path: settings.path), displayPath: settings.path, columns: settings.columns)
+            let mapping = CSVSource.defaultMapping.overridden(by: settings.mapping)
+            return SourceSetup(source: source, defaults: NormalizerDefaults(mapping: mapping, typedValues: false))
         })
     }
 }

@@ -11,7 +11,6 @@ public struct CSVSource: Source {
     public let path: String
     /// The path as written in the configuration, used in messages.
     public let displayPath: String
-    public let fieldMapping: FieldMapping
     /// How the columns are named and which are kept.
     public let columns: CSVColumns
     public var receiptTimeMeaning: String { "the file's modification time" }
@@ -22,10 +21,9 @@ public struct CSVSource: Source {
         .volume24hUSD: "volume_24h_usd", .percentChange24h: "percent_change_24h", .observedAt: "created_at",
     ])
 
-    public init(path: String, displayPath: String? = nil, mapping: FieldMapping? = nil, columns: CSVColumns = CSVColumns()) {
+    public init(path: String, displayPath: String? = nil, columns: CSVColumns = CSVColumns()) {
         self.path = path
         self.displayPath = displayPath ?? path
-        self.fieldMapping = Self.defaultMapping.overridden(by: mapping)
         self.columns = columns
     }
 

@@ -64,8 +64,8 @@ public enum CoinGeckoAdapter {
                 headers.append((plan == "pro" ? "x-cg-pro-api-key" : "x-cg-demo-api-key", key))
             }
             let markets = base!.appendingPathComponent("coins").appendingPathComponent("markets")
-            return JSONAPISource(
-                type: "coingecko", fieldMapping: mapping.overridden(by: settings.mapping),
+            let source = JSONAPISource(
+                type: "coingecko", expectedFields: Set(mapping.paths.values),
                 endpoint: .init(pages: pages, pageSize: perPage) { page in
                     markets.appending(queryItems: [
                         URLQueryItem(name: "vs_currency", value: "usd"), URLQueryItem(name: "order", value: "market_cap_desc"),
@@ -74,6 +74,8 @@ public enum CoinGeckoAdapter {
                 },
                 records: "", idPath: "id", knownFields: knownFields,
                 fetcher: HTTPFetcher(settings: settings.http, headers: headers, logger: config.context.logger))
+            return SourceSetup(
+                source: source, defaults: NormalizerDefaults(mapping: mapping.overridden(by: settings.mapping), typedValues: true))
         })
     }
 }

@@ -36,11 +36,13 @@ public enum CoinPaprikaAdapter {
             var headers: [(String, String)] = []
             if let key = settings.apiKey { headers.append((settings.apiKeyHeader ?? "Authorization", key)) }
             let url = base.appendingPathComponent("tickers").appending(queryItems: [URLQueryItem(name: "quotes", value: "USD")])
-            return JSONAPISource(
-                type: "coinpaprika", fieldMapping: mapping.overridden(by: settings.mapping),
+            let source = JSONAPISource(
+                type: "coinpaprika", expectedFields: Set(mapping.paths.values),
                 endpoint: .init { _ in url }, records: "", idPath: "id", limit: settings.limit, rankPath: "rank",
                 knownFields: knownFields,
                 fetcher: HTTPFetcher(settings: settings.http, headers: headers, logger: config.context.logger))
+            return SourceSetup(
+                source: source, defaults: NormalizerDefaults(mapping: mapping.overridden(by: settings.mapping), typedValues: true))
         })
     }
 }

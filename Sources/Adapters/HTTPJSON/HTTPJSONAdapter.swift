@@ -37,8 +37,8 @@ public enum HTTPJSONAdapter {
             let pageParam = settings.pageParam
             var mapping = settings.mapping
             if mapping[.id] == nil { mapping.paths[.id] = settings.id }
-            return JSONAPISource(
-                type: "http_json", fieldMapping: mapping,
+            let source = JSONAPISource(
+                type: "http_json", expectedFields: Set(mapping.paths.values),
                 endpoint: .init(pages: pages, pageSize: settings.pageSize) { page in
                     guard let pageParam else { return url }
                     return url.appending(queryItems: [URLQueryItem(name: pageParam, value: "\(page)")])
@@ -47,6 +47,7 @@ public enum HTTPJSONAdapter {
                 fetcher: HTTPFetcher(
                     settings: settings.http, headers: (settings.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                     logger: config.context.logger))
+            return SourceSetup(source: source, defaults: NormalizerDefaults(mapping: mapping, typedValues: true))
         })
     }
 }

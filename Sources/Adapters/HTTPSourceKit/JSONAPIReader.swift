@@ -1,26 +1,22 @@
 import ETLFramework
 import Foundation
 
-/// Hands out the fetched records in batches, skipping those not newer than the checkpoint, and
-/// reports schema drift: mapped fields missing from records, and the fields (nested ones too) that
+/// Hands out the fetched records in batches and reports schema drift: mapped fields missing from records, and the fields (nested ones too) that
 /// appeared or disappeared since the run that wrote the checkpoint. On a first run, top-level fields
 /// the adapter does not know are reported instead.
 struct JSONAPIReader: SourceReader {
     let source: JSONAPISource
     let items: [JSONAPISource.Item]
-    var newest: [String: String]
     var position = 0
     var done = false
     var missing: [String: Int] = [:]
     /// Every dotted path the fetched records have.
     let fields: [String]
     let previousFields: [String]?
-    let timestamps = TimestampParser()
 
-    init(source: JSONAPISource, items: [JSONAPISource.Item], previous: [String: String], previousFields: [String]?) {
+    init(source: JSONAPISource, items: [JSONAPISource.Item], previousFields: [String]?) {
         self.source = source
         self.items = items
-        self.newest = previous
         self.previousFields = previousFields
         var paths = Set<String>()
         for item in items { item.value.collectPaths(into: &paths) }
@@ -57,29 +53,17 @@ struct JSONAPIReader: SourceReader {
     mutating func nextBatch(maxRecords: Int) async throws -> SourceBatch? {
         guard !done else { return nil }
         var records: [RawRecord] = []
-        var skipped = 0
-        let timestampPath = source.fieldMapping[.observedAt]
-        let expected = Set(source.fieldMapping.paths.values)
-        while position < items.count, records.count + skipped < maxRecords {
+        while position < items.count, records.count < maxRecords {
             let item = items[position]
             position += 1
-            for path in expected where item.value.value(at: path) == nil { missing[path, default: 0] += 1 }
-            let stamp = timestampPath.flatMap { item.value.value(at: $0)?.scalarText }
-            if let id = item.id, let stamp {
-                if let previous = newest[id], let old = timestamps.parse(previous), let new = timestamps.parse(stamp), new <= old {
-                    skipped += 1
-                    continue
-                }
-                newest[id] = stamp
-            }
+            for path in source.expectedFields where item.value.value(at: path) == nil { missing[path, default: 0] += 1 }
             records.append(RawRecord(payload: item.value, location: item.location, receivedAt: item.receivedAt))
         }
         if position >= items.count { done = true }
         let checkpoint = try Checkpoint(
-            kind: source.type, encoding: APICheckpointState(newest: newest, fields: items.isEmpty ? previousFields : fields))
-        return SourceBatch(records: records, skipped: skipped, checkpoint: checkpoint)
+            kind: source.type, encoding: APICheckpointState(fields: items.isEmpty ? previousFields : fields))
+        return SourceBatch(records: records, checkpoint: checkpoint)
     }
-
 }
 
 extension RawValue {

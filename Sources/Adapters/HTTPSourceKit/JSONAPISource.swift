@@ -5,13 +5,14 @@ import Logging
 /// A source that GETs JSON pages over HTTP and hands out one raw record per array element. Every
 /// API adapter is one of these with its own endpoint, field mapping and identity fields.
 ///
-/// Incremental: the checkpoint keeps the newest source timestamp per asset id; a record whose
-/// timestamp is not newer than the stored one is skipped. Pages are all fetched before any record is
-/// handed out, so a failed fetch leaves the checkpoint where it was.
+/// Every run hands out every record; what is unchanged is skipped after the transforms, by the
+/// store, which compares each observation with the stored one. Pages are all fetched before any
+/// record is handed out, so a failed fetch leaves the checkpoint where it was. The checkpoint keeps
+/// the fields the records had, against which the next run reports schema drift.
 public struct JSONAPISource: Source {
     public let type: String
-    public let fieldMapping: FieldMapping
-    public var valuesAreTyped: Bool { true }
+    /// The payload paths the adapter's mapping reads; records missing them are counted as drift.
+    public let expectedFields: Set<String>
     public var receiptTimeMeaning: String { "the time of the API's answer" }
     public let endpoint: Endpoint
     /// JSON pointer to the array of records in each page (`""` for a top-level array).
@@ -40,11 +41,11 @@ public struct JSONAPISource: Source {
     }
 
     public init(
-        type: String, fieldMapping: FieldMapping, endpoint: Endpoint, records: String, idPath: String, limit: Int? = nil,
+        type: String, expectedFields: Set<String>, endpoint: Endpoint, records: String, idPath: String, limit: Int? = nil,
         rankPath: String? = nil, knownFields: Set<String>? = nil, fetcher: HTTPFetcher
     ) {
         self.type = type
-        self.fieldMapping = fieldMapping
+        self.expectedFields = expectedFields
         self.endpoint = endpoint
         self.records = records
         self.idPath = idPath
@@ -58,7 +59,7 @@ public struct JSONAPISource: Source {
         let items = try await fetcher.withClient { session in try await fetchAll(session) }
         let previous = checkpoint?.decode(APICheckpointState.self, kind: type)
         return JSONAPIReader(
-            source: self, items: selectTop(items), previous: previous?.newest ?? [:], previousFields: previous?.fields)
+            source: self, items: selectTop(items), previousFields: previous?.fields)
     }
 
     /// One element of a page, with where it came from.
@@ -114,9 +115,7 @@ public struct JSONAPISource: Source {
     }
 }
 
-/// The newest source timestamp stored per asset id, and the fields the records had (dotted paths),
-/// against which the next run reports schema drift.
+/// The fields the records had (dotted paths), against which the next run reports schema drift.
 struct APICheckpointState: Codable, Sendable {
-    var newest: [String: String]
     var fields: [String]?
 }

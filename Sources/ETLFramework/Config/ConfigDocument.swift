@@ -102,7 +102,18 @@ public struct ConfigDocument: Sendable {
                 if plain, result.text.isEmpty, !result.variables.isEmpty {
                     return ConfigNode(kind: .null, position: here, keyPath: keyPath)
                 }
-                return ConfigNode(kind: .scalar(result.text), position: here, keyPath: keyPath)
+                var node = ConfigNode(kind: .scalar(result.text), position: here, keyPath: keyPath)
+                if result.variables.isEmpty {
+                    switch scalar.style {
+                    case .plain, .any: node.textColumnOffset = 0
+                    case .singleQuoted where !scalar.string.contains("'"): node.textColumnOffset = 1
+                    case .doubleQuoted where scalar.string.allSatisfy({ $0 != "\\" && $0 != "\"" && !$0.isNewline }):
+                        node.textColumnOffset = 1
+                    default: break
+                    }
+                    if scalar.string.contains(where: \.isNewline) { node.textColumnOffset = nil }
+                }
+                return node
             case .failure(let failure):
                 var at = here
                 if plain { at.column += failure.offset }

@@ -13,11 +13,23 @@ public struct ConfigNode: Sendable {
     public var position: ConfigPosition
     /// Dotted key path from the document root (`pipelines[1].source`).
     public var keyPath: String
+    /// For a scalar written on one line, how many columns its text starts after ``position`` (1 for
+    /// a quoted one); `nil` when columns inside the text cannot be told (block scalars, escapes).
+    public var textColumnOffset: Int?
 
     public init(kind: Kind, position: ConfigPosition, keyPath: String) {
         self.kind = kind
         self.position = position
         self.keyPath = keyPath
+    }
+
+    /// The position of the character at `offset` (0-based) in this scalar's text, where that can be
+    /// told; the node's own position otherwise.
+    public func position(atTextOffset offset: Int) -> ConfigPosition {
+        guard let textColumnOffset else { return position }
+        var at = position
+        at.column += textColumnOffset + offset
+        return at
     }
 
     /// The value under `key` when this node is a mapping.

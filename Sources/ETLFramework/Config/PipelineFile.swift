@@ -12,12 +12,12 @@ public struct PipelineFile: Sendable, Decodable {
     }
 }
 
-/// One pipeline: a source, an optional transform configuration and an optional schedule.
+/// One pipeline: a source, an optional schedule and checks. Its `transform:` list is built by the
+/// loader, step by step, through the registry.
 public struct PipelineSpec: Sendable, Decodable {
     /// Unique name; also the `source` tag of the records it writes.
     public var name: String
     public var source: ComponentSpec
-    public var transform: TransformSpec?
     public var schedule: ScheduleSpec?
     /// Records per batch (and per transaction); default 10,000.
     public var batchSize: Int?
@@ -37,7 +37,6 @@ public struct PipelineSpec: Sendable, Decodable {
         var problems = ConfigProblems()
         let name = problems.attempt { try container.decode(String.self, forKey: .name) }
         let source = problems.attempt { try container.decode(ComponentSpec.self, forKey: .source) }
-        transform = problems.attempt { try container.decodeIfPresent(TransformSpec.self, forKey: .transform) } ?? nil
         schedule = problems.attempt { try container.decodeIfPresent(ScheduleSpec.self, forKey: .schedule) } ?? nil
         batchSize = problems.attempt { try container.decodeIfPresent(Int.self, forKey: .batchSize) } ?? nil
         checks = problems.attempt { try container.decodeIfPresent(ChecksSpec.self, forKey: .checks) } ?? nil
@@ -49,15 +48,6 @@ public struct PipelineSpec: Sendable, Decodable {
     }
 
     public static let defaultBatchSize = 10_000
-}
-
-/// The transform step of a pipeline; today the normalization transformer's settings.
-public struct TransformSpec: Sendable, Decodable {
-    public var normalize: NormalizeConfig?
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case normalize
-    }
 }
 
 /// The `checks:` block of a pipeline: conditions a run must meet to count as a success.
@@ -111,6 +101,15 @@ public struct ScheduleSpec: Sendable, Decodable {
 public struct ComponentSpec: Sendable, Decodable {
     public var type: String
     public var node: ConfigNode
+    /// Where the type was written, when not as a `type:` key (a transform step's key).
+    public var typeNode: ConfigNode?
+
+    /// A block whose type is given apart from its keys (`- rename: {...}`).
+    public init(type: String, node: ConfigNode, typeNode: ConfigNode? = nil) {
+        self.type = type
+        self.node = node
+        self.typeNode = typeNode
+    }
 
     enum CodingKeys: String, CodingKey {
         case type

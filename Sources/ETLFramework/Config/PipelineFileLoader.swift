@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Reads `pipelines.yaml` and builds everything it describes: the store and every pipeline with its
-/// source and normalizer. Problems are collected across the whole file, so one pass reports them all.
+/// source and transform chain. Problems are collected across the whole file, so one pass reports them all.
 public struct PipelineFileLoader: Sendable {
     public var registry: ComponentRegistry
     public var environment: [String: String]
@@ -110,16 +110,15 @@ public struct PipelineFileLoader: Sendable {
         if let every = spec.schedule?.every, every.duration < .seconds(1) {
             throw ConfigErrors([(node["schedule"] ?? node).diagnostic("schedule.every must be at least 1s")])
         }
-        let normalize = spec.transform?.normalize ?? NormalizeConfig()
-        if let format = normalize.timestampFormat, let problem = TimestampParser.problem(withFormat: format) {
-            let at = node["transform"]?["normalize"]?["timestamp_format"] ?? node
-            throw ConfigErrors([at.diagnostic(problem)])
-        }
         let context = ComponentContext(baseDirectory: baseDirectory, pipeline: spec.name, logger: logger)
-        let source = try registry.makeSource(spec.source, context: context)
+        var problems = ConfigProblems()
+        let setup = problems.attempt { try registry.makeSource(spec.source, context: context) }
+        var chainContext = context
+        chainContext.source = setup?.defaults ?? NormalizerDefaults(mapping: FieldMapping(), typedValues: false)
+        let chain = problems.attempt { try makeChain(node["transform"], pipeline: node, context: chainContext) }
+        try problems.throwIfAny()
         return Pipeline(
-            name: spec.name, source: source,
-            transformer: Normalizer(mapping: source.fieldMapping, config: normalize, typedValues: source.valuesAreTyped),
+            name: spec.name, source: setup!.source, transforms: chain!,
             batchSize: spec.batchSize ?? PipelineSpec.defaultBatchSize, schedule: spec.schedule?.every.duration,
             checks: spec.checks?.runChecks ?? RunChecks())
     }

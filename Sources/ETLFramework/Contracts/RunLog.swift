@@ -20,6 +20,9 @@ public protocol RunLog: Sendable {
 
     /// Records the end of a run. Counters were already added batch by batch.
     func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport
+
+    /// Answers when the database does; throws otherwise. A run pings first, to fail fast.
+    func ping(logger: Logger) async throws
 }
 
 /// Another run of the pipeline is in progress.

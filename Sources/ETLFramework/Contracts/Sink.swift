@@ -2,38 +2,29 @@ import Logging
 
 /// Where batches go: writes one batch, with its checkpoint and counters, atomically.
 public protocol Sink: Sendable {
+    /// The sink's own encoding of a batch, made off the write path by ``prepare(_:)``.
+    associatedtype Prepared: Sendable = LoadBatch
+
     /// Does the sink's CPU work on a batch (encoding rows) without touching the database. The runner
     /// calls it on the read side, so that it overlaps the previous batch's write.
-    func prepare(_ batch: LoadBatch) -> PreparedBatch
+    func prepare(_ batch: LoadBatch) -> Prepared
 
     /// Stores the batch in ONE transaction: raw records, observations, unified records, rejections,
     /// the checkpoint and the run's counters. Either all of it is stored or none of it.
     ///
-    /// Returns what the batch added to the run's counters: records whose payload was already stored
-    /// count as skipped, not processed.
-    func write(_ batch: PreparedBatch, logger: Logger) async throws -> RunCounters
+    /// Returns what the batch added to the run's counters: records whose observation was already
+    /// stored count as skipped, not processed.
+    func write(_ batch: Prepared, logger: Logger) async throws -> RunCounters
+}
+
+extension Sink where Prepared == LoadBatch {
+    public func prepare(_ batch: LoadBatch) -> LoadBatch { batch }
 }
 
 extension Sink {
-    public func prepare(_ batch: LoadBatch) -> PreparedBatch {
-        PreparedBatch(batch: batch, encoded: nil)
-    }
-
     /// Prepares and writes `batch`.
     public func write(_ batch: LoadBatch, logger: Logger) async throws -> RunCounters {
         try await write(prepare(batch), logger: logger)
-    }
-}
-
-/// A batch with the sink's own encoding of it, made by ``Sink/prepare(_:)``.
-public struct PreparedBatch: Sendable {
-    public var batch: LoadBatch
-    /// Whatever the sink precomputed; only that sink reads it.
-    public var encoded: (any Sendable)?
-
-    public init(batch: LoadBatch, encoded: (any Sendable)?) {
-        self.batch = batch
-        self.encoded = encoded
     }
 }
 
@@ -46,8 +37,9 @@ public struct LoadBatch: Sendable {
     public var quotes: [Quote]
     public var rejections: [Rejection]
     public var checkpoint: Checkpoint
-    /// The batch's counters before storing: quotes as processed, rejections, and records the source
-    /// skipped. The sink turns already-stored quotes into skipped ones.
+    /// The batch's counters before storing: quotes as processed, rejections, records the source
+    /// skipped and records the transforms filtered. The sink turns already-stored quotes into
+    /// skipped ones.
     public var counters: RunCounters
 
     public init(

@@ -7,13 +7,6 @@ public protocol Source: Sendable {
     /// The registered type name (`csv`), stamped on its checkpoints.
     var type: String { get }
 
-    /// How this source's fields map to the unified schema; `transform.normalize.mapping` overrides it.
-    var fieldMapping: FieldMapping { get }
-
-    /// Whether payload values carry their JSON types, so that a string where a number belongs is a
-    /// schema error (true for JSON APIs; false for CSV, where every cell is text).
-    var valuesAreTyped: Bool { get }
-
     /// What a record's receipt time is for this source ("the file's modification time"), named in
     /// the run message when records without an observed-at field are stamped with it.
     var receiptTimeMeaning: String { get }
@@ -54,7 +47,6 @@ extension SourceReader {
 }
 
 extension Source {
-    public var valuesAreTyped: Bool { false }
     public var receiptTimeMeaning: String { "the time the data was received" }
     public func peekFieldNames(logger: Logger) async throws -> [String]? { nil }
 }

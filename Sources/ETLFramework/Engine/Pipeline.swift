@@ -1,8 +1,9 @@
-/// A configured pipeline, ready to run: its source, its transformer and how it batches.
+/// A configured pipeline, ready to run: its source, its transform chain and how it batches.
 public struct Pipeline: Sendable {
     public var name: String
     public var source: any Source
-    public var transformer: any Transformer
+    /// The steps records pass through, ending with the normalizer.
+    public var transforms: TransformChain
     public var batchSize: Int
     /// How often the service runs it; `nil` means only on demand.
     public var schedule: Duration?
@@ -10,14 +11,14 @@ public struct Pipeline: Sendable {
     public var checks: RunChecks
 
     public init(
-        name: String, source: any Source, transformer: any Transformer, batchSize: Int, schedule: Duration?,
+        name: String, source: any Source, transforms: TransformChain, batchSize: Int, schedule: Duration?,
         checks: RunChecks = RunChecks()
     ) {
-        self.checks = checks
         self.name = name
         self.source = source
-        self.transformer = transformer
+        self.transforms = transforms
         self.batchSize = batchSize
         self.schedule = schedule
+        self.checks = checks
     }
 }

@@ -9,20 +9,35 @@ import Metrics
 /// batch overlaps with writing the current one. Cancellation stops at a batch boundary and records
 /// the run as `interrupted`.
 public struct PipelineRunner: Sendable {
-    public let store: any Store
+    /// Where batches are written.
+    public let sink: any Sink
+    /// Where each run starts reading.
+    public let checkpoints: any CheckpointStore
+    /// The run history and the run locks.
+    public let runLog: any RunLog
+    /// The longest one database call of a run may take (see ``Store/callDeadline``).
+    public let callDeadline: Duration?
     /// How long the database may take to answer before a run is not even started.
     public static let reachDeadline: Duration = .seconds(3)
     /// How long recording a run's end may take (kept short: it also runs during a forced shutdown).
     public static let recordDeadline: Duration = .seconds(3)
 
-    public init(store: any Store) {
-        self.store = store
+    public init(sink: any Sink, checkpoints: any CheckpointStore, runLog: any RunLog, callDeadline: Duration?) {
+        self.sink = sink
+        self.checkpoints = checkpoints
+        self.runLog = runLog
+        self.callDeadline = callDeadline
     }
 
-    /// Runs one database call under the store's deadline (``Store/callDeadline``), so that a lost or
-    /// stalled database fails the run within seconds instead of hanging it.
+    /// A runner writing to, and recording runs in, one store.
+    public init(store: any Store) {
+        self.init(sink: store, checkpoints: store, runLog: store, callDeadline: store.callDeadline)
+    }
+
+    /// Runs one database call under ``callDeadline``, so that a lost or stalled database fails the
+    /// run within seconds instead of hanging it.
     func database<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        guard let deadline = store.callDeadline else { return try await body() }
+        guard let deadline = callDeadline else { return try await body() }
         return try await withDeadline(deadline, doing: operation, body)
     }
 
@@ -37,27 +52,27 @@ public struct PipelineRunner: Sendable {
         _ pipeline: Pipeline, trigger: RunTrigger, logger: Logger, stop: StopSignal? = nil,
         onStart: (@Sendable (RunID) -> Void)? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil
     ) async throws -> RunReport {
-        let store = self.store
+        let runLog = self.runLog
         // A database that is down fails fast here, before the run lock is waited for.
-        try await withDeadline(Self.reachDeadline, doing: "reaching the database") { try await store.ping(logger: logger) }
-        return try await store.withRunLock(pipeline: pipeline.name, logger: logger) {
+        try await withDeadline(Self.reachDeadline, doing: "reaching the database") { try await runLog.ping(logger: logger) }
+        return try await runLog.withRunLock(pipeline: pipeline.name, logger: logger) {
             let runID = try await database("recording the start of a run") {
-                try await store.startRun(pipeline: pipeline.name, trigger: trigger, logger: logger)
+                try await runLog.startRun(pipeline: pipeline.name, trigger: trigger, logger: logger)
             }
             let started = Date()
             onStart?(runID)
             var logger = logger
             logger[metadataKey: "run_id"] = "\(runID)"
             logger.info("run started", metadata: ["trigger": "\(trigger.rawValue)"])
-            let outcome = await execute(pipeline, runID: runID, logger: logger, stop: stop, progress: progress)
+            let outcome = await execute(pipeline, sink: sink, runID: runID, logger: logger, stop: stop, progress: progress)
             let report: RunReport
             do {
                 // Recorded even when the run's task was cancelled (a forced shutdown): the record is
                 // what tells the next reader what happened.
                 let finish: @Sendable () async throws -> RunReport = { [logger] in
-                    try await store.finishRun(runID, status: outcome.status, message: outcome.message, logger: logger)
+                    try await runLog.finishRun(runID, status: outcome.status, message: outcome.message, logger: logger)
                 }
-                let deadline = store.callDeadline.map { min($0, Self.recordDeadline) }
+                let deadline = callDeadline.map { min($0, Self.recordDeadline) }
                 report = try await Task {
                     guard let deadline else { return try await finish() }
                     return try await withDeadline(deadline, doing: "recording the end of a run", finish)
@@ -76,6 +91,7 @@ public struct PipelineRunner: Sendable {
                 metadata: [
                     "status": "\(report.status.rawValue)", "processed": "\(report.counters.processed)",
                     "quarantined": "\(report.counters.quarantined)", "skipped": "\(report.counters.skipped)",
+                    "filtered": "\(report.counters.filtered)",
                     "duration_ms": "\(Int(report.duration * 1000))",
                 ].merging(report.message.map { ["message": "\($0)"] } ?? [:]) { $1 })
             return report
@@ -89,23 +105,26 @@ public struct PipelineRunner: Sendable {
         var counters = RunCounters()
     }
 
-    func execute(
-        _ pipeline: Pipeline, runID: RunID, logger: Logger, stop: StopSignal?, progress: (@Sendable (RunProgress) -> Void)?
+    func execute<S: Sink>(
+        _ pipeline: Pipeline, sink: S, runID: RunID, logger: Logger, stop: StopSignal?,
+        progress: (@Sendable (RunProgress) -> Void)?
     ) async -> Outcome {
         func stopping() -> Bool { Task.isCancelled || stop?.isRequested == true }
         var counters = RunCounters()
         var reasons = ReasonTally()
         var notes: [String] = []
         do {
-            let store = self.store
+            let checkpoints = self.checkpoints
             let checkpoint = try await database("reading the checkpoint") {
-                try await store.checkpoint(for: pipeline.name, logger: logger)
+                try await checkpoints.checkpoint(for: pipeline.name, logger: logger)
             }
+            // A copy per run: steps that remember (dedupe) start afresh.
+            var chain = pipeline.transforms
             var reader = try await pipeline.source.open(resumingFrom: checkpoint, logger: logger)
             let first = try await reader.nextBatch(maxRecords: pipeline.batchSize)
             // The mapping is checked against the data before anything is written.
             if let fields = reader.fieldNames {
-                let report = pipeline.transformer.fieldReport(
+                let report = chain.fieldReport(
                     available: fields, receiptTime: pipeline.source.receiptTimeMeaning)
                 if !report.errors.isEmpty {
                     logger.error("the field mapping does not fit the data", metadata: ["problems": "\(report.errors)"])
@@ -115,18 +134,22 @@ public struct PipelineRunner: Sendable {
                 if !notes.isEmpty { logger.warning("defaults apply", metadata: ["notes": "\(notes)"]) }
             }
             // While batch N is being written, batch N+1 is read and transformed.
-            var load = first.map { makeLoad($0, pipeline: pipeline, runID: runID) }
+            var load = first.map { makeLoad($0, chain: &chain, sink: sink, pipeline: pipeline.name, runID: runID) }
             while let current = load {
-                async let written = database("writing a batch") { try await store.write(current, logger: logger) }
-                load = stopping() ? nil : try await reader.nextBatch(maxRecords: pipeline.batchSize).map {
-                    makeLoad($0, pipeline: pipeline, runID: runID)
+                async let written = database("writing a batch") { try await sink.write(current.prepared, logger: logger) }
+                if stopping() {
+                    load = nil
+                } else if let next = try await reader.nextBatch(maxRecords: pipeline.batchSize) {
+                    load = makeLoad(next, chain: &chain, sink: sink, pipeline: pipeline.name, runID: runID)
+                } else {
+                    load = nil
                 }
                 let added = try await written
                 counters = counters + added
-                for rejection in current.batch.rejections { reasons.add(rejection.reason) }
-                reasons.add(Rejection.storedConflictReason, count: added.quarantined - current.batch.rejections.count)
+                for reason in current.reasons { reasons.add(reason) }
+                reasons.add(Rejection.storedConflictReason, count: added.quarantined - current.reasons.count)
                 progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
-                logger.debug("batch committed", metadata: ["records": "\(current.batch.raw.count)"])
+                logger.debug("batch committed", metadata: ["records": "\(current.records)"])
                 if stopping() {
                     return Outcome(status: .interrupted, message: "stopped at a batch boundary by shutdown", counters: counters)
                 }
@@ -149,18 +172,31 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// Transforms a source batch and lets the store encode it: all the CPU work of a batch. Records a
-    /// store cannot hold and quotes that conflict within the batch become rejections here, the same
-    /// for every store.
-    func makeLoad(_ batch: SourceBatch, pipeline: Pipeline, runID: RunID) -> PreparedBatch {
+    /// A batch ready to write, with what the run needs to know of it once written.
+    struct Load<Prepared: Sendable>: Sendable {
+        var prepared: Prepared
+        /// The reasons of the batch's rejections, for the run's checks.
+        var reasons: [String]
+        /// How many raw records it holds.
+        var records: Int
+    }
+
+    /// Runs a source batch through the chain and lets the sink encode it: all the CPU work of a
+    /// batch. Records a store cannot hold and quotes that conflict within the batch become rejections
+    /// here, the same for every store.
+    func makeLoad<S: Sink>(
+        _ batch: SourceBatch, chain: inout TransformChain, sink: S, pipeline: String, runID: RunID
+    ) -> Load<S.Prepared> {
         let (records, unstorable) = BatchGuard.withoutNUL(batch.records)
-        let output = pipeline.transformer.transform(records)
+        let output = chain.run(records)
         let (quotes, conflicts) = BatchGuard.withoutConflicts(output.quotes, records: records)
         let rejections = batch.rejections + unstorable + output.rejections + conflicts
-        return store.prepare(LoadBatch(
-            runID: runID, pipeline: pipeline.name, raw: records, quotes: quotes, rejections: rejections,
+        let prepared = sink.prepare(LoadBatch(
+            runID: runID, pipeline: pipeline, raw: records, quotes: quotes, rejections: rejections,
             checkpoint: batch.checkpoint,
-            counters: RunCounters(processed: quotes.count, quarantined: rejections.count, skipped: batch.skipped)))
+            counters: RunCounters(
+                processed: quotes.count, quarantined: rejections.count, skipped: batch.skipped, filtered: output.filtered)))
+        return Load(prepared: prepared, reasons: rejections.map(\.reason), records: records.count)
     }
 }
 
@@ -171,6 +207,7 @@ enum RunMetrics {
         Counter(label: "etl_records_processed_total", dimensions: pipeline).increment(by: report.counters.processed)
         Counter(label: "etl_records_quarantined_total", dimensions: pipeline).increment(by: report.counters.quarantined)
         Counter(label: "etl_records_skipped_total", dimensions: pipeline).increment(by: report.counters.skipped)
+        Counter(label: "etl_records_filtered_total", dimensions: pipeline).increment(by: report.counters.filtered)
         Counter(label: "etl_runs_total", dimensions: pipeline + [("status", report.status.rawValue)]).increment()
         Timer(label: "etl_run_duration_seconds", dimensions: pipeline, preferredDisplayUnit: .seconds)
             .recordNanoseconds(Int64(report.duration * 1_000_000_000))

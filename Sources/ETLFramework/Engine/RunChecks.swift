@@ -10,9 +10,9 @@ public struct RunChecks: Sendable, Hashable {
     }
 
     /// Why the run fails its checks, or `nil` when it passes. Records read = processed + quarantined
-    /// + skipped; a run that read nothing passes.
+    /// + skipped + filtered; a run that read nothing passes.
     public func failure(_ counters: RunCounters, reasons: ReasonTally) -> String? {
-        let read = counters.processed + counters.quarantined + counters.skipped
+        let read = counters.read
         guard read > 0 else { return nil }
         let share = Double(counters.quarantined) / Double(read)
         guard share > maxQuarantinedShare else { return nil }

@@ -25,18 +25,25 @@ public struct RunCounters: Sendable, Hashable {
     public var quarantined: Int
     /// Records left out because nothing about them was new.
     public var skipped: Int
+    /// Records a transform step left out on purpose (a filter, a duplicate dropped by dedupe).
+    public var filtered: Int
 
-    public init(processed: Int = 0, quarantined: Int = 0, skipped: Int = 0) {
+    public init(processed: Int = 0, quarantined: Int = 0, skipped: Int = 0, filtered: Int = 0) {
         self.processed = processed
         self.quarantined = quarantined
         self.skipped = skipped
+        self.filtered = filtered
     }
+
+    /// Every record the run read, whatever became of it.
+    public var read: Int { processed + quarantined + skipped + filtered }
 
     public static func + (lhs: Self, rhs: Self) -> Self {
         .init(
             processed: lhs.processed + rhs.processed,
             quarantined: lhs.quarantined + rhs.quarantined,
-            skipped: lhs.skipped + rhs.skipped)
+            skipped: lhs.skipped + rhs.skipped,
+            filtered: lhs.filtered + rhs.filtered)
     }
 }
 

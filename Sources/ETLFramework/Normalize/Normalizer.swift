@@ -7,7 +7,7 @@ import Foundation
 /// Rules: ticker trimmed, upper-cased, aliases applied, 1–32 visible characters; price a finite
 /// decimal > 0; market cap and volume >= 0; money below 1e18; percent change within ±1e9;
 /// observed-at between 2009-01-03 and one day ahead of now (default: the record's receipt time).
-public struct Normalizer: Transformer {
+public struct Normalizer: RecordNormalizer {
     public let mapping: FieldMapping
     public let config: NormalizeConfig
     let timestamps: TimestampParser
@@ -33,19 +33,25 @@ public struct Normalizer: Transformer {
         self.aliases = aliases
     }
 
-    public func transform(_ records: [RawRecord]) -> TransformOutput {
-        var output = TransformOutput()
+    public func normalize(_ records: [ChainRecord]) -> NormalizedRecords {
+        var output = NormalizedRecords()
         output.quotes.reserveCapacity(records.count)
         let latestAllowed = Date().addingTimeInterval(Self.allowedClockSkew)
-        for (index, record) in records.enumerated() {
-            switch normalize(record, index: index, latestAllowed: latestAllowed) {
+        for record in records {
+            switch normalize(record, latestAllowed: latestAllowed) {
             case .success(let quote): output.quotes.append(quote)
             case .failure(let problem):
-                output.rejections.append(Rejection(
-                    location: record.location, field: problem.field, reason: problem.reason, raw: record.payloadText))
+                output.rejections.append(RecordRejection(origin: record.origin, field: problem.field, reason: problem.reason))
             }
         }
         return output
+    }
+
+    /// Normalizes raw records with no steps before: quotes, and rejections with their raw payloads.
+    public func transform(_ records: [RawRecord]) -> TransformOutput {
+        var chain = TransformChain(normalizer: self)
+        let output = chain.run(records)
+        return TransformOutput(quotes: output.quotes, rejections: output.rejections)
     }
 
     /// Why a record was refused, and the field at fault.
@@ -54,10 +60,10 @@ public struct Normalizer: Transformer {
         var reason: String
     }
 
-    func normalize(_ record: RawRecord, index: Int, latestAllowed: Date) -> Result<Quote, Problem> {
+    func normalize(_ record: ChainRecord, latestAllowed: Date) -> Result<Quote, Problem> {
         do {
             for field in config.numericFields ?? [] {
-                if let text = record.payload.value(at: field)?.scalarText, !text.isEmpty,
+                if let text = record.value(at: field)?.scalarText, !text.isEmpty,
                    case .failure(let error) = DecimalText.parse(text)
                 {
                     throw Problem(field: field, reason: "\(field) \(error)")
@@ -97,7 +103,7 @@ public struct Normalizer: Transformer {
             return .success(Quote(
                 ticker: ticker, name: name, priceUSD: price.value, marketCapUSD: cap?.value,
                 volume24hUSD: volume?.value, percentChange24h: change?.value, rank: rank, observedAt: observedAt,
-                sourceAssetID: sourceID, assetKey: identity, rawIndex: index))
+                sourceAssetID: sourceID, assetKey: identity, rawIndex: record.origin))
         } catch let problem as Problem {
             return .failure(problem)
         } catch {
@@ -109,16 +115,16 @@ public struct Normalizer: Transformer {
         mapping[field] ?? field.rawValue
     }
 
-    func optionalText(_ field: UnifiedField, in record: RawRecord) -> String? {
+    func optionalText(_ field: UnifiedField, in record: ChainRecord) -> String? {
         guard let path = mapping[field] else { return nil }
-        return record.payload.value(at: path)?.scalarText
+        return record.value(at: path)?.scalarText
     }
 
-    func required(_ field: UnifiedField, in record: RawRecord) throws -> String {
+    func required(_ field: UnifiedField, in record: ChainRecord) throws -> String {
         guard let path = mapping[field] else {
             throw Problem(field: field.rawValue, reason: "no source field is mapped to \(field.rawValue)")
         }
-        guard let value = record.payload.value(at: path) else {
+        guard let value = record.value(at: path) else {
             throw Problem(field: field.rawValue, reason: "required field \(path) is missing")
         }
         guard let text = value.scalarText, !text.trimmedASCIIWhitespace.isEmpty else {
@@ -127,8 +133,8 @@ public struct Normalizer: Transformer {
         return text
     }
 
-    func decimal(_ field: UnifiedField, in record: RawRecord, required: Bool = false) throws -> DecimalText.Parsed? {
-        let value = mapping[field].flatMap { record.payload.value(at: $0) }
+    func decimal(_ field: UnifiedField, in record: ChainRecord, required: Bool = false) throws -> DecimalText.Parsed? {
+        let value = mapping[field].flatMap { record.value(at: $0) }
         let text: String
         switch value {
         case .none, .null?:
@@ -160,7 +166,7 @@ public struct Normalizer: Transformer {
         }
     }
 
-    func rank(in record: RawRecord) throws -> Int? {
+    func rank(in record: ChainRecord) throws -> Int? {
         guard let text = optionalText(.rank, in: record)?.trimmedASCIIWhitespace, !text.isEmpty else {
             return nil
         }
@@ -170,7 +176,7 @@ public struct Normalizer: Transformer {
         return rank
     }
 
-    func observed(_ record: RawRecord, latestAllowed: Date) throws -> Date {
+    func observed(_ record: ChainRecord, latestAllowed: Date) throws -> Date {
         guard let text = optionalText(.observedAt, in: record)?.trimmedASCIIWhitespace, !text.isEmpty
         else { return record.receivedAt }
         guard let date = timestamps.parse(String(text)) else {
@@ -216,5 +222,16 @@ extension RawValue {
         case .object: "an object"
         case .array: "an array"
         }
+    }
+}
+
+/// The result of normalizing raw records directly: every record is either a quote or a rejection.
+public struct TransformOutput: Sendable {
+    public var quotes: [Quote]
+    public var rejections: [Rejection]
+
+    public init(quotes: [Quote] = [], rejections: [Rejection] = []) {
+        self.quotes = quotes
+        self.rejections = rejections
     }
 }

@@ -125,12 +125,14 @@ public struct PipelineStatistics: Sendable {
     public var totalProcessed: Int
     public var totalQuarantined: Int
     public var totalSkipped: Int
+    /// Records transform steps left out on purpose, over all runs.
+    public var totalFiltered: Int
     public var lastRun: RunRecord?
     public var lastSuccess: RunRecord?
     public var lastFailure: RunRecord?
 
     public init(
-        pipeline: String, totalRuns: Int, failedRuns: Int, totalProcessed: Int, totalQuarantined: Int, totalSkipped: Int,
+        pipeline: String, totalRuns: Int, failedRuns: Int, totalProcessed: Int, totalQuarantined: Int, totalSkipped: Int, totalFiltered: Int,
         lastRun: RunRecord?, lastSuccess: RunRecord?, lastFailure: RunRecord?
     ) {
         self.pipeline = pipeline
@@ -139,6 +141,7 @@ public struct PipelineStatistics: Sendable {
         self.totalProcessed = totalProcessed
         self.totalQuarantined = totalQuarantined
         self.totalSkipped = totalSkipped
+        self.totalFiltered = totalFiltered
         self.lastRun = lastRun
         self.lastSuccess = lastSuccess
         self.lastFailure = lastFailure

@@ -7,6 +7,7 @@ import Logging
 public struct ComponentRegistry: Sendable {
     public private(set) var sources: [String: SourceRegistration] = [:]
     public private(set) var stores: [String: StoreRegistration] = [:]
+    public private(set) var transforms: [String: TransformRegistration] = [:]
 
     public init() {}
 
@@ -15,15 +16,28 @@ public struct ComponentRegistry: Sendable {
         sources[registration.type] = registration
     }
 
+    public mutating func register(_ registration: TransformRegistration) {
+        precondition(transforms[registration.type] == nil, "transform type \(registration.type) registered twice")
+        transforms[registration.type] = registration
+    }
+
     public mutating func register(_ registration: StoreRegistration) {
         precondition(stores[registration.type] == nil, "store type \(registration.type) registered twice")
         stores[registration.type] = registration
     }
 
-    /// Builds the source a `source:` block describes.
-    public func makeSource(_ spec: ComponentSpec, context: ComponentContext) throws -> any Source {
+    /// Builds the source a `source:` block describes, with its normalizer defaults.
+    public func makeSource(_ spec: ComponentSpec, context: ComponentContext) throws -> SourceSetup {
         guard let registration = sources[spec.type] else {
             throw unknownType(spec, kind: "source", known: Array(sources.keys))
+        }
+        return try registration.make(ComponentConfig(spec: spec, context: context))
+    }
+
+    /// Builds one step of a `transform:` list (`spec.type` is the step's key, `spec.node` its value).
+    public func makeTransform(_ spec: ComponentSpec, context: ComponentContext) throws -> TransformStep {
+        guard let registration = transforms[spec.type] else {
+            throw unknownType(spec, kind: "transform", known: Array(transforms.keys))
         }
         return try registration.make(ComponentConfig(spec: spec, context: context))
     }
@@ -37,7 +51,7 @@ public struct ComponentRegistry: Sendable {
     }
 
     func unknownType(_ spec: ComponentSpec, kind: String, known: [String]) -> ConfigErrors {
-        let node = spec.node["type"] ?? spec.node
+        let node = spec.typeNode ?? spec.node["type"] ?? spec.node
         let hint = Suggestion.nearest(to: spec.type, in: known).map { " (did you mean \"\($0)\"?)" }
             ?? " (known: \(known.sorted().joined(separator: ", ")))"
         return ConfigErrors([node.diagnostic("unknown \(kind) type \"\(spec.type)\"\(hint)")])
@@ -48,13 +62,16 @@ public struct ComponentRegistry: Sendable {
 public struct ComponentContext: Sendable {
     /// Directory of the pipeline file; relative paths in it are resolved against this.
     public var baseDirectory: String
-    /// Name of the pipeline being built, when building a source.
+    /// Name of the pipeline being built, when building a source or a transform.
     public var pipeline: String?
+    /// The normalizer defaults of the pipeline's source, when building a transform.
+    public var source: NormalizerDefaults?
     public var logger: Logger
 
-    public init(baseDirectory: String, pipeline: String? = nil, logger: Logger) {
+    public init(baseDirectory: String, pipeline: String? = nil, source: NormalizerDefaults? = nil, logger: Logger) {
         self.baseDirectory = baseDirectory
         self.pipeline = pipeline
+        self.source = source
         self.logger = logger
     }
 

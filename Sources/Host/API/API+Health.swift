@@ -46,7 +46,7 @@ extension API {
                 ("status", .string(run.status.rawValue)), ("started_at", JSON.time(run.startedAt)),
                 ("finished_at", JSON.time(run.finishedAt)), ("processed", JSON.integer(run.counters.processed)),
                 ("failed", JSON.integer(run.counters.quarantined)), ("quarantined", JSON.integer(run.counters.quarantined)),
-                ("skipped", JSON.integer(run.counters.skipped)),
+                ("skipped", JSON.integer(run.counters.skipped)), ("filtered", JSON.integer(run.counters.filtered)),
             ])
         } ?? .null
         return JSON.response(JSON.object([
@@ -79,6 +79,7 @@ extension API {
             for name in configured where byName[name] == nil {
                 byName[name] = PipelineStatistics(
                     pipeline: name, totalRuns: 0, failedRuns: 0, totalProcessed: 0, totalQuarantined: 0, totalSkipped: 0,
+                    totalFiltered: 0,
                     lastRun: nil, lastSuccess: nil, lastFailure: nil)
             }
             for name in byName.keys.sorted() {
@@ -91,6 +92,7 @@ extension API {
                     ("total_processed", JSON.integer(stats.totalProcessed)),
                     ("total_quarantined", JSON.integer(stats.totalQuarantined)),
                     ("total_skipped", JSON.integer(stats.totalSkipped)),
+                    ("total_filtered", JSON.integer(stats.totalFiltered)),
                 ])))
             }
             let success = statistics.pipelines.compactMap(\.lastSuccess).max { ($0.finishedAt ?? .distantPast) < ($1.finishedAt ?? .distantPast) }

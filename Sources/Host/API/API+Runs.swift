@@ -61,7 +61,7 @@ extension API {
             ("started_at", JSON.time(run.startedAt)), ("finished_at", JSON.time(run.finishedAt)),
             ("duration_ms", JSON.integer(run.durationMS)), ("processed", JSON.integer(run.counters.processed)),
             ("quarantined", JSON.integer(run.counters.quarantined)), ("skipped", JSON.integer(run.counters.skipped)),
-            ("message", JSON.string(run.message)),
+            ("filtered", JSON.integer(run.counters.filtered)), ("message", JSON.string(run.message)),
         ]
     }
 }

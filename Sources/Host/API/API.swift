@@ -5,7 +5,7 @@ import Logging
 
 /// Everything the REST API needs: the store's read side, run control, settings and the cache.
 struct API: Sendable {
-    let store: any Store
+    let store: any QueryStore
     let controller: RunController
     let settings: ServerSettings
     let cache: ResponseCache
@@ -15,7 +15,7 @@ struct API: Sendable {
     let databaseDeadline: Duration
 
     init(
-        store: any Store, controller: RunController, settings: ServerSettings, logger: Logger,
+        store: any QueryStore, controller: RunController, settings: ServerSettings, logger: Logger,
         databaseDeadline: Duration = .seconds(5)
     ) {
         self.databaseDeadline = databaseDeadline

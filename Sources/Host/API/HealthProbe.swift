@@ -11,12 +11,12 @@ final class HealthProbe: Sendable {
         case unreachable(String)
     }
 
-    let store: any Store
+    let store: any QueryStore
     let logger: Logger
     let maxAge: Duration = .seconds(1)
     private let last = Mutex<(checked: ContinuousClock.Instant, result: Database)?>(nil)
 
-    init(store: any Store, logger: Logger) {
+    init(store: any QueryStore, logger: Logger) {
         self.store = store
         self.logger = logger
     }

@@ -831,6 +831,7 @@ enum OpenAPIDocument {
      "processed",
      "quarantined",
      "skipped",
+     "filtered",
      "message"
     ],
     "properties": {
@@ -881,6 +882,10 @@ enum OpenAPIDocument {
      },
      "skipped": {
       "type": "integer"
+     },
+     "filtered": {
+      "type": "integer",
+      "description": "records a transform step left out on purpose (filter, dedupe)"
      },
      "message": {
       "type": "string",
@@ -1064,6 +1069,9 @@ enum OpenAPIDocument {
        },
        "skipped": {
         "type": "integer"
+       },
+       "filtered": {
+        "type": "integer"
        }
       }
      },
@@ -1146,6 +1154,10 @@ enum OpenAPIDocument {
      },
      "total_skipped": {
       "type": "integer"
+     },
+     "total_filtered": {
+      "type": "integer",
+      "description": "records transform steps left out on purpose"
      }
     }
    },

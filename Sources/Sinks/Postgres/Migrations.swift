@@ -125,5 +125,8 @@ struct Migration: Sendable {
             )
             """,
         ]),
+        Migration(version: 2, name: "filtered counter", statements: [
+            "ALTER TABLE etl_runs ADD COLUMN filtered BIGINT NOT NULL DEFAULT 0",
+        ]),
     ]
 }

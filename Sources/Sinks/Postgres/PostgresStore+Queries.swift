@@ -125,17 +125,18 @@ extension PostgresStore {
 
     public func statistics(logger: Logger) async throws -> StoreStatistics {
         do {
-            var totals: [String: (runs: Int, failed: Int, processed: Int, quarantined: Int, skipped: Int)] = [:]
+            var totals: [String: (runs: Int, failed: Int, processed: Int, quarantined: Int, skipped: Int, filtered: Int)] = [:]
             let rows = try await client.query(
                 """
                 SELECT pipeline, count(*), count(*) FILTER (WHERE status = 'failed'), coalesce(sum(processed), 0)::bigint,
-                    coalesce(sum(quarantined), 0)::bigint, coalesce(sum(skipped), 0)::bigint
+                    coalesce(sum(quarantined), 0)::bigint, coalesce(sum(skipped), 0)::bigint,
+                    coalesce(sum(filtered), 0)::bigint
                 FROM etl_runs GROUP BY pipeline
                 """, logger: logger)
-            for try await (pipeline, runs, failed, processed, quarantined, skipped) in rows.decode(
-                (String, Int64, Int64, Int64, Int64, Int64).self)
+            for try await (pipeline, runs, failed, processed, quarantined, skipped, filtered) in rows.decode(
+                (String, Int64, Int64, Int64, Int64, Int64, Int64).self)
             {
-                totals[pipeline] = (Int(runs), Int(failed), Int(processed), Int(quarantined), Int(skipped))
+                totals[pipeline] = (Int(runs), Int(failed), Int(processed), Int(quarantined), Int(skipped), Int(filtered))
             }
             let last = try await latestRuns(where: "true", logger: logger)
             let successes = try await latestRuns(where: "status = 'success'", logger: logger)
@@ -144,7 +145,8 @@ extension PostgresStore {
                 let total = totals[name]!
                 return PipelineStatistics(
                     pipeline: name, totalRuns: total.runs, failedRuns: total.failed, totalProcessed: total.processed,
-                    totalQuarantined: total.quarantined, totalSkipped: total.skipped, lastRun: last[name],
+                    totalQuarantined: total.quarantined, totalSkipped: total.skipped,
+                    totalFiltered: total.filtered, lastRun: last[name],
                     lastSuccess: successes[name], lastFailure: failures[name])
             }
             let normalized = try await count("SELECT count(*) FROM normalized_records", logger: logger)
@@ -226,15 +228,17 @@ extension PostgresStore {
             createdAt: Timestamp(microseconds: created), ingestedAt: Timestamp(microseconds: ingested))
     }
 
-    static let runColumns = "id, pipeline, trigger, status, started_at, finished_at, processed, quarantined, skipped, duration_ms, message"
+    static let runColumns =
+        "id, pipeline, trigger, status, started_at, finished_at, processed, quarantined, skipped, filtered, duration_ms, message"
 
     static func run(_ row: PostgresRow) throws -> RunRecord {
-        let (id, pipeline, trigger, status, started, finished, processed, quarantined, skipped, duration, message) = try row.decode(
-            (Int64, String, String, String, Date, Date?, Int64, Int64, Int64, Int64?, String?).self)
+        let (id, pipeline, trigger, status, started, finished, processed, quarantined, skipped, filtered, duration, message) = try row.decode(
+            (Int64, String, String, String, Date, Date?, Int64, Int64, Int64, Int64, Int64?, String?).self)
         return RunRecord(
             id: RunID(id), pipeline: pipeline, trigger: RunTrigger(rawValue: trigger) ?? .cli,
             status: RunStatus(rawValue: status) ?? .failed, startedAt: started, finishedAt: finished,
-            counters: RunCounters(processed: Int(processed), quarantined: Int(quarantined), skipped: Int(skipped)),
+            counters: RunCounters(
+                processed: Int(processed), quarantined: Int(quarantined), skipped: Int(skipped), filtered: Int(filtered)),
             durationMS: duration.map(Int.init), message: message)
     }
 }

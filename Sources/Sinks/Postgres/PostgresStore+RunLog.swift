@@ -125,16 +125,17 @@ extension PostgresStore {
                     UPDATE etl_runs SET status = \(status.rawValue), message = \(message), finished_at = clock_timestamp(),
                         duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - started_at) * 1000)::bigint
                     WHERE id = \(id.rawValue)
-                    RETURNING pipeline, trigger, started_at, finished_at, processed, quarantined, skipped
+                    RETURNING pipeline, trigger, started_at, finished_at, processed, quarantined, skipped, filtered
                 ) SELECT run.* FROM run, pg_notify('etl_changes', '')
                 """, logger: logger)
-            for try await (pipeline, trigger, started, finished, processed, quarantined, skipped) in rows.decode(
-                (String, String, Date, Date, Int64, Int64, Int64).self)
+            for try await (pipeline, trigger, started, finished, processed, quarantined, skipped, filtered) in rows.decode(
+                (String, String, Date, Date, Int64, Int64, Int64, Int64).self)
             {
                 return RunReport(
                     runID: id, pipeline: pipeline, trigger: RunTrigger(rawValue: trigger) ?? .cli, status: status,
                     startedAt: started, finishedAt: finished,
-                    counters: RunCounters(processed: Int(processed), quarantined: Int(quarantined), skipped: Int(skipped)),
+                    counters: RunCounters(
+                        processed: Int(processed), quarantined: Int(quarantined), skipped: Int(skipped), filtered: Int(filtered)),
                     message: message)
             }
             throw PostgresStoreError(operation: "finishing run \(id)", reason: "the run does not exist")

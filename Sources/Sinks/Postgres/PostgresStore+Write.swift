@@ -14,12 +14,11 @@ extension PostgresStore {
     /// copied. Then the latest state of each asset is upserted, the unified record of every touched
     /// ticker recomputed, and the rejections, the checkpoint and the run's counters written. A constant
     /// number of round trips per batch, whatever its size.
-    public func prepare(_ batch: LoadBatch) -> PreparedBatch {
-        PreparedBatch(batch: batch, encoded: EncodedBatch(batch))
+    public func prepare(_ batch: LoadBatch) -> EncodedBatch {
+        EncodedBatch(batch)
     }
 
-    public func write(_ prepared: PreparedBatch, logger: Logger) async throws -> RunCounters {
-        let encoded = prepared.encoded as? EncodedBatch ?? EncodedBatch(prepared.batch)
+    public func write(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
         let pipeline = encoded.plan.batch.pipeline
         do {
             return try await client.withTransaction(logger: logger) { connection in
@@ -61,7 +60,8 @@ extension PostgresStore {
                 }
                 let counters = RunCounters(
                     processed: newObservations.count, quarantined: batch.rejections.count,
-                    skipped: batch.counters.skipped + batch.quotes.count - newObservations.count)
+                    skipped: batch.counters.skipped + batch.quotes.count - newObservations.count,
+                    filtered: batch.counters.filtered)
                 try await connection.query(
                     """
                     INSERT INTO checkpoints (pipeline, kind, state, run_id) VALUES
@@ -72,7 +72,8 @@ extension PostgresStore {
                 try await connection.query(
                     """
                     UPDATE etl_runs SET processed = processed + \(counters.processed),
-                        quarantined = quarantined + \(counters.quarantined), skipped = skipped + \(counters.skipped)
+                        quarantined = quarantined + \(counters.quarantined), skipped = skipped + \(counters.skipped),
+                        filtered = filtered + \(counters.filtered)
                     WHERE id = \(batch.runID.rawValue)
                     """, logger: logger)
                 try await connection.query(Self.notifyChange, logger: logger)

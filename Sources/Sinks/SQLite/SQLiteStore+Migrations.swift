@@ -61,6 +61,7 @@ extension SQLiteStore {
                 pipeline TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, run_id INTEGER NOT NULL, updated_at REAL NOT NULL)
             """,
         ]),
+        (2, "filtered counter", ["ALTER TABLE etl_runs ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0"]),
     ]
 
     public func migrate(logger: Logger) async throws -> [String] {

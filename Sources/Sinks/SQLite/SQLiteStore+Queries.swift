@@ -96,7 +96,7 @@ extension SQLiteStore {
             let totals = try await connection.query(
                 """
                 SELECT pipeline, count(*) AS runs, sum(status = 'failed') AS failed, sum(processed) AS processed,
-                    sum(quarantined) AS quarantined, sum(skipped) AS skipped
+                    sum(quarantined) AS quarantined, sum(skipped) AS skipped, sum(filtered) AS filtered
                 FROM etl_runs GROUP BY pipeline ORDER BY pipeline
                 """)
             let last = try await latestRuns(where: "1"), successes = try await latestRuns(where: "status = 'success'")
@@ -106,7 +106,8 @@ extension SQLiteStore {
                 return PipelineStatistics(
                     pipeline: name, totalRuns: row.column("runs")?.integer ?? 0, failedRuns: row.column("failed")?.integer ?? 0,
                     totalProcessed: row.column("processed")?.integer ?? 0, totalQuarantined: row.column("quarantined")?.integer ?? 0,
-                    totalSkipped: row.column("skipped")?.integer ?? 0, lastRun: last[name], lastSuccess: successes[name],
+                    totalSkipped: row.column("skipped")?.integer ?? 0,
+                    totalFiltered: row.column("filtered")?.integer ?? 0, lastRun: last[name], lastSuccess: successes[name],
                     lastFailure: failures[name])
             }
             let normalized = try await connection.query("SELECT count(*) AS n FROM normalized_records").first?.column("n")?.integer ?? 0

@@ -117,7 +117,8 @@ extension SQLiteStore {
         while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
     }
 
-    static let runColumns = "id, pipeline, trigger, status, started_at, finished_at, processed, quarantined, skipped, duration_ms, message"
+    static let runColumns =
+        "id, pipeline, trigger, status, started_at, finished_at, processed, quarantined, skipped, filtered, duration_ms, message"
 
     static func run(_ row: SQLiteRow) -> RunRecord? {
         guard let id = row.column("id")?.integer, let pipeline = row.column("pipeline")?.string,
@@ -131,7 +132,7 @@ extension SQLiteStore {
             finishedAt: row.column("finished_at")?.double.map(Date.init(timeIntervalSince1970:)),
             counters: RunCounters(
                 processed: row.column("processed")?.integer ?? 0, quarantined: row.column("quarantined")?.integer ?? 0,
-                skipped: row.column("skipped")?.integer ?? 0),
+                skipped: row.column("skipped")?.integer ?? 0, filtered: row.column("filtered")?.integer ?? 0),
             durationMS: row.column("duration_ms")?.integer, message: row.column("message")?.string)
     }
 }

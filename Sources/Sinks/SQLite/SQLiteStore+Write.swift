@@ -8,11 +8,11 @@ extension SQLiteStore {
     /// Writes one batch in ONE transaction, with the PostgreSQL store's rules: new payload versions
     /// and observations only, the newest state per asset, the unified record of each touched ticker
     /// recomputed (larger market cap, then newer), rejections, checkpoint and run counters.
-    public func write(_ prepared: PreparedBatch, logger: Logger) async throws -> RunCounters {
-        let pipeline = prepared.batch.pipeline
+    public func write(_ prepared: LoadBatch, logger: Logger) async throws -> RunCounters {
+        let pipeline = prepared.pipeline
         do {
             let counters = try await transaction { connection in
-                var plan = BatchPlan(prepared.batch)
+                var plan = BatchPlan(prepared)
                 let now = Self.now()
                 let refs = try await upsertSourceAssets(plan, on: connection)
                 let existingRaw = try await existing(
@@ -61,7 +61,8 @@ extension SQLiteStore {
                     }, on: connection)
                 let counters = RunCounters(
                     processed: newObservations.count, quarantined: batch.rejections.count,
-                    skipped: batch.counters.skipped + batch.quotes.count - newObservations.count)
+                    skipped: batch.counters.skipped + batch.quotes.count - newObservations.count,
+                    filtered: batch.counters.filtered)
                 _ = try await connection.query(
                     """
                     INSERT INTO checkpoints (pipeline, kind, state, run_id, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -70,8 +71,9 @@ extension SQLiteStore {
                     """,
                     [.text(batch.pipeline), .text(batch.checkpoint.kind), .text(batch.checkpoint.state), .integer(Int(batch.runID.rawValue)), .float(now)])
                 _ = try await connection.query(
-                    "UPDATE etl_runs SET processed = processed + ?, quarantined = quarantined + ?, skipped = skipped + ? WHERE id = ?",
-                    [.integer(counters.processed), .integer(counters.quarantined), .integer(counters.skipped), .integer(Int(batch.runID.rawValue))])
+                    "UPDATE etl_runs SET processed = processed + ?, quarantined = quarantined + ?, skipped = skipped + ?, filtered = filtered + ? WHERE id = ?",
+                    [.integer(counters.processed), .integer(counters.quarantined), .integer(counters.skipped), .integer(counters.filtered),
+                     .integer(Int(batch.runID.rawValue))])
                 return counters
             }
             state.changed()
