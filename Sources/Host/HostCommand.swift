@@ -9,7 +9,9 @@ struct HostCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "host",
         abstract: "Runs the ETL pipelines described by a pipelines.yaml file.",
-        subcommands: [RunCommand.self, ValidateCommand.self, ResetCommand.self, MigrateCommand.self, AdaptersCommand.self])
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, TestCommand.self, ResetCommand.self, MigrateCommand.self, AdaptersCommand.self,
+        ])
 }
 
 /// Options shared by the commands that read a pipeline file.

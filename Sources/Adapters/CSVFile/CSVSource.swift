@@ -46,6 +46,11 @@ public struct CSVSource: Source {
         }
     }
 
+    /// Reads the CSV file at `path` with this source's column settings.
+    public func recorded(at path: String, logger: Logger) async throws -> any SourceReader {
+        try await CSVSource(path: path, displayPath: path, columns: columns).open(resumingFrom: nil, logger: logger)
+    }
+
     public func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
         let handle: FileHandle
         let attributes: [FileAttributeKey: Any]

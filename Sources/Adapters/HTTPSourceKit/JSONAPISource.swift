@@ -76,20 +76,40 @@ public struct JSONAPISource: Source {
         for page in 1...max(1, endpoint.pages) {
             let url = endpoint.url(page)
             let document = try await session.json(url)
-            guard case .array(let elements) = try Self.pointer(records, in: document.json, url: url) else {
-                throw HTTPFailure(host: url.host ?? "", status: 200, reason: "the records at \"\(records)\" are not an array", attempts: 1)
-            }
-            for (index, element) in elements.enumerated() {
-                let id = element.value(at: idPath)?.scalarText
-                if let id, !ids.insert(id).inserted { continue }  // the same record on two pages
-                items.append(Item(
-                    value: element,
-                    location: RecordLocation(description: "\(url.host ?? "")\(url.path) page \(page) item \(index + 1)"),
-                    receivedAt: document.receivedAt, id: id))
-            }
-            if let size = endpoint.pageSize, elements.count < size { break }
+            let count = try collect(
+                document.json, from: url, where: "\(url.host ?? "")\(url.path) page \(page)", receivedAt: document.receivedAt,
+                into: &items, ids: &ids)
+            if let size = endpoint.pageSize, count < size { break }
         }
         return items
+    }
+
+    /// Adds the records of one answer to `items` (an id seen before is the same record on two
+    /// pages, and left out); returns how many the answer held.
+    func collect(
+        _ document: RawValue, from url: URL, where place: String, receivedAt: Date, into items: inout [Item], ids: inout Set<String>
+    ) throws -> Int {
+        guard case .array(let elements) = try Self.pointer(records, in: document, url: url) else {
+            throw HTTPFailure(host: url.host ?? "", status: 200, reason: "the records at \"\(records)\" are not an array", attempts: 1)
+        }
+        for (index, element) in elements.enumerated() {
+            let id = element.value(at: idPath)?.scalarText
+            if let id, !ids.insert(id).inserted { continue }
+            items.append(Item(
+                value: element, location: RecordLocation(description: "\(place) item \(index + 1)"), receivedAt: receivedAt, id: id))
+        }
+        return elements.count
+    }
+
+    /// Reads a saved answer (one page) as if the API had just given it.
+    public func recorded(at path: String, logger: Logger) async throws -> any SourceReader {
+        let url = URL(fileURLWithPath: path)
+        let bytes = try [UInt8](Data(contentsOf: url))
+        let document = try RawJSON.parse(bytes)
+        var items: [Item] = []
+        var ids = Set<String>()
+        _ = try collect(document, from: url, where: (path as NSString).lastPathComponent, receivedAt: Date(), into: &items, ids: &ids)
+        return JSONAPIReader(source: self, items: selectTop(items), previousFields: nil)
     }
 
     func selectTop(_ items: [Item]) -> [Item] {

@@ -18,6 +18,10 @@ public protocol Source: Sendable {
 
     /// Starts reading after `checkpoint` (from the beginning when it is `nil` or not understood).
     func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader
+
+    /// Reads a recorded copy of the source's data (a saved API answer, a CSV file) with the source's
+    /// own parser and settings, from the beginning; `host test` runs pipelines on such files.
+    func recorded(at path: String, logger: Logger) async throws -> any SourceReader
 }
 
 /// One read of a source, pulled batch by batch by the pipeline runner.
@@ -49,6 +53,17 @@ extension SourceReader {
 extension Source {
     public var receiptTimeMeaning: String { "the time the data was received" }
     public func peekFieldNames(logger: Logger) async throws -> [String]? { nil }
+
+    public func recorded(at path: String, logger: Logger) async throws -> any SourceReader {
+        throw RecordedInputUnsupported(type: type)
+    }
+}
+
+/// The source type cannot read a recorded copy of its data.
+public struct RecordedInputUnsupported: Error, Sendable, CustomStringConvertible {
+    public var type: String
+
+    public var description: String { "a \(type) source cannot read a recorded file; give the records as input" }
 }
 
 /// Records read from a source, with the checkpoint that is true once they are stored.

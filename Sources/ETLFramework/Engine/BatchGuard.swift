@@ -3,6 +3,25 @@ import Foundation
 /// Checks a batch needs before it reaches a store, the same for every store: records a store cannot
 /// hold (a NUL character) and records that contradict an earlier one of the same batch.
 enum BatchGuard {
+    /// A source batch through the chain, with the guards before and after it: what a run writes.
+    static func transform(_ batch: SourceBatch, chain: inout TransformChain) -> TransformedBatch {
+        let (records, unstorable) = withoutNUL(batch.records)
+        let output = chain.run(records)
+        let (quotes, conflicts) = withoutConflicts(output.quotes, records: records)
+        let rejections = batch.rejections + unstorable + output.rejections + conflicts
+        return TransformedBatch(
+            raw: records, quotes: quotes, rejections: rejections,
+            counters: RunCounters(
+                processed: quotes.count, quarantined: rejections.count, skipped: batch.skipped, filtered: output.filtered))
+    }
+
+    struct TransformedBatch {
+        var raw: [RawRecord]
+        var quotes: [Quote]
+        var rejections: [Rejection]
+        var counters: RunCounters
+    }
+
     /// Splits off the records holding a NUL character (PostgreSQL's text cannot store one), each as a
     /// rejection naming its field.
     static func withoutNUL(_ records: [RawRecord]) -> (kept: [RawRecord], rejected: [Rejection]) {

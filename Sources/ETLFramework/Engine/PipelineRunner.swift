@@ -187,16 +187,11 @@ public struct PipelineRunner: Sendable {
     func makeLoad<S: Sink>(
         _ batch: SourceBatch, chain: inout TransformChain, sink: S, pipeline: String, runID: RunID
     ) -> Load<S.Prepared> {
-        let (records, unstorable) = BatchGuard.withoutNUL(batch.records)
-        let output = chain.run(records)
-        let (quotes, conflicts) = BatchGuard.withoutConflicts(output.quotes, records: records)
-        let rejections = batch.rejections + unstorable + output.rejections + conflicts
+        let transformed = BatchGuard.transform(batch, chain: &chain)
         let prepared = sink.prepare(LoadBatch(
-            runID: runID, pipeline: pipeline, raw: records, quotes: quotes, rejections: rejections,
-            checkpoint: batch.checkpoint,
-            counters: RunCounters(
-                processed: quotes.count, quarantined: rejections.count, skipped: batch.skipped, filtered: output.filtered)))
-        return Load(prepared: prepared, reasons: rejections.map(\.reason), records: records.count)
+            runID: runID, pipeline: pipeline, raw: transformed.raw, quotes: transformed.quotes,
+            rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters))
+        return Load(prepared: prepared, reasons: transformed.rejections.map(\.reason), records: transformed.raw.count)
     }
 }
 
