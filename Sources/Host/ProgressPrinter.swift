@@ -35,10 +35,10 @@ final class ProgressPrinter: Sendable {
 
     func line(_ name: String, _ progress: RunProgress?, since start: ContinuousClock.Instant, now: ContinuousClock.Instant) -> String {
         guard let progress else { return "\(name): waiting" }
-        let handled = progress.counters.processed + progress.counters.quarantined + progress.counters.skipped
+        let handled = progress.counters.read
         let seconds = Double((now - start).components.seconds) + Double((now - start).components.attoseconds) / 1e18
         let rate = seconds > 0 ? Int(Double(handled) / seconds) : handled
         let share = progress.fraction.map { String(format: " %5.1f%%", $0 * 100) } ?? ""
-        return "\(name):\(share) \(handled) records (\(progress.counters.quarantined) quarantined, \(progress.counters.skipped) skipped), \(rate)/s"
+        return "\(name):\(share) \(handled) records (\(progress.counters.quarantined) quarantined, \(progress.counters.skipped) skipped, \(progress.counters.filtered) filtered), \(rate)/s"
     }
 }

@@ -9,18 +9,18 @@ enum RunSummary {
         var error: String?
     }
 
-    static let header = ["pipeline", "status", "processed", "quarantined", "skipped", "duration", "rows/s", "run"]
+    static let header = ["pipeline", "status", "processed", "quarantined", "skipped", "filtered", "duration", "rows/s", "run"]
 
     static func cells(_ row: Row) -> [String] {
         guard let report = row.report else {
-            return [row.pipeline, "not run", "-", "-", "-", "-", "-", "-"]
+            return [row.pipeline, "not run", "-", "-", "-", "-", "-", "-", "-"]
         }
         let seconds = report.duration
-        let handled = report.counters.processed + report.counters.quarantined + report.counters.skipped
+        let handled = report.counters.read
         let rate = seconds > 0 ? Int(Double(handled) / seconds) : handled
         return [
             row.pipeline, report.status.rawValue, "\(report.counters.processed)", "\(report.counters.quarantined)",
-            "\(report.counters.skipped)", String(format: "%.2fs", seconds), "\(rate)", "\(report.runID)",
+            "\(report.counters.skipped)", "\(report.counters.filtered)", String(format: "%.2fs", seconds), "\(rate)", "\(report.runID)",
         ]
     }
 

@@ -40,6 +40,18 @@ import TestSupport
         #expect(output.stdout.contains("  csv: "))
         #expect(output.stdout.contains("    path (string, required): "))
         #expect(output.stdout.contains("  postgres: "))
+        #expect(output.stdout.contains("transforms:\n  dedupe: "))
+        #expect(output.stdout.contains("    where (expression, required): "))
+        let json = try HostProcess.run(["adapters", "--format", "json"], in: Paths.packageRoot)
+        #expect(json.status == 0)
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: [[String: Any]]]
+        #expect(document?["sources"]?.compactMap { $0["type"] as? String } == ["coingecko", "coinpaprika", "csv", "http_json"])
+        #expect(document?["transforms"]?.compactMap { $0["type"] as? String } == ["dedupe", "drop", "filter", "normalize", "rename", "set"])
+        #expect(document?["stores"]?.compactMap { $0["type"] as? String } == ["postgres", "sqlite"])
+        let filter = document?["transforms"]?.first { $0["type"] as? String == "filter" }
+        let keys = filter?["keys"] as? [[String: Any]]
+        #expect(keys?.first?["name"] as? String == "where")
+        #expect(keys?.first?["required"] as? Bool == true)
     }
 
     @Test func anUnreachableDatabaseFailsFastWithoutPrintingThePassword() throws {

@@ -11,7 +11,7 @@ import TestSupport
             #expect(output.status == 0, "\(output.stderr)")
             let lines = output.stdout.split(separator: "\n")
             #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true)
-                == ["pipeline", "status", "processed", "quarantined", "skipped", "duration", "rows/s", "run"])
+                == ["pipeline", "status", "processed", "quarantined", "skipped", "filtered", "duration", "rows/s", "run"])
             #expect(lines.dropFirst().first?.hasPrefix("csv") == true)
             #expect(lines.dropFirst().first?.contains("success") == true)
             #expect(try await database.scalar("SELECT count(*) FROM normalized_records") == "7")
