@@ -139,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreConformanceTests",
-            dependencies: ["ETLFramework", "CSVFileAdapter", "PostgresSink", "SQLiteSink", "TestSupport"],
+            dependencies: ["ETLFramework", "CSVFileAdapter", "StandardTransforms", "PostgresSink", "SQLiteSink", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
