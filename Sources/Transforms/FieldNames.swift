@@ -2,7 +2,6 @@ import ETLFramework
 
 /// Checks of the field names a step reads against those the records have before it.
 enum FieldNames {
-
     /// An error for each name the records do not have, naming the nearest one.
     static func missing(_ names: [String], in available: [String], role: String) -> [String] {
         let present = Set(available)

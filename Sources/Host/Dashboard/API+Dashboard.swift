@@ -57,11 +57,11 @@ extension API {
         body += "</tbody></table><p class=\"muted\">\(prices.total) tickers, page \(page) of \(pages)"
         if page > 1 { body += " · <a href=\"/?page=\(page - 1)\">previous</a>" }
         if page < pages { body += " · <a href=\"/?page=\(page + 1)\">next</a>" }
-        body += "</p><h2>Recent runs</h2><table id=\"runs\"><tr><th>run</th><th>pipeline</th><th>status</th><th>trigger</th><th>processed</th><th>quarantined</th><th>skipped</th><th>message</th></tr>"
+        body += "</p><h2>Recent runs</h2><table id=\"runs\"><tr><th>run</th><th>pipeline</th><th>status</th><th>trigger</th><th>processed</th><th>quarantined</th><th>skipped</th><th>filtered</th><th>message</th></tr>"
         for run in runs.items {
             body += "<tr><td class=\"n\">#\(run.id)</td><td>\(HTML.escape(run.pipeline))</td><td class=\"\(run.status.rawValue)\">\(run.status.rawValue)</td>"
                 + "<td>\(run.trigger.rawValue)</td><td class=\"n\">\(run.counters.processed)</td><td class=\"n\">\(run.counters.quarantined)</td>"
-                + "<td class=\"n\">\(run.counters.skipped)</td><td class=\"reason\">\(HTML.escape(run.message ?? ""))</td></tr>"
+                + "<td class=\"n\">\(run.counters.skipped)</td><td class=\"n\">\(run.counters.filtered)</td><td class=\"reason\">\(HTML.escape(run.message ?? ""))</td></tr>"
             if run.counters.quarantined > 0 {
                 let detail = try await fromDatabase { try await store.run(id: run.id, rejectionLimit: 5, logger: logger) }
                 for rejection in detail?.rejections ?? [] {
