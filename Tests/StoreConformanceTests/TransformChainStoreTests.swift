@@ -80,4 +80,27 @@ import TestSupport
             #expect(conflicts?.rejections.filter { $0.reason == Rejection.storedConflictReason }.count == 2)
         }
     }
+
+    @Test(arguments: StoreKind.available)
+    func aFilterThatLeavesNothingSaysSo(kind: StoreKind) async throws {
+        try await kind.with { store, directory in
+            try Data(Self.export.utf8).write(to: directory.appendingPathComponent("export.csv"))
+            // The file's symbols are lower-case: a condition written for upper case matches nothing.
+            let yaml = """
+                store: {url: "sqlite:unused.sqlite"}
+                pipelines:
+                  - name: export
+                    source: {type: csv, path: export.csv}
+                    transform:
+                      - filter: { where: "Sym == 'BTC'" }
+                      - normalize: { mapping: { ticker: Sym, name: "Coin Name", price_usd: "Price (USD cents)", observed_at: Date } }
+                """
+            let mistyped = try PipelineFileLoader(registry: Self.registry, environment: [:])
+                .load(text: yaml, file: "p.yaml", baseDirectory: directory.path, logger: Logger(label: "test")).pipelines[0]
+            let report = try await PipelineRunner(store: store).run(mistyped, trigger: .cli, logger: TestLog.logger)
+            #expect(report.status == .success)
+            #expect(report.counters == RunCounters(filtered: 5))
+            #expect(report.message?.contains("the transform steps filtered out every record read (5)") == true, "\(report.message ?? "")")
+        }
+    }
 }

@@ -101,7 +101,10 @@ func rows(_ rows: [[(String, String)]]) -> [RawRecord] {
         #expect(report.errors.contains("rename: \"sym\" (renamed) is not a field of the data (nearest: \"symbol\")"), "\(report.errors)")
         #expect(report.errors.contains { $0.hasPrefix("drop: \"notes\" (dropped) is not a field of the data") }, "\(report.errors)")
         #expect(report.errors.contains("set: \"price_cents\" (read by price_usd) is not a field of the data (nearest: \"price\")"), "\(report.errors)")
-        #expect(report.errors.contains { $0.hasPrefix("rename: renaming \"symbol\"") } == false)
+        let both = chain.fieldReport(
+            available: ["sym", "symbol", "name", "price_cents", "24h_volume_usd", "notes", "created_at"], receiptTime: "t")
+        #expect(both.errors.isEmpty, "\(both.errors)")
+        #expect(both.notes.contains("rename: renaming \"sym\" to \"symbol\" replaces the existing field \"symbol\""), "\(both.notes)")
     }
 
     @Test func theOlderFormAndNoTransformStillMeanNormalize() throws {

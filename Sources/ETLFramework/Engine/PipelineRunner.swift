@@ -155,7 +155,12 @@ public struct PipelineRunner: Sendable {
                 }
             }
             if let summary = reader.summary { logger.warning("source summary", metadata: ["summary": "\(summary)"]) }
-            let said = notes + [reader.summary].compactMap { $0 }
+            var said = notes + [reader.summary].compactMap { $0 }
+            if counters.filtered > 0, counters.filtered == counters.read {
+                // Legitimate at times, but also what a mistyped condition does: said, never silent.
+                said.append("the transform steps filtered out every record read (\(counters.filtered))")
+                logger.warning("every record was filtered out", metadata: ["filtered": "\(counters.filtered)"])
+            }
             if let failure = pipeline.checks.failure(counters, reasons: reasons) {
                 logger.error("run failed its checks", metadata: ["check": "\(failure)"])
                 return Outcome(status: .failed, message: ([failure] + said).joined(separator: "; "), counters: counters)

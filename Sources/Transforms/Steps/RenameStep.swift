@@ -33,12 +33,13 @@ struct RenameStep: Transformer {
 
     func checkFields(_ available: [String]) -> FieldCheck {
         var fields = available
-        var errors = FieldNames.missing(renames.map(\.from), in: available, role: "renamed")
+        let errors = FieldNames.missing(renames.map(\.from), in: available, role: "renamed")
+        var notes: [String] = []
         for (from, to) in renames where fields.contains(from) {
-            if fields.contains(to) { errors.append("renaming \"\(from)\" to \"\(to)\" replaces the existing field \"\(to)\"") }
+            if fields.contains(to) { notes.append("renaming \"\(from)\" to \"\(to)\" replaces the existing field \"\(to)\"") }
             let moved = fields.filter { $0.hasPrefix(from + ".") }.map { to + $0.dropFirst(from.count) }
             fields = FieldNames.removing(to, from: FieldNames.removing(from, from: fields)) + [to] + moved
         }
-        return FieldCheck(report: FieldReport(errors: errors), fields: fields)
+        return FieldCheck(report: FieldReport(errors: errors, notes: notes), fields: fields)
     }
 }
