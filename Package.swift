@@ -40,7 +40,7 @@ let package = Package(
         ),
         .target(
             name: "StandardTransforms",
-            dependencies: ["ETLFramework"],
+            dependencies: ["ETLFramework", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Transforms",
             swiftSettings: swiftSettings
         ),
