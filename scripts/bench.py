@@ -54,6 +54,8 @@ def main():
     parser.add_argument("--tickers", type=int, default=1000)
     parser.add_argument("--host", default=os.path.join(ROOT, ".build-release/release/host"))
     parser.add_argument("--batch-size", type=int, default=10000)
+    parser.add_argument("--baseline", help="another host binary (say, an earlier release build) to load the same file "
+                                           "into PostgreSQL and SQLite in the same run, for a before/after ratio")
     args = parser.parse_args()
 
     server_url = os.environ["TEST_DATABASE_URL"]
@@ -63,7 +65,7 @@ def main():
     generate(csv_path, args.rows, args.tickers)
     size_mb = os.path.getsize(csv_path) / 2**20
 
-    for name in ("bench_host", "bench_copy"):
+    for name in ("bench_host", "bench_copy", "bench_baseline"):
         psql(bin_dir, server_url, "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}")
     host_url = database_url(server_url, "bench_host")
     copy_url = database_url(server_url, "bench_copy")
@@ -100,6 +102,17 @@ def main():
                      "      - normalize: { mapping: { ticker: sym } }\n")
     chain_seconds, chain_peak_kib, _ = timed([args.host, "run", "bench-chain.yaml", "--once"], env=dict(os.environ, LOG_LEVEL="warning"), cwd=work)
 
+    baseline = None
+    if args.baseline:
+        baseline_pg, _, _ = timed([args.baseline, "run", "bench.yaml", "--once"],
+                                  env=dict(env, DATABASE_URL=database_url(server_url, "bench_baseline")), cwd=work)
+        with open(os.path.join(work, "bench-baseline.yaml"), "w") as config:
+            config.write("store: {type: sqlite, path: bench-baseline.sqlite}\n"
+                         f"pipelines:\n  - {{name: bench, source: {{type: csv, path: bench.csv}}, batch_size: {args.batch_size}}}\n")
+        baseline_sqlite, _, _ = timed([args.baseline, "run", "bench-baseline.yaml", "--once"],
+                                      env=dict(os.environ, LOG_LEVEL="warning"), cwd=work)
+        baseline = (baseline_pg, baseline_sqlite)
+
     # Floor of the schema: \copy the host's own raw and observation rows into empty tables of the same
     # shape and keys. No loader that keeps both can beat this on this server.
     raw_file = os.path.join(work, "raw.txt")
@@ -128,12 +141,17 @@ def main():
     print(f"| host run --once into SQLite (release) | {sqlite_seconds:.2f} | {args.rows / sqlite_seconds:,.0f} | same tables, one file |")
     print(f"| host run --once into SQLite, rename + set + filter + dedupe before normalize (release) | {chain_seconds:.2f} | "
           f"{args.rows / chain_seconds:,.0f} | same rows |")
+    if baseline:
+        print(f"| baseline host into PostgreSQL ({args.baseline}) | {baseline[0]:.2f} | {args.rows / baseline[0]:,.0f} | |")
+        print(f"| baseline host into SQLite | {baseline[1]:.2f} | {args.rows / baseline[1]:,.0f} | |")
     print(f"| psql \\copy, bare table | {copy_seconds:.2f} | {copy_rate:,.0f} | {copied} |")
     print(f"| psql \\copy of the host's raw + observation rows, same keys (schema floor) | {floor_seconds:.2f} | "
           f"{args.rows / floor_seconds:,.0f} | {args.rows} + {args.rows} |")
     print()
     print(f"ratio host / \\copy: {host_rate / copy_rate:.2f}  (target >= 0.33)")
     print(f"ratio schema floor / \\copy: {copy_seconds / floor_seconds:.2f}")
+    if baseline:
+        print(f"ratio host / baseline: PostgreSQL {baseline[0] / host_seconds:.2f}, SQLite {baseline[1] / sqlite_seconds:.2f}  (rows/s)")
     print(f"ratio SQLite with the chain / without: {sqlite_seconds / chain_seconds:.2f}  (rows/s; 1.00 = the chain costs nothing)")
     print(f"host peak RSS: {peak_kib / 1024:.1f} MiB  (target < 150 MiB); SQLite with the chain: {chain_peak_kib / 1024:.1f} MiB")
     print()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks, on a private durable PostgreSQL, with the release binary (built into .build-release):
-#   scripts/bench.sh [--rows N] [--tickers N] [--batch-size N]
+#   scripts/bench.sh [--rows N] [--tickers N] [--batch-size N] [--baseline OTHER_HOST_BINARY]
 #       load: `host run --once` against a bare `psql \copy` of the same generated CSV, in one run.
 #   scripts/bench.sh --api [--records N] [--duration 10s]
 #       REST API: wrk against /data, /data?ticker=, /health, /stats with N unified records loaded.

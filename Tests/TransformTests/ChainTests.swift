@@ -107,6 +107,19 @@ func rows(_ rows: [[(String, String)]]) -> [RawRecord] {
         #expect(both.notes.contains("rename: renaming \"sym\" to \"symbol\" replaces the existing field \"symbol\""), "\(both.notes)")
     }
 
+    @Test func aColumnWhoseNameHoldsADotIsFoundByItsName() throws {
+        var chain = try loadPipelines("""
+              - name: dotted
+                source: {type: csv, path: f.csv}
+                transform:
+                  - set: { volume_24h_usd: "`Vol. 24h` * 1000" }
+                  - filter: { where: "`Vol. 24h` > 0" }
+            """).pipelines[0].transforms
+        let output = chain.run(rows([[("symbol", "BTC"), ("price_usd", "1"), ("Vol. 24h", "1.5")]]))
+        #expect(output.quotes.first?.volume24hUSD?.description == "1500")
+        #expect(chain.fieldReport(available: ["symbol", "price_usd", "Vol. 24h"], receiptTime: "t").errors.isEmpty)
+    }
+
     @Test func theOlderFormAndNoTransformStillMeanNormalize() throws {
         let loaded = try loadPipelines("""
               - name: old

@@ -10,12 +10,12 @@ public enum RawValue: Sendable, Hashable {
     case object([RawField])
     case array([RawValue])
 
-    /// The value at a dotted path such as `quotes.USD.price`; `nil` when any step is missing.
+    /// The value at a dotted path such as `quotes.USD.price`; `nil` when any step is missing. A
+    /// top-level field whose own name holds a dot (a CSV column `Vol. 24h`) is found by that name.
     public func value(at path: String) -> RawValue? {
-        if !path.utf8.contains(46) {
-            guard case .object(let fields) = self else { return nil }
-            return fields.first(where: { $0.name == path })?.value
-        }
+        guard case .object(let fields) = self else { return nil }
+        if let field = fields.first(where: { $0.name == path }) { return field.value }
+        guard path.utf8.contains(46) else { return nil }
         var current = self
         for component in path.split(separator: ".", omittingEmptySubsequences: false) {
             guard case .object(let fields) = current,
