@@ -92,26 +92,37 @@ let package = Package(
             path: "Sources/Sinks/SQLite",
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "Host",
+        .target(
+            name: "HostPlugins",
+            dependencies: [
+                "ETLFramework", "StandardTransforms", "CSVFileAdapter", "CoinPaprikaAdapter", "CoinGeckoAdapter",
+                "HTTPJSONAdapter", "PostgresSink", "SQLiteSink",
+            ],
+            path: "Sources/Plugins",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Server",
             dependencies: [
                 "ETLFramework",
-                "StandardTransforms",
-                "CSVFileAdapter",
-                "CoinPaprikaAdapter",
-                "CoinGeckoAdapter",
-                "HTTPJSONAdapter",
-                "PostgresSink",
-                "SQLiteSink",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Host",
+            dependencies: [
+                "ETLFramework", "Server", "HostPlugins",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -145,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "AdapterTests",
             dependencies: [
-                "Host", "TestSupport", "ETLFramework", "HTTPSourceKit", "PostgresSink",
+                "Server", "HostPlugins", "TestSupport", "ETLFramework", "HTTPSourceKit", "PostgresSink",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -153,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "TestSupport", "ETLFramework", "PostgresSink",
+                "Server", "HostPlugins", "TestSupport", "ETLFramework", "PostgresSink", "CSVFileAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

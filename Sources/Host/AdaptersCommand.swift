@@ -1,5 +1,6 @@
 import ArgumentParser
 import ETLFramework
+import HostPlugins
 import Foundation
 
 /// `host adapters`: lists the registered source, transform and store types with their keys, as

@@ -1,5 +1,7 @@
 import ArgumentParser
 import ETLFramework
+import HostPlugins
+import Server
 import Foundation
 import Logging
 
@@ -34,25 +36,5 @@ struct PipelineFileOptions: ParsableArguments {
             }
             throw ExitCode(2)
         }
-    }
-}
-
-/// Connects, migrates and recovers abandoned runs, then runs `body` (given the migrations applied)
-/// while the store's connections run, then stops them.
-func withStore<T: Sendable>(
-    _ store: any Store, logger: Logger, _ body: @escaping @Sendable ([String]) async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            await store.run()
-            return nil
-        }
-        defer { group.cancelAll() }
-        let applied = try await withDeadline(.seconds(20), doing: "connecting to the database and migrating its schema") {
-            let applied = try await store.migrate(logger: logger)
-            _ = try await store.recoverAbandonedRuns(logger: logger)
-            return applied
-        }
-        return try await body(applied)
     }
 }

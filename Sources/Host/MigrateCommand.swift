@@ -1,5 +1,6 @@
 import ArgumentParser
 import ETLFramework
+import Server
 import Foundation
 
 /// `host migrate FILE`: applies pending schema migrations to the file's store.

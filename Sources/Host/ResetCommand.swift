@@ -1,5 +1,6 @@
 import ArgumentParser
 import ETLFramework
+import Server
 import Foundation
 
 /// `host reset FILE --pipeline NAME`: forgets a pipeline's checkpoint, so that its next run reads the

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ETLFramework
+import Server
 import Foundation
 import Logging
 import Synchronization

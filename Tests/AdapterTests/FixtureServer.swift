@@ -8,7 +8,8 @@ import PostgresSink
 import Synchronization
 import TestSupport
 
-@testable import Host
+@testable import Server
+import HostPlugins
 
 /// An HTTP server on 127.0.0.1 (random port) that replays recorded API answers, scripted per path:
 /// each request to a path takes the next reply in its list; the last one repeats.

@@ -7,7 +7,8 @@ import Logging
 import PostgresSink
 import TestSupport
 
-@testable import Host
+@testable import Server
+import HostPlugins
 
 /// A migrated test database with CSV pipelines, a run controller, and the API on top, tested in
 /// process through Hummingbird's router client.

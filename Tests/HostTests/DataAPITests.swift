@@ -4,7 +4,8 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-@testable import Host
+@testable import Server
+import HostPlugins
 
 let sampleFiles: [(String, String)] = [
     ("alpha", APIHarness.header

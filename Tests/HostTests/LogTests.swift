@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import Testing
 
-@testable import Host
+@testable import Server
+import HostPlugins
 
 @Suite struct LogTests {
     func render(_ message: Logger.Message, metadata: Logger.Metadata = [:]) -> [String: String] {

@@ -3,7 +3,8 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-@testable import Host
+@testable import Server
+import HostPlugins
 
 /// `GET /metrics` after a known run: the Prometheus text parses, and the counts are what was loaded.
 @Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set")) struct MetricsTests {

@@ -4,7 +4,8 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-@testable import Host
+@testable import Server
+import HostPlugins
 
 /// Every answer the API gives, checked against the OpenAPI document it serves.
 @Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set")) struct OpenAPIConformanceTests {

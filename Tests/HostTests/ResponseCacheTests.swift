@@ -1,7 +1,8 @@
 import Synchronization
 import Testing
 
-@testable import Host
+@testable import Server
+import HostPlugins
 
 /// A counter shared by concurrent test tasks.
 final class Counter: Sendable {

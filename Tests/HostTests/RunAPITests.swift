@@ -8,7 +8,8 @@ import PostgresSink
 import Testing
 import TestSupport
 
-@testable import Host
+@testable import Server
+import HostPlugins
 
 let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
 

@@ -5,17 +5,22 @@ import Synchronization
 
 /// A swift-log handler that writes one JSON object per line to stderr, with secrets redacted from
 /// the message and every metadata value.
-struct JSONLogHandler: LogHandler {
+package struct JSONLogHandler: LogHandler {
     let label: String
-    var logLevel: Logger.Level
-    var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level
+    package var metadata: Logger.Metadata = [:]
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package init(label: String, logLevel: Logger.Level) {
+        self.label = label
+        self.logLevel = logLevel
+    }
+
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         FileHandle.standardError.write(Data(line(for: event).utf8))
     }
 
@@ -48,7 +53,7 @@ struct JSONLogHandler: LogHandler {
     }
 
     /// The level named by `LOG_LEVEL` (DEBUG, INFO, WARN, ERROR, ...); `info` when unset or unknown.
-    static func level(from text: String?) -> Logger.Level {
+    package static func level(from text: String?) -> Logger.Level {
         switch text?.lowercased() {
         case "trace": .trace
         case "debug": .debug
@@ -68,12 +73,12 @@ enum LogContext {
 }
 
 /// The redaction every log line goes through; set once the pipeline file has named its secrets.
-enum LogRedaction {
+package enum LogRedaction {
     private static let state = Mutex(Redaction())
 
     static var current: Redaction { state.withLock { $0 } }
 
-    static func install(_ redaction: Redaction) {
+    package static func install(_ redaction: Redaction) {
         state.withLock { $0 = redaction }
     }
 }

@@ -8,8 +8,8 @@ import ServiceLifecycle
 /// `host run FILE`: the long-running service. One service group: change watcher, run controller,
 /// HTTP server; shut down in reverse order on SIGTERM/SIGINT, so the API stops first, then running
 /// pipelines stop at a batch boundary, then the database connections close.
-enum Serve {
-    static func run(_ loaded: LoadedPipelineFile, logger: Logger) async throws {
+package enum Serve {
+    package static func run(_ loaded: LoadedPipelineFile, logger: Logger) async throws {
         HostMetrics.bootstrap()
         try await withStore(loaded.store, logger: logger) { _ in
             let controller = RunController(

@@ -7,12 +7,13 @@ import PostgresSink
 import SQLiteSink
 import StandardTransforms
 
-/// The one list of plugins: every adapter and store module the host offers.
+/// The one list of plugins: every source, transform and store module the host offers. A library,
+/// so that the `host` executable, the server and the tests reach the same list.
 ///
 /// Adding a source, a transform or a store is a new module (under `Sources/Adapters/`,
 /// `Sources/Transforms/` or `Sources/Sinks/`) and one line here.
-enum Plugins {
-    static let registry: ComponentRegistry = {
+public enum Plugins {
+    public static let registry: ComponentRegistry = {
         var registry = ComponentRegistry()
         CSVFileAdapter.register(into: &registry)
         CoinPaprikaAdapter.register(into: &registry)

@@ -1,0 +1,22 @@
+import ETLFramework
+import Logging
+
+/// Connects, migrates and recovers abandoned runs, then runs `body` (given the migrations applied)
+/// while the store's connections run, then stops them.
+package func withStore<T: Sendable>(
+    _ store: any Store, logger: Logger, _ body: @escaping @Sendable ([String]) async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            await store.run()
+            return nil
+        }
+        defer { group.cancelAll() }
+        let applied = try await withDeadline(.seconds(20), doing: "connecting to the database and migrating its schema") {
+            let applied = try await store.migrate(logger: logger)
+            _ = try await store.recoverAbandonedRuns(logger: logger)
+            return applied
+        }
+        return try await body(applied)
+    }
+}
