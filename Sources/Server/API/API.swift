@@ -29,26 +29,20 @@ struct API: Sendable {
 
     var pipelineNames: [String] { controller.pipelines.map(\.name) }
 
+    /// Every endpoint, resource by resource (each collection lives in its own file under Routes/).
+    var endpoints: [Endpoint] {
+        documentRoutes + recordRoutes + historyRoutes + healthRoutes + runControlRoutes + runRoutes + dashboardRoutes
+            + metricsRoutes
+    }
+
     /// The router serving every endpoint, behind the request-id, access-log and error middleware.
     func router() -> Router<APIRequestContext> {
+        let endpoints = self.endpoints
         let router = Router(context: APIRequestContext.self)
-        router.middlewares.add(APIMiddleware(logger: logger))
-        router.get("/") { request, context in
-            if wantsHTML(request) { return try await dashboard(request, context) }
-            _ = try Self.page(request)
-            return index(context)
+        router.middlewares.add(APIMiddleware(logger: logger, routes: RouteTable(endpoints)))
+        for endpoint in endpoints {
+            router.on(RouterPath(endpoint.routerPath), method: endpoint.method, use: endpoint.handler)
         }
-        router.get("/dashboard/:ticker") { request, context in try await tickerPage(request, context) }
-        router.get("/openapi.json") { _, _ in OpenAPIDocument.response() }
-        router.get("/metrics") { _, context in try await metrics(context) }
-        router.get("/data") { request, context in try await data(request, context) }
-        router.get("/data/:ticker") { request, context in try await record(request, context) }
-        router.get("/data/:ticker/history") { request, context in try await history(request, context) }
-        router.get("/health") { request, context in try await healthCheck(request, context) }
-        router.get("/stats") { request, context in try await stats(request, context) }
-        router.post("/trigger-etl") { request, context in try await trigger(request, context) }
-        router.get("/runs") { request, context in try await runs(request, context) }
-        router.get("/runs/:id") { request, context in try await run(request, context) }
         return router
     }
 

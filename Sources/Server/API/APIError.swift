@@ -1,8 +1,10 @@
 import ETLFramework
 import Hummingbird
 
-/// An error answered as `{"error": {"code", "message", ...}}` with its HTTP status.
-struct APIError: Error, Sendable {
+/// An error answered as `{"error": {"code", "message", ...}}` with its HTTP status. It is a
+/// Hummingbird `HTTPResponseError`, so that it answers the same wherever it is thrown; the API's
+/// middleware also gives browsers the same error as a page.
+struct APIError: HTTPResponseError, Sendable {
     var status: HTTPResponse.Status
     var code: String
     var message: String
@@ -19,5 +21,9 @@ struct APIError: Error, Sendable {
 
     var body: RawValue {
         .object([RawField("error", .object([RawField("code", .string(code)), RawField("message", .string(message))] + details))])
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSON.response(body, status: status)
     }
 }

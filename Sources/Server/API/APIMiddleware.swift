@@ -14,6 +14,8 @@ struct APIMiddleware: RouterMiddleware {
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     let logger: Logger
+    /// The methods of every path, for 405 answers.
+    let routes: RouteTable
 
     func handle(
         _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
@@ -28,7 +30,7 @@ struct APIMiddleware: RouterMiddleware {
         } catch let error as APIError {
             response = Self.errorResponse(error, for: request)
         } catch let error as HTTPError {
-            let allowed = error.status == .notFound ? RouteTable.methods(for: request.uri.path) : []
+            let allowed = error.status == .notFound ? routes.methods(for: request.uri.path) : []
             if !allowed.isEmpty {
                 let names = allowed.map(\.rawValue).joined(separator: ", ")
                 response = Self.errorResponse(APIError(

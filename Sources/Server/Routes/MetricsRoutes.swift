@@ -5,6 +5,15 @@ import Metrics
 
 /// `GET /metrics`: the Prometheus text format.
 extension API {
+    var metricsRoutes: [Endpoint] {
+        [
+            Endpoint(
+                method: .get, path: "/metrics",
+                summary: "Prometheus metrics: records, runs, durations, HTTP requests, source retries, staleness",
+                handler: { _, context in try await metrics(context) }),
+        ]
+    }
+
     func metrics(_ context: APIRequestContext) async throws -> Response {
         // Staleness is computed at scrape time: seconds since each pipeline's last successful run.
         let statistics = try await cachedStatistics()

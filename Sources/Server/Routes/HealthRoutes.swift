@@ -2,8 +2,15 @@ import ETLFramework
 import Foundation
 import Hummingbird
 
-/// `GET /health` and `GET /stats`.
+/// Health and statistics: `GET /health` and `GET /stats`.
 extension API {
+    var healthRoutes: [Endpoint] {
+        [
+            Endpoint(method: .get, path: "/health", summary: "Database and last-run status", handler: healthCheck),
+            Endpoint(method: .get, path: "/stats", summary: "Run statistics per pipeline", handler: stats),
+        ]
+    }
+
     /// `/health` answers within this, whatever the database does: a probe must never hang.
     static let healthDeadline: Duration = .seconds(2)
 

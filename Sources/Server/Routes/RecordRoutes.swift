@@ -2,8 +2,18 @@ import ETLFramework
 import Foundation
 import Hummingbird
 
-/// `GET /data`, `GET /data/{ticker}`, `GET /data/{ticker}/history`.
+/// The unified records: `GET /data` (filtered and paged) and `GET /data/{ticker}`.
 extension API {
+    var recordRoutes: [Endpoint] {
+        [
+            Endpoint(
+                method: .get, path: "/data",
+                summary: "Unified records (one per ticker), filtered by source, ticker, start_date, end_date; paged by limit and offset",
+                handler: data),
+            Endpoint(method: .get, path: "/data/{ticker}", summary: "The unified record of one ticker", handler: record),
+        ]
+    }
+
     func data(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request, allowed: ["source", "ticker", "start_date", "end_date", "limit", "offset"])
         var context = context
@@ -31,22 +41,6 @@ extension API {
         return answer(cached: members, context)
     }
 
-    func history(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let parameters = try QueryParameters(request, allowed: ["source", "start_date", "end_date", "limit", "offset"])
-        var context = context
-        context.ignoredParameters = parameters.ignored
-        let ticker = Normalizer.unifyCase(try context.pathParameter("ticker"))
-        let (start, end) = try parameters.dateRange()
-        let query = HistoryQuery(
-            ticker: ticker, source: try parameters.text("source"), start: start, end: end, limit: try parameters.limit(),
-            offset: try parameters.offset())
-        let store = self.store, logger = self.logger
-        return try await pageAnswer(
-            key: "history \(query)", limit: query.limit, offset: query.offset,
-            extra: [("ticker", .string(ticker))], matchesNothing: parameters.matchesNothing, context,
-            read: { try await store.history(query, logger: logger) }, json: Self.json)
-    }
-
     static func json(_ record: UnifiedRecord) -> RawValue {
         JSON.object([
             ("id", .string(record.id)), ("ticker", .string(record.ticker)), ("name", JSON.string(record.name)),
@@ -55,16 +49,6 @@ extension API {
             ("percent_change_24h", JSON.decimal(record.percentChange24h)), ("rank", JSON.integer(record.rank)),
             ("source", .string(record.source)), ("source_asset_id", .string(record.sourceAssetID)),
             ("created_at", JSON.time(record.createdAt)), ("ingested_at", JSON.time(record.ingestedAt)),
-        ])
-    }
-
-    static func json(_ point: HistoryPoint) -> RawValue {
-        JSON.object([
-            ("source", .string(point.source)), ("source_asset_id", .string(point.sourceAssetID)),
-            ("ticker", .string(point.ticker)), ("observed_at", JSON.time(point.observedAt)),
-            ("price_usd", .number(point.priceUSD)), ("market_cap_usd", JSON.decimal(point.marketCapUSD)),
-            ("volume_24h_usd", JSON.decimal(point.volume24hUSD)),
-            ("percent_change_24h", JSON.decimal(point.percentChange24h)), ("rank", JSON.integer(point.rank)),
         ])
     }
 }

@@ -5,6 +5,10 @@ import Hummingbird
 
 /// `POST /trigger-etl`: starts runs now, guarded by `X-Scheduler-Token`.
 extension API {
+    var runControlRoutes: [Endpoint] {
+        [Endpoint(method: .post, path: "/trigger-etl", summary: "Start runs now (X-Scheduler-Token); ?pipeline=NAME for one", handler: trigger)]
+    }
+
     static let tokenHeader = HTTPField.Name("X-Scheduler-Token")!
 
     func trigger(_ request: Request, _ context: APIRequestContext) async throws -> Response {

@@ -2,8 +2,15 @@ import ETLFramework
 import Foundation
 import Hummingbird
 
-/// `GET /runs`, `GET /runs/{id}`.
+/// The run history: `GET /runs` and `GET /runs/{id}`.
 extension API {
+    var runRoutes: [Endpoint] {
+        [
+            Endpoint(method: .get, path: "/runs", summary: "Run history, newest first, filtered by pipeline and status", handler: runs),
+            Endpoint(method: .get, path: "/runs/{id}", summary: "One run with its quarantined records", handler: run),
+        ]
+    }
+
     func runs(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request, allowed: ["pipeline", "status", "limit", "offset"])
         var context = context

@@ -5,6 +5,14 @@ import Hummingbird
 /// The dashboard for browsers: `GET /` (when the client accepts HTML) and `GET /dashboard/{ticker}`.
 /// Server-rendered; every table is one indexed page query.
 extension API {
+    var dashboardRoutes: [Endpoint] {
+        [
+            Endpoint(
+                method: .get, path: "/dashboard/{ticker}", summary: "HTML page of one ticker: its price history per source as a chart",
+                handler: tickerPage),
+        ]
+    }
+
     static let pageSize = 50
     static let maxPage = 1_000_000
 
