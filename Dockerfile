@@ -7,8 +7,10 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
+# The host and its resource bundle (the API document), which must sit next to the binary.
 RUN swift build -c release --product host --static-swift-stdlib \
- && cp "$(swift build -c release --show-bin-path)/host" /usr/local/bin/host
+ && cp "$(swift build -c release --show-bin-path)/host" /usr/local/bin/host \
+ && cp -R "$(swift build -c release --show-bin-path)/kasparro-etl_Server.resources" /usr/local/bin/
 
 FROM debian:bookworm-slim
 RUN apt-get update \
@@ -17,6 +19,7 @@ RUN apt-get update \
  && useradd --system --create-home --home-dir /app etl
 WORKDIR /app
 COPY --from=build /usr/local/bin/host /usr/local/bin/host
+COPY --from=build /usr/local/bin/kasparro-etl_Server.resources /usr/local/bin/kasparro-etl_Server.resources
 COPY pipelines.yaml ./
 COPY data ./data
 USER etl
