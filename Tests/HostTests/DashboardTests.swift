@@ -27,6 +27,16 @@ struct DashboardTests {
         return String(decoding: data, as: UTF8.self)
     }
 
+    static let token = "dashboard-test-token-7f3a"
+
+    /// The texts of the SVG `<text>` elements of a class, in order.
+    static func texts(_ page: String, class name: String) -> [String] {
+        page.components(separatedBy: "<text class=\"\(name)\"").dropFirst().compactMap { chunk in
+            guard let start = chunk.firstIndex(of: ">"), let end = chunk.range(of: "</text>") else { return nil }
+            return String(chunk[chunk.index(after: start)..<end.lowerBound])
+        }
+    }
+
     @Test func theDashboardRendersPipelinesPricesAndAChart() async throws {
         try await TestDatabase.with { database in
             let directory = try Paths.scratchDirectory()
@@ -38,11 +48,12 @@ struct DashboardTests {
                 .write(to: directory.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
             try """
                 store: {url: "${DATABASE_URL}"}
+                server: {trigger_token: "${SCHEDULER_TOKEN}"}
                 pipelines:
                   - {name: alpha, source: {type: csv, path: a.csv}, schedule: {every: 5m}}
                   - {name: beta, source: {type: csv, path: b.csv}}
                 """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-            let host = try await LiveHost.start(file: "p.yaml", in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "warning"])
+            let host = try await LiveHost.start(file: "p.yaml", in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "warning", "SCHEDULER_TOKEN": Self.token])
             for _ in 0..<100 {
                 if (try await host.request("/stats")).1["total_normalized"] as? Int == 2 { break }
                 try await Task.sleep(for: .milliseconds(100))
@@ -53,14 +64,31 @@ struct DashboardTests {
             #expect(dashboard.contains("<table id=\"prices\">"))
             #expect(dashboard.contains("<a href=\"/dashboard/BTC\">BTC</a>"))
             #expect(dashboard.contains("price_usd must be greater than 0, got -1"))  // a quarantined reason under its run
-            #expect(!dashboard.contains("X-Scheduler-Token: "))
+            #expect(dashboard.contains("<button class=\"run-now\" data-pipeline=\"alpha\">run now</button>"))
+            #expect(!dashboard.contains("onclick"), "no JavaScript in attributes")
+            for page in [dashboard] + [try Self.browser(["--dump-dom", host.base + "/dashboard/BTC"])] {
+                #expect(!page.contains(Self.token), "the trigger token must never reach a page")
+            }
             let ticker = try Self.browser(["--dump-dom", host.base + "/dashboard/BTC"])
             #expect(ticker.contains("<svg id=\"chart\""))
             let series = ticker.components(separatedBy: "<path class=\"series\"").count - 1
             #expect(series == 2, "one line per source")
             #expect(ticker.contains("data-source=\"alpha\" d=\"M"))
-            for (page, file) in [("/", "dashboard.png"), ("/dashboard/BTC", "ticker.png")] {
-                let path = directory.appendingPathComponent(file).path
+            // Dated labels on the time axis (the history spans two days: date and time of day), and
+            // price labels from the lowest to the highest plotted price.
+            let timeLabels = Self.texts(ticker, class: "x-label")
+            #expect(timeLabels.count == 5)
+            #expect(timeLabels.first == "12-08 12:00" && timeLabels.last == "12-10 12:00", "\(timeLabels)")
+            let priceLabels = Self.texts(ticker, class: "y-label")
+            #expect(priceLabels.first == "42000.00" && priceLabels.last == "43900.00", "\(priceLabels)")
+            // ETH has one observation: a point, not a line.
+            let eth = try Self.browser(["--dump-dom", host.base + "/dashboard/ETH"])
+            #expect(!eth.contains("<path class=\"series\""))
+            #expect(eth.components(separatedBy: "<circle class=\"point\"").count - 1 == 1)
+            // The screenshots in docs/ are these; SCREENSHOTS=docs retakes them there.
+            let shots = ProcessInfo.processInfo.environment["SCREENSHOTS"].map { Paths.packageRoot.appendingPathComponent($0) } ?? directory
+            for (page, file) in [("/", "dashboard.png"), ("/dashboard/BTC", "ticker-btc.png")] {
+                let path = shots.appendingPathComponent(file).path
                 _ = try Self.browser(["--window-size=1280,900", "--screenshot=\(path)", host.base + page])
                 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
                 #expect(size > 10_000, "\(file) is \(size) bytes")

@@ -73,9 +73,10 @@ struct APIMiddleware: RouterMiddleware {
         guard (request.headers[.accept] ?? "").contains("text/html"), request.method == .get else {
             return JSON.response(error.body, status: error.status)
         }
-        let body = "<h1>\(error.status.code) \(HTML.escape(error.status.reasonPhrase))</h1><p>\(HTML.escape(error.message))</p>"
-            + "<p><a href=\"/\">dashboard</a></p>"
-        var response = API.html(HTML.page(title: "\(error.status.code) · Kasparro ETL", body: body))
+        var response = API.html(Templates.render("error", [
+            "title": "\(error.status.code) · Kasparro ETL", "code": Int(error.status.code),
+            "reasonPhrase": error.status.reasonPhrase, "message": error.message,
+        ]))
         response.status = error.status
         return response
     }
