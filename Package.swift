@@ -136,6 +136,7 @@ let package = Package(
             dependencies: [
                 "ETLFramework",
                 "PostgresSink",
+                "SQLiteSink",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TestSupport",
@@ -169,9 +170,10 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Server", "HostPlugins", "TestSupport", "ETLFramework", "PostgresSink", "CSVFileAdapter",
+                "Server", "HostPlugins", "TestSupport", "ETLFramework", "PostgresSink", "SQLiteSink", "CSVFileAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

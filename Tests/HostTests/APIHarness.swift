@@ -13,8 +13,7 @@ import HostPlugins
 /// A migrated test database with CSV pipelines, a run controller, and the API on top, tested in
 /// process through Hummingbird's router client.
 struct APIHarness {
-    let database: TestDatabase
-    let store: PostgresStore
+    let store: any Store
     let controller: RunController
     let api: API
     let directory: URL
@@ -24,13 +23,11 @@ struct APIHarness {
     /// Sets everything up with one CSV pipeline per `files` entry (name -> contents), loads each once,
     /// runs `body`, and tears it all down.
     static func with(
-        files: [(String, String)], token: String? = "test-token",
+        _ kind: StoreKind, files: [(String, String)], token: String? = "test-token",
         _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
-        try await TestDatabase.with { database in
-            try await database.withStore { store in
-                let directory = try Paths.scratchDirectory()
-                defer { try? FileManager.default.removeItem(at: directory) }
+        try await kind.with { store, directory in
+            do {
                 var pipelines: [Pipeline] = []
                 for (name, text) in files {
                     try Data(text.utf8).write(to: directory.appendingPathComponent("\(name).csv"))
@@ -47,7 +44,7 @@ struct APIHarness {
                     store: store, controller: controller,
                     settings: ServerSettings(host: "127.0.0.1", port: 0, triggerToken: token), logger: TestLog.logger,
                     databaseDeadline: .seconds(30))  // the suite runs many databases at once on 2 cores
-                let harness = APIHarness(database: database, store: store, controller: controller, api: api, directory: directory)
+                let harness = APIHarness(store: store, controller: controller, api: api, directory: directory)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await controller.run(schedules: false) }
                     group.addTask {

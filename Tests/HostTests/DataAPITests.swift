@@ -18,9 +18,11 @@ let sampleFiles: [(String, String)] = [
         + "bad,,-1,,,,2025-12-12T12:00:00Z\n"),
 ]
 
-@Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set")) struct DataAPITests {
-    @Test func dataHasTheSpecShapeInTickerOrder() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+/// On every store (SQLite needs no server; PostgreSQL when TEST_DATABASE_URL is set).
+@Suite struct DataAPITests {
+    @Test(arguments: StoreKind.available)
+    func dataHasTheSpecShapeInTickerOrder(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             let answer = try await client.json("/data")
             #expect(answer.status == .ok)
             let data = try #require(answer.body["data"] as? [[String: Any]])
@@ -38,15 +40,17 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
-    @Test func tinyPricesAreServedAsExactNumberLiterals() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+    @Test(arguments: StoreKind.available)
+    func tinyPricesAreServedAsExactNumberLiterals(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             let text = try await client.execute(uri: "/data/pepe", method: .get) { String(buffer: $0.body) }
             #expect(text.contains("\"price_usd\":0.000000001234,"))
         }
     }
 
-    @Test func filtersBySourceTickerAndDates() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+    @Test(arguments: StoreKind.available)
+    func filtersBySourceTickerAndDates(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             let cases: [(String, [String])] = [
                 ("/data?source=beta", ["SOL"]), ("/data?ticker=eth", ["ETH"]), ("/data?ticker=%20btc%20", ["BTC"]),
                 ("/data?start_date=2025-12-11", ["PEPE", "SOL"]), ("/data?end_date=2025-12-10T23:59:59", ["BTC", "ETH"]),
@@ -63,8 +67,9 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
-    @Test func aDateAloneMeansTheWholeDayOnDataAndHistory() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+    @Test(arguments: StoreKind.available)
+    func aDateAloneMeansTheWholeDayOnDataAndHistory(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             let cases: [(String, [String])] = [
                 ("/data?start_date=2025-12-11&end_date=2025-12-11", ["PEPE"]),
                 ("/data?end_date=2025-12-10", ["BTC", "ETH"]),
@@ -86,8 +91,9 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
-    @Test func aHugeDashboardPageIsA400NotACrash() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+    @Test(arguments: StoreKind.available)
+    func aHugeDashboardPageIsA400NotACrash(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             var headers = HTTPFields()
             headers[.accept] = "text/html"
             let huge = try await client.json("/?page=9223372036854775807", headers: headers)
@@ -101,8 +107,9 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
-    @Test func clientsWrittenAgainstTheSpecKeepWorking() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+    @Test(arguments: StoreKind.available)
+    func clientsWrittenAgainstTheSpecKeepWorking(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             // Unknown parameters (a cache buster, a probe's own) are ignored and named in meta.
             let busted = try await client.json("/data?ticker=btc&_=1712345678&tickr=x")
             #expect(busted.status == .ok)
@@ -123,9 +130,10 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
-    @Test func pathParametersArePercentDecodedAndDashboardLinksEncoded() async throws {
+    @Test(arguments: StoreKind.available)
+    func pathParametersArePercentDecodedAndDashboardLinksEncoded(kind: StoreKind) async throws {
         let odd = [("odd", APIHarness.header + "<I>,Angle Coin,1.5,10,1,1,2025-12-10T12:00:00Z\nA/B,Slash Coin,2.5,10,1,1,2025-12-10T12:00:00Z\n")]
-        try await APIHarness.with(files: odd) { _, client in
+        try await APIHarness.with(kind, files: odd) { _, client in
             #expect(try await client.json("/data/%3CI%3E").body[path: "data.id"] as? String == "<I>")
             #expect(try await client.json("/data/A%2FB").body[path: "data.id"] as? String == "A/B")
             #expect(try await client.json("/data/A%2FB/history").body[path: "pagination.total"] as? Int == 1)
@@ -138,8 +146,9 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
-    @Test func aWrongMethodIsA405NamingTheAllowedOnes() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+    @Test(arguments: StoreKind.available)
+    func aWrongMethodIsA405NamingTheAllowedOnes(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             let trace = try await client.json("/health", method: .trace)
             #expect(trace.status == .methodNotAllowed)
             #expect(trace.headers[.allow] == "GET")
@@ -151,8 +160,9 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
-    @Test func answersCarrySecurityAndCachingHeaders() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+    @Test(arguments: StoreKind.available)
+    func answersCarrySecurityAndCachingHeaders(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             let json = try await client.json("/data")
             #expect(json.headers[.cacheControl] == "no-cache")
             #expect(json.headers[.xContentTypeOptions] == "nosniff")
@@ -166,8 +176,9 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
-    @Test func pagesAreStableAndCounted() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+    @Test(arguments: StoreKind.available)
+    func pagesAreStableAndCounted(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             let first = try await client.json("/data?limit=3")
             let second = try await client.json("/data?limit=3&offset=3")
             #expect((first.body["data"] as? [Any])?.count == 3)
@@ -180,25 +191,31 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
-    @Test(arguments: [
+    /// Validation never reaches the store: every case shares one loaded database per store.
+    @Test(arguments: StoreKind.available)
+    func invalidParametersAreA400NamingTheParameter(kind: StoreKind) async throws {
+        let cases: [(uri: String, parameter: String)] = [
         ("/data?limit=0", "limit"), ("/data?limit=201", "limit"), ("/data?limit=ten", "limit"), ("/data?offset=-1", "offset"),
         ("/data?start_date=yesterday", "start_date"), ("/data?end_date=2025-13-01", "end_date"),
         ("/data?ticker=BTC&ticker=ETH", "ticker"),
         ("/data?source=%20", "source"),
         ("/data?source=", "source"), ("/data/BTC/history?limit=500", "limit"), ("/runs?status=weird", "status"),
         ("/runs/abc", "id"),
-    ])
-    func invalidParametersAreA400NamingTheParameter(uri: String, parameter: String) async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
-            let answer = try await client.json(uri)
-            #expect(answer.status == .badRequest)
-            #expect(answer.body[path: "error.code"] as? String == "invalid_parameter")
-            #expect((answer.body[path: "error.message"] as? String)?.hasPrefix("\(parameter): ") == true, "\(answer.body)")
+    
+        ]
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
+            for (uri, parameter) in cases {
+                let answer = try await client.json(uri)
+                #expect(answer.status == .badRequest, "\(uri)")
+                #expect(answer.body[path: "error.code"] as? String == "invalid_parameter", "\(uri)")
+                #expect((answer.body[path: "error.message"] as? String)?.hasPrefix("\(parameter): ") == true, "\(uri): \(answer.body)")
+            }
         }
     }
 
-    @Test func oneTickerAndItsHistory() async throws {
-        try await APIHarness.with(files: sampleFiles) { harness, client in
+    @Test(arguments: StoreKind.available)
+    func oneTickerAndItsHistory(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { harness, client in
             let record = try await client.json("/data/btc")
             #expect(record.status == .ok)
             #expect(record.body[path: "data.id"] as? String == "BTC")
@@ -218,8 +235,9 @@ let sampleFiles: [(String, String)] = [
         }
     }
 
-    @Test func requestIDsAreEchoedOrMade() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+    @Test(arguments: StoreKind.available)
+    func requestIDsAreEchoedOrMade(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             let echoed = try await client.json("/data", headers: [HTTPField.Name("X-Request-Id")!: "abc-123"])
             #expect(echoed.headers[HTTPField.Name("X-Request-Id")!] == "abc-123")
             #expect(echoed.body[path: "meta.request_id"] as? String == "abc-123")

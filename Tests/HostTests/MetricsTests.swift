@@ -7,7 +7,8 @@ import TestSupport
 import HostPlugins
 
 /// `GET /metrics` after a known run: the Prometheus text parses, and the counts are what was loaded.
-@Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set")) struct MetricsTests {
+/// On every store (SQLite needs no server; PostgreSQL when TEST_DATABASE_URL is set).
+@Suite struct MetricsTests {
     /// `name{label="value",...} number` lines, by name and labels.
     static func samples(_ text: String) -> [String: Double] {
         var samples: [String: Double] = [:]
@@ -18,12 +19,15 @@ import HostPlugins
         return samples
     }
 
-    @Test func metricsCountWhatWasLoadedAndParse() async throws {
+    @Test(arguments: StoreKind.available)
+    func metricsCountWhatWasLoadedAndParse(kind: StoreKind) async throws {
         HostMetrics.bootstrap()
         let rows = APIHarness.header
             + "MA,Metric A,1,10,1,1,2025-12-10T12:00:00Z\nMB,Metric B,2,20,1,1,2025-12-10T12:00:00Z\n"
             + "MC,Metric C,3,30,1,1,2025-12-10T12:00:00Z\nMD,Metric D,-1,1,1,1,2025-12-10T12:00:00Z\n"
-        try await APIHarness.with(files: [("metricsprobe", rows)]) { _, client in
+        // Metrics are process-wide: each store's run has its own pipeline name.
+        let probe = "metricsprobe_\(kind)"
+        try await APIHarness.with(kind, files: [(probe, rows)]) { _, client in
             _ = try await client.json("/data?ticker=MA")
             let (status, text) = try await client.execute(uri: "/metrics", method: .get) { ($0.status, String(buffer: $0.body)) }
             #expect(status == .ok)
@@ -34,11 +38,11 @@ import HostPlugins
             }
             #expect(text.contains("# TYPE etl_records_processed_total counter"))
             let values = Self.samples(text)
-            #expect(values[#"etl_records_processed_total{pipeline="metricsprobe"}"#] == 3)
-            #expect(values[#"etl_records_quarantined_total{pipeline="metricsprobe"}"#] == 1)
-            #expect(values[#"etl_runs_total{pipeline="metricsprobe",status="success"}"#] == 1)
-            #expect(values[#"etl_run_duration_seconds_count{pipeline="metricsprobe"}"#] == 1)
-            #expect((values[#"etl_data_staleness_seconds{pipeline="metricsprobe"}"#] ?? -1) >= 0)
+            #expect(values["etl_records_processed_total{pipeline=\"\(probe)\"}"] == 3)
+            #expect(values["etl_records_quarantined_total{pipeline=\"\(probe)\"}"] == 1)
+            #expect(values["etl_runs_total{pipeline=\"\(probe)\",status=\"success\"}"] == 1)
+            #expect(values["etl_run_duration_seconds_count{pipeline=\"\(probe)\"}"] == 1)
+            #expect((values["etl_data_staleness_seconds{pipeline=\"\(probe)\"}"] ?? -1) >= 0)
             #expect((values[#"http_requests_total{route="/data",method="GET",status="200"}"#] ?? 0) >= 1)
         }
     }

@@ -13,9 +13,11 @@ import HostPlugins
 
 let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
 
-@Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set")) struct RunAPITests {
-    @Test func healthIsOkWhenTheDatabaseAnswersAndRunsSucceeded() async throws {
-        try await APIHarness.with(files: [sampleFiles[0]]) { _, client in
+/// On every store (SQLite needs no server; PostgreSQL when TEST_DATABASE_URL is set).
+@Suite struct RunAPITests {
+    @Test(arguments: StoreKind.available)
+    func healthIsOkWhenTheDatabaseAnswersAndRunsSucceeded(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: [sampleFiles[0]]) { _, client in
             let health = try await client.json("/health")
             #expect(health.status == .ok)
             #expect(health.body["status"] as? String == "ok")
@@ -29,8 +31,9 @@ let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
         }
     }
 
-    @Test func healthIsDegradedWithAReasonWhenALastRunFailed() async throws {
-        try await APIHarness.with(files: sampleFiles) { harness, client in
+    @Test(arguments: StoreKind.available)
+    func healthIsDegradedWithAReasonWhenALastRunFailed(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { harness, client in
             try FileManager.default.removeItem(at: harness.directory.appendingPathComponent("beta.csv"))
             let triggered = try await client.json("/trigger-etl?pipeline=beta", method: .post, headers: token)
             #expect(triggered.status == .accepted)
@@ -66,9 +69,10 @@ let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
         }
     }
 
-    @Test func internalErrorsAre500WithTheRequestIDAndNoDetail() async throws {
-        try await APIHarness.with(files: [sampleFiles[0]]) { harness, client in
-            _ = try await harness.database.rows("DROP TABLE source_assets CASCADE")
+    @Test(arguments: StoreKind.available)
+    func internalErrorsAre500WithTheRequestIDAndNoDetail(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: [sampleFiles[0]]) { harness, client in
+            try await StoreSabotage.dropTable("source_assets", in: harness.store)
             let answer = try await client.json("/data/BTC/history")
             #expect(answer.status == .internalServerError)
             #expect(answer.body[path: "error.code"] as? String == "internal")
@@ -79,8 +83,9 @@ let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
         }
     }
 
-    @Test func statsHaveThePerPipelineAndOverallShapes() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+    @Test(arguments: StoreKind.available)
+    func statsHaveThePerPipelineAndOverallShapes(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             let stats = try await client.json("/stats")
             #expect(stats.status == .ok)
             #expect(stats.body["total_normalized"] as? Int == 4)
@@ -96,13 +101,14 @@ let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
         }
     }
 
-    @Test func triggerRequiresAConfiguredTokenAndTheRightOne() async throws {
-        try await APIHarness.with(files: [sampleFiles[0]], token: nil) { _, client in
+    @Test(arguments: StoreKind.available)
+    func triggerRequiresAConfiguredTokenAndTheRightOne(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: [sampleFiles[0]], token: nil) { _, client in
             let refused = try await client.json("/trigger-etl", method: .post, headers: token)
             #expect(refused.status == .forbidden)
             #expect((refused.body[path: "error.message"] as? String)?.contains("trigger_token") == true)
         }
-        try await APIHarness.with(files: [sampleFiles[0]]) { _, client in
+        try await APIHarness.with(kind, files: [sampleFiles[0]]) { _, client in
             #expect(try await client.json("/trigger-etl", method: .post).status == .unauthorized)
             let wrong = try await client.json(
                 "/trigger-etl", method: .post, headers: [HTTPField.Name("X-Scheduler-Token")!: "test-tokeN"])
@@ -117,8 +123,9 @@ let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
         }
     }
 
-    @Test func aSecondTriggerWhileRunningIsA409WithTheRunningRun() async throws {
-        try await APIHarness.with(files: [sampleFiles[0]]) { harness, client in
+    @Test(arguments: StoreKind.available)
+    func aSecondTriggerWhileRunningIsA409WithTheRunningRun(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: [sampleFiles[0]]) { harness, client in
             var rows = ""
             for index in 0..<20_000 { rows += "T\(index),Token \(index),1.5,100,1,0,2025-12-10T12:00:00Z\n" }
             let handle = try FileHandle(forWritingTo: harness.directory.appendingPathComponent("alpha.csv"))
@@ -138,8 +145,9 @@ let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
         }
     }
 
-    @Test func runsAreListedNewestFirstAndShowTheirQuarantinedRecords() async throws {
-        try await APIHarness.with(files: sampleFiles) { _, client in
+    @Test(arguments: StoreKind.available)
+    func runsAreListedNewestFirstAndShowTheirQuarantinedRecords(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: sampleFiles) { _, client in
             let all = try await client.json("/runs")
             let runs = try #require(all.body["data"] as? [[String: Any]])
             #expect(runs.compactMap { $0["id"] as? Int } == [2, 1])
@@ -158,8 +166,9 @@ let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
         }
     }
 
-    @Test func theIndexListsTheEndpoints() async throws {
-        try await APIHarness.with(files: [sampleFiles[0]]) { _, client in
+    @Test(arguments: StoreKind.available)
+    func theIndexListsTheEndpoints(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, files: [sampleFiles[0]]) { _, client in
             let index = try await client.json("/")
             let paths = (index.body["endpoints"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
             #expect(paths.contains("/data") && paths.contains("/trigger-etl") && paths.contains("/openapi.json"))

@@ -5,36 +5,6 @@ import PostgresSink
 import SQLiteSink
 import TestSupport
 
-/// The stores every conformance test runs against: the same test, the same expectations.
-enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
-    case postgres, sqlite
-
-    var description: String { rawValue }
-
-    /// A fresh, migrated store of this kind for `body`, with a scratch directory for CSV files.
-    func with(_ body: @Sendable (any Store, URL) async throws -> Void) async throws {
-        let directory = try Paths.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        switch self {
-        case .postgres:
-            try await TestDatabase.with { database in
-                try await database.withStore { store in try await body(store, directory) }
-            }
-        case .sqlite:
-            let store = SQLiteStore(path: directory.appendingPathComponent("db/etl.sqlite").path)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await store.run() }
-                defer { group.cancelAll() }
-                _ = try await store.migrate(logger: TestLog.logger)
-                try await body(store, directory)
-            }
-        }
-    }
-
-    /// Whether this kind can run here (PostgreSQL needs a server; under CI it must have one).
-    static let available: [StoreKind] = TestDatabase.isEnabled ? allCases : [.sqlite]
-}
-
 /// Writes CSV files and runs them through the real runner into a store.
 struct CSVLoader {
     let store: any Store
