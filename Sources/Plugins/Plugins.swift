@@ -12,8 +12,8 @@ import StandardTransforms
 ///
 /// Adding a source, a transform or a store is a new module (under `Sources/Adapters/`,
 /// `Sources/Transforms/` or `Sources/Sinks/`) and one line here.
-public enum Plugins {
-    public static let registry: ComponentRegistry = {
+package enum Plugins {
+    package static let registry: ComponentRegistry = {
         var registry = ComponentRegistry()
         CSVFileAdapter.register(into: &registry)
         CoinPaprikaAdapter.register(into: &registry)

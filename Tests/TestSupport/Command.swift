@@ -4,11 +4,11 @@ import Glibc
 #endif
 
 /// Runs a command line tool from a test, without Foundation's `Process`.
-public enum Command {
+package enum Command {
     /// Runs `executable` to its end with posix_spawn and waitpid; output goes to files, not pipes,
     /// since a server started by the script inherits them and would keep a pipe open forever.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    package static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("pg-\(UUID().uuidString)").path
         defer {
             try? FileManager.default.removeItem(atPath: base + ".out")
@@ -40,7 +40,7 @@ public enum Command {
 
 /// Runs blocking work (waiting for a process, reading its output) on a thread of its own, so that
 /// it does not hold one of the few threads every async test shares.
-public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+package func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try body() }) }.start()
     }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Locations the tests need: the package root, the recorded fixtures, scratch directories.
-public enum Paths {
+package enum Paths {
     /// The package root (the directory holding Package.swift).
-    public static let packageRoot: URL = {
+    package static let packageRoot: URL = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()
@@ -13,7 +13,7 @@ public enum Paths {
     }()
 
     /// A recorded payload from `Tests/Fixtures` (or the shared fixtures beside the checkout).
-    public static func fixture(_ name: String) -> URL {
+    package static func fixture(_ name: String) -> URL {
         let candidates = [
             packageRoot.appendingPathComponent("Tests/Fixtures/\(name)"),
             packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/\(name)"),
@@ -22,14 +22,14 @@ public enum Paths {
     }
 
     /// A new empty directory, removed by the caller with `removeItem` when done.
-    public static func scratchDirectory() throws -> URL {
+    package static func scratchDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("etl-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 
     /// The built `host` executable, next to the test bundle.
-    public static var hostExecutable: URL {
+    package static var hostExecutable: URL {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for directory in [beside, beside.deletingLastPathComponent(), packageRoot.appendingPathComponent(".build/debug")] {
             let candidate = directory.appendingPathComponent("host")

@@ -5,14 +5,14 @@ import Glibc
 
 /// A PostgreSQL server of a test's own (`scripts/pg.sh`), so that the test can stop, crash, stall
 /// and resume it without touching any other test's database.
-public final class PrivatePostgres: Sendable {
-    public let directory: String
-    public let bin: String
+package final class PrivatePostgres: Sendable {
+    package let directory: String
+    package let bin: String
     /// `postgres://etl:...@127.0.0.1:PORT/etl?sslmode=disable`
-    public let url: String
+    package let url: String
 
     /// Starts a new server (initdb into a temporary directory).
-    public static func start() async throws -> PrivatePostgres {
+    package static func start() async throws -> PrivatePostgres {
         try await offThePool { try PrivatePostgres() }
     }
 
@@ -32,20 +32,20 @@ public final class PrivatePostgres: Sendable {
     }
 
     /// Stops the server and removes its files.
-    public func stop() { _ = try? Self.script(["stop", directory]) }
+    package func stop() { _ = try? Self.script(["stop", directory]) }
 
     /// Stops the server at once, as a crash would, keeping its data.
-    public func halt() async throws { _ = try await offThePool { [directory] in try Self.script(["halt", directory]) } }
+    package func halt() async throws { _ = try await offThePool { [directory] in try Self.script(["halt", directory]) } }
 
     /// Starts a halted server again on the same port.
-    public func resume() async throws { _ = try await offThePool { [directory] in try Self.script(["resume", directory]) } }
+    package func resume() async throws { _ = try await offThePool { [directory] in try Self.script(["resume", directory]) } }
 
     /// Freezes the server (SIGSTOP to the postmaster and every backend): connections stay open and
     /// nothing answers, as with a hung host.
-    public func stall() async throws { try await offThePool { try self.signal("-STOP") } }
+    package func stall() async throws { try await offThePool { try self.signal("-STOP") } }
 
     /// Lets a stalled server go on.
-    public func unstall() async throws { try await offThePool { try self.signal("-CONT") } }
+    package func unstall() async throws { try await offThePool { try self.signal("-CONT") } }
 
     func signal(_ name: String) throws {
         let pidFile = try String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8)
@@ -55,7 +55,7 @@ public final class PrivatePostgres: Sendable {
     }
 
     /// The first column of the first row of `sql`, run with psql.
-    public func scalar(_ sql: String) async throws -> String {
+    package func scalar(_ sql: String) async throws -> String {
         try await offThePool { try self.scalarNow(sql) }
     }
 
@@ -68,9 +68,9 @@ public final class PrivatePostgres: Sendable {
         try Command.run(Paths.packageRoot.appendingPathComponent("scripts/pg.sh").path, arguments)
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
-        public init(message: String) { self.message = message }
+    package struct Failure: Error, CustomStringConvertible {
+        package var message: String
+        package var description: String { message }
+        package init(message: String) { self.message = message }
     }
 }

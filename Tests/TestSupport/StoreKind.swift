@@ -4,13 +4,13 @@ import PostgresSink
 import SQLiteSink
 
 /// The stores every store-dependent test runs against: the same test, the same expectations.
-public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
+package enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case postgres, sqlite
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// A fresh, migrated store of this kind for `body`, with a scratch directory for CSV files.
-    public func with(_ body: @Sendable (any Store, URL) async throws -> Void) async throws {
+    package func with(_ body: @Sendable (any Store, URL) async throws -> Void) async throws {
         let directory = try Paths.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         switch self {
@@ -30,6 +30,6 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     }
 
     /// Whether this kind can run here (PostgreSQL needs a server; under CI it must have one).
-    public static let available: [StoreKind] = TestDatabase.isEnabled ? allCases : [.sqlite]
+    package static let available: [StoreKind] = TestDatabase.isEnabled ? allCases : [.sqlite]
 }
 

@@ -9,17 +9,17 @@ import Testing
 /// `TEST_DATABASE_URL` (see `scripts/test.sh`) and dropped afterwards.
 ///
 /// Without that variable, Postgres tests are skipped locally but fail under `CI=true`.
-public struct TestDatabase: Sendable {
-    public let url: String
-    public let name: String
+package struct TestDatabase: Sendable {
+    package let url: String
+    package let name: String
 
-    public static let serverURL = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"]
+    package static let serverURL = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"]
 
     /// True when Postgres tests should run: a server is configured, or this is CI (where they must fail).
-    public static let isEnabled = serverURL != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+    package static let isEnabled = serverURL != nil || ProcessInfo.processInfo.environment["CI"] == "true"
 
     /// Creates a database, runs `body` with it, drops it.
-    public static func with<T>(_ body: (TestDatabase) async throws -> T) async throws -> T {
+    package static func with<T>(_ body: (TestDatabase) async throws -> T) async throws -> T {
         guard let server = serverURL else {
             Issue.record("TEST_DATABASE_URL is not set: run the tests with scripts/test.sh")
             throw TestDatabaseUnavailable()
@@ -42,12 +42,12 @@ public struct TestDatabase: Sendable {
     }
 
     /// Runs `body` with a client connected to this database, for tests that query repeatedly.
-    public func withClient<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    package func withClient<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         try await Self.admin(url, body)
     }
 
     /// The single integer of a one-row, one-column query, through `client`.
-    public static func integer(_ sql: String, on client: PostgresClient) async throws -> Int {
+    package static func integer(_ sql: String, on client: PostgresClient) async throws -> Int {
         for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) {
             return Int(value)
         }
@@ -55,7 +55,7 @@ public struct TestDatabase: Sendable {
     }
 
     /// A migrated store on this database, running for the duration of `body`.
-    public func withStore<T: Sendable>(_ body: @Sendable (PostgresStore) async throws -> T) async throws -> T {
+    package func withStore<T: Sendable>(_ body: @Sendable (PostgresStore) async throws -> T) async throws -> T {
         let store = PostgresStore(url: try DatabaseURL(parsing: url), logger: TestLog.logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
@@ -69,7 +69,7 @@ public struct TestDatabase: Sendable {
     }
 
     /// Runs `sql` and returns every row's columns as text (NULL as nil).
-    public func rows(_ sql: String) async throws -> [[String?]] {
+    package func rows(_ sql: String) async throws -> [[String?]] {
         try await Self.admin(url) { client in
             var rows: [[String?]] = []
             for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
@@ -92,7 +92,7 @@ public struct TestDatabase: Sendable {
     }
 
     /// The single value of a one-row, one-column query.
-    public func scalar(_ sql: String) async throws -> String? {
+    package func scalar(_ sql: String) async throws -> String? {
         try await rows(sql).first?.first ?? nil
     }
 
@@ -116,25 +116,25 @@ public struct TestDatabase: Sendable {
 }
 
 /// Creating a test database failed; carries the server's full reason.
-public struct TestDatabaseFailure: Error, CustomStringConvertible {
-    public var detail: String
-    public var description: String { "cannot create a test database: \(detail)" }
+package struct TestDatabaseFailure: Error, CustomStringConvertible {
+    package var detail: String
+    package var description: String { "cannot create a test database: \(detail)" }
 }
 
 /// No database server is configured for the tests.
-public struct TestDatabaseUnavailable: Error, CustomStringConvertible {
-    public var description: String { "TEST_DATABASE_URL is not set: run the tests with scripts/test.sh" }
+package struct TestDatabaseUnavailable: Error, CustomStringConvertible {
+    package var description: String { "TEST_DATABASE_URL is not set: run the tests with scripts/test.sh" }
 }
 
 /// Loggers for tests: warnings and worse on stderr.
-public enum TestLog {
-    public static let logger: Logger = {
+package enum TestLog {
+    package static let logger: Logger = {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         return logger
     }()
 
-    public static let quiet: Logger = {
+    package static let quiet: Logger = {
         var logger = Logger(label: "test-quiet")
         logger.logLevel = .critical
         return logger

@@ -3,15 +3,15 @@ import ETLFramework
 /// How a CSV file's columns are named and which are kept: the file's header line (unnamed columns
 /// become `column_N` by 1-based position), or names given in the pipeline file instead, less the
 /// columns to skip.
-public struct CSVColumns: Sendable, Hashable {
+package struct CSVColumns: Sendable, Hashable {
     /// Names replacing the file's header (`header:`).
-    public var names: [String]?
+    package var names: [String]?
     /// Whether the file's first line is a header line (`header_row:`, default true).
-    public var headerRow: Bool
+    package var headerRow: Bool
     /// Columns left out of every record (`skip_columns:`).
-    public var skip: [String]
+    package var skip: [String]
 
-    public init(names: [String]? = nil, headerRow: Bool = true, skip: [String] = []) {
+    package init(names: [String]? = nil, headerRow: Bool = true, skip: [String] = []) {
         self.names = names
         self.headerRow = headerRow
         self.skip = skip

@@ -1,8 +1,8 @@
 import ETLFramework
 
 /// The CSV file adapter: registers `type: csv` with the host.
-public enum CSVFileAdapter {
-    public static func register(into registry: inout ComponentRegistry) {
+package enum CSVFileAdapter {
+    package static func register(into registry: inout ComponentRegistry) {
         registry.register(SourceRegistration(
             type: CSVCheckpointState.kind,
             summary: "Rows of a local CSV file (RFC 4180), resumed where the last run stopped",

@@ -6,22 +6,22 @@ import Logging
 ///
 /// Each row becomes a raw record (header -> cell, plus its line number). Rows that cannot be read
 /// (ragged, bad UTF-8, broken quoting) become rejections with their line and reason.
-public struct CSVSource: Source {
-    public let type = CSVCheckpointState.kind
-    public let path: String
+package struct CSVSource: Source {
+    package let type = CSVCheckpointState.kind
+    package let path: String
     /// The path as written in the configuration, used in messages.
-    public let displayPath: String
+    package let displayPath: String
     /// How the columns are named and which are kept.
-    public let columns: CSVColumns
-    public var receiptTimeMeaning: String { "the file's modification time" }
+    package let columns: CSVColumns
+    package var receiptTimeMeaning: String { "the file's modification time" }
 
     /// The spec's columns: `symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at`.
-    public static let defaultMapping = FieldMapping([
+    package static let defaultMapping = FieldMapping([
         .ticker: "symbol", .name: "name", .priceUSD: "price_usd", .marketCapUSD: "market_cap_usd",
         .volume24hUSD: "volume_24h_usd", .percentChange24h: "percent_change_24h", .observedAt: "created_at",
     ])
 
-    public init(path: String, displayPath: String? = nil, columns: CSVColumns = CSVColumns()) {
+    package init(path: String, displayPath: String? = nil, columns: CSVColumns = CSVColumns()) {
         self.path = path
         self.displayPath = displayPath ?? path
         self.columns = columns
@@ -29,7 +29,7 @@ public struct CSVSource: Source {
 
     /// The columns a run would read (after naming and skipping), from the header line alone; `nil`
     /// when the file cannot be read or holds nothing.
-    public func peekFieldNames(logger: Logger) async throws -> [String]? {
+    package func peekFieldNames(logger: Logger) async throws -> [String]? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         var fileHeader: [String]?
@@ -47,11 +47,11 @@ public struct CSVSource: Source {
     }
 
     /// Reads the CSV file at `path` with this source's column settings.
-    public func recorded(at path: String, logger: Logger) async throws -> any SourceReader {
+    package func recorded(at path: String, logger: Logger) async throws -> any SourceReader {
         try await CSVSource(path: path, displayPath: path, columns: columns).open(resumingFrom: nil, logger: logger)
     }
 
-    public func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
+    package func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
         let handle: FileHandle
         let attributes: [FileAttributeKey: Any]
         do {
@@ -94,9 +94,9 @@ public struct CSVSource: Source {
 }
 
 /// A CSV file that could not be read at all.
-public struct CSVSourceError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
+package struct CSVSourceError: Error, Sendable, CustomStringConvertible {
+    package var path: String
+    package var reason: String
 
-    public var description: String { "\(path): \(reason)" }
+    package var description: String { "\(path): \(reason)" }
 }

@@ -1,17 +1,17 @@
 import ETLFramework
 
 /// The keys of a `type: csv` source block.
-public struct CSVSourceConfig: Sendable, Decodable {
+package struct CSVSourceConfig: Sendable, Decodable {
     /// The file to read, relative to the pipeline file's directory.
-    public var path: String
+    package var path: String
     /// Column names mapped to unified fields, over the default (the spec's column names).
-    public var mapping: FieldMapping?
+    package var mapping: FieldMapping?
     /// Column names replacing the file's header line.
-    public var header: [String]?
+    package var header: [String]?
     /// Whether the first line is a header line (default true); false needs `header`.
-    public var headerRow: Bool?
+    package var headerRow: Bool?
     /// Columns left out of every record.
-    public var skipColumns: [String]?
+    package var skipColumns: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case path, mapping, header

@@ -4,10 +4,10 @@ import HTTPSourceKit
 
 /// The CoinGecko adapter: registers `type: coingecko`
 /// (`GET {base_url}/coins/markets?vs_currency=usd&order=market_cap_desc&per_page=N&page=P`).
-public enum CoinGeckoAdapter {
-    public static let defaultBaseURL = "https://api.coingecko.com/api/v3"
+package enum CoinGeckoAdapter {
+    package static let defaultBaseURL = "https://api.coingecko.com/api/v3"
 
-    public static let mapping = FieldMapping([
+    package static let mapping = FieldMapping([
         .ticker: "symbol", .name: "name", .priceUSD: "current_price", .marketCapUSD: "market_cap",
         .volume24hUSD: "total_volume", .percentChange24h: "price_change_percentage_24h", .rank: "market_cap_rank",
         .observedAt: "last_updated", .id: "id",
@@ -20,7 +20,7 @@ public enum CoinGeckoAdapter {
         "ath_change_percentage", "ath_date", "atl", "atl_change_percentage", "atl_date", "roi", "last_updated",
     ]
 
-    public static func register(into registry: inout ComponentRegistry) {
+    package static func register(into registry: inout ComponentRegistry) {
         registry.register(SourceRegistration(
             type: "coingecko", summary: "CoinGecko market data in USD (GET /coins/markets), paged",
             keys: [

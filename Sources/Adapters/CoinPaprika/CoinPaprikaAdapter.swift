@@ -3,11 +3,11 @@ import Foundation
 import HTTPSourceKit
 
 /// The CoinPaprika adapter: registers `type: coinpaprika` (`GET {base_url}/tickers?quotes=USD`).
-public enum CoinPaprikaAdapter {
-    public static let defaultBaseURL = "https://api.coinpaprika.com/v1"
+package enum CoinPaprikaAdapter {
+    package static let defaultBaseURL = "https://api.coinpaprika.com/v1"
 
     /// `quotes.USD.*`, `last_updated`, `symbol`, `name`, `rank`; the asset id is CoinPaprika's `id`.
-    public static let mapping = FieldMapping([
+    package static let mapping = FieldMapping([
         .ticker: "symbol", .name: "name", .priceUSD: "quotes.USD.price", .marketCapUSD: "quotes.USD.market_cap",
         .volume24hUSD: "quotes.USD.volume_24h", .percentChange24h: "quotes.USD.percent_change_24h", .rank: "rank",
         .observedAt: "last_updated", .id: "id",
@@ -18,7 +18,7 @@ public enum CoinPaprikaAdapter {
         "last_updated", "quotes",
     ]
 
-    public static func register(into registry: inout ComponentRegistry) {
+    package static func register(into registry: inout ComponentRegistry) {
         registry.register(SourceRegistration(
             type: "coinpaprika", summary: "CoinPaprika tickers with USD quotes (GET /tickers?quotes=USD)",
             keys: [

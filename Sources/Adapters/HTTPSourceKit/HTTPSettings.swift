@@ -1,19 +1,19 @@
 import ETLFramework
 
 /// The `http:` block every API source accepts: timeouts, retries and pacing.
-public struct HTTPSettings: Sendable, Decodable, Hashable {
+package struct HTTPSettings: Sendable, Decodable, Hashable {
     /// Time to open a connection (default 10s).
-    public var connectTimeout: ConfigDuration?
+    package var connectTimeout: ConfigDuration?
     /// Time to wait for response bytes (default 30s).
-    public var readTimeout: ConfigDuration?
+    package var readTimeout: ConfigDuration?
     /// Attempts per request, the first included (default 4).
-    public var attempts: Int?
+    package var attempts: Int?
     /// Longest `Retry-After` honoured; a longer one fails at once (default 60s).
-    public var maxRetryAfter: ConfigDuration?
+    package var maxRetryAfter: ConfigDuration?
     /// Requests per minute this source may send (default 30).
-    public var requestsPerMinute: Int?
+    package var requestsPerMinute: Int?
 
-    public init() {}
+    package init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case connectTimeout = "connect_timeout"
@@ -30,7 +30,7 @@ public struct HTTPSettings: Sendable, Decodable, Hashable {
     var spacing: Duration { .milliseconds(60_000 / max(1, requestsPerMinute ?? 30)) }
 
     /// Documentation of the block, for `host adapters`.
-    public static let documentation = ConfigKeyDoc(
+    package static let documentation = ConfigKeyDoc(
         "http", "map",
         "connect_timeout (10s), read_timeout (30s), attempts (4), max_retry_after (60s), requests_per_minute (30)")
 }

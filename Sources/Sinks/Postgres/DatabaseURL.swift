@@ -5,21 +5,21 @@ import PostgresNIO
 ///
 /// Also accepts `postgresql://` and the `postgresql+asyncpg://` form of the original service, and
 /// `?host=/path/to/socket-dir` for Unix sockets. The password never appears in ``description``.
-public struct DatabaseURL: Sendable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    public var username: String
-    public var password: String?
-    public var database: String?
-    public var socketDirectory: String?
-    public var sslMode: SSLMode
+package struct DatabaseURL: Sendable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
+    package var username: String
+    package var password: String?
+    package var database: String?
+    package var socketDirectory: String?
+    package var sslMode: SSLMode
 
     /// How TLS is used.
-    public enum SSLMode: String, Sendable {
+    package enum SSLMode: String, Sendable {
         case disable, prefer, require
     }
 
-    public init(parsing text: String) throws(DatabaseURLError) {
+    package init(parsing text: String) throws(DatabaseURLError) {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
             throw DatabaseURLError(reason: "is not a URL")
         }
@@ -51,14 +51,14 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     }
 
     /// The URL without its password.
-    public var description: String {
+    package var description: String {
         let credentials = password == nil ? username : "\(username):<redacted>"
         let location = socketDirectory.map { "?host=\($0)" } ?? ""
         return "postgres://\(credentials)@\(host):\(port)/\(database ?? "")\(location)"
     }
 
     /// The configuration of a single connection to this URL (used to probe the server).
-    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    package func connectionConfiguration() throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let socketPath {
             configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
@@ -75,7 +75,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     }
 
     /// The pool configuration for this URL.
-    public func clientConfiguration() -> PostgresClient.Configuration {
+    package func clientConfiguration() -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let socketPath {
             configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
@@ -100,7 +100,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
 }
 
 /// A database URL that cannot be used, and why (the URL itself is never repeated: it may hold a password).
-public struct DatabaseURLError: Error, Sendable, CustomStringConvertible {
-    public var reason: String
-    public var description: String { "database URL \(reason)" }
+package struct DatabaseURLError: Error, Sendable, CustomStringConvertible {
+    package var reason: String
+    package var description: String { "database URL \(reason)" }
 }

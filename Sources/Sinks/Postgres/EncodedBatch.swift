@@ -3,7 +3,7 @@ import ETLFramework
 /// A batch encoded for PostgreSQL ahead of its transaction (see ``PostgresStore/prepare(_:)``): the
 /// plan, the COPY rows of every candidate raw record, and the COPY rows of every candidate
 /// observation but for their first column (the source asset's id, known only inside the transaction).
-public struct EncodedBatch: Sendable {
+package struct EncodedBatch: Sendable {
     let plan: BatchPlan
     /// COPY rows of `plan.rawCandidates`, in order.
     let rawRows: [UInt8]

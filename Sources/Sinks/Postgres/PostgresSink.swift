@@ -1,8 +1,8 @@
 import ETLFramework
 
 /// The PostgreSQL store module: registers `store: {type: postgres}` with the host.
-public enum PostgresSink {
-    public static func register(into registry: inout ComponentRegistry) {
+package enum PostgresSink {
+    package static func register(into registry: inout ComponentRegistry) {
         registry.register(StoreRegistration(
             type: "postgres",
             summary: "PostgreSQL (NUMERIC money, one transaction per batch, advisory run locks)",

@@ -10,7 +10,7 @@ extension PostgresStore {
     /// The statement that announces a change when its transaction commits.
     static let notifyChange: PostgresQuery = "SELECT pg_notify('etl_changes', '')"
 
-    public func watchChanges(logger: Logger, onChange: @escaping @Sendable () -> Void) async throws {
+    package func watchChanges(logger: Logger, onChange: @escaping @Sendable () -> Void) async throws {
         try await client.withConnection { connection in
             try await connection.listen(on: Self.changeChannel) { notifications in
                 onChange()  // anything may have changed while nobody listened

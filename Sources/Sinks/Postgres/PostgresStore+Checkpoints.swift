@@ -3,7 +3,7 @@ import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    public func checkpoint(for pipeline: String, logger: Logger) async throws -> Checkpoint? {
+    package func checkpoint(for pipeline: String, logger: Logger) async throws -> Checkpoint? {
         do {
             let rows = try await client.query(
                 "SELECT kind, state::text FROM checkpoints WHERE pipeline = \(pipeline)", logger: logger)
@@ -16,7 +16,7 @@ extension PostgresStore {
         }
     }
 
-    public func resetCheckpoint(for pipeline: String, logger: Logger) async throws -> Bool {
+    package func resetCheckpoint(for pipeline: String, logger: Logger) async throws -> Bool {
         do {
             var deleted = false
             let rows = try await client.query(

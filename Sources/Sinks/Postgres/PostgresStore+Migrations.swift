@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresStore {
     /// Applies pending migrations in order, each in its own transaction, under a transaction-level
     /// advisory lock so that hosts starting together do not race.
-    public func migrate(logger: Logger) async throws -> [String] {
+    package func migrate(logger: Logger) async throws -> [String] {
         try await probe(logger: logger)
         do {
             return try await client.withTransaction(logger: logger) { connection in

@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// The read side: pages and counts in SQL, every filter a bind, every order backed by an index.
 extension PostgresStore {
-    public func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> {
+    package func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> {
         do {
             var select = SQLBuilder("SELECT ")
             select.trustedSQL(Self.recordColumns)
@@ -22,7 +22,7 @@ extension PostgresStore {
         }
     }
 
-    public func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord? {
+    package func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord? {
         do {
             var select = SQLBuilder("SELECT ")
             select.trustedSQL(Self.recordColumns)
@@ -36,7 +36,7 @@ extension PostgresStore {
         }
     }
 
-    public func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint> {
+    package func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint> {
         do {
             func filter(_ builder: inout SQLBuilder) {
                 builder.sql(" FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = ")
@@ -72,7 +72,7 @@ extension PostgresStore {
         }
     }
 
-    public func runs(_ query: RunQuery, logger: Logger) async throws -> Page<RunRecord> {
+    package func runs(_ query: RunQuery, logger: Logger) async throws -> Page<RunRecord> {
         do {
             func filter(_ builder: inout SQLBuilder) {
                 builder.sql(" FROM etl_runs WHERE true")
@@ -94,7 +94,7 @@ extension PostgresStore {
         }
     }
 
-    public func run(id: RunID, rejectionLimit: Int, logger: Logger) async throws -> RunDetail? {
+    package func run(id: RunID, rejectionLimit: Int, logger: Logger) async throws -> RunDetail? {
         do {
             var found: RunRecord?
             var select = SQLBuilder("SELECT ")
@@ -123,7 +123,7 @@ extension PostgresStore {
         }
     }
 
-    public func statistics(logger: Logger) async throws -> StoreStatistics {
+    package func statistics(logger: Logger) async throws -> StoreStatistics {
         do {
             var totals: [String: (runs: Int, failed: Int, processed: Int, quarantined: Int, skipped: Int, filtered: Int)] = [:]
             let rows = try await client.query(
@@ -156,7 +156,7 @@ extension PostgresStore {
         }
     }
 
-    public func latestRuns(logger: Logger) async throws -> [String: RunRecord] {
+    package func latestRuns(logger: Logger) async throws -> [String: RunRecord] {
         do {
             return try await latestRuns(where: "true", logger: logger)
         } catch {
@@ -180,7 +180,7 @@ extension PostgresStore {
         return runs
     }
 
-    public func ping(logger: Logger) async throws {
+    package func ping(logger: Logger) async throws {
         do {
             for try await _ in try await client.query("SELECT 1", logger: logger).decode(Int32.self) {}
         } catch {

@@ -6,7 +6,7 @@ import PostgresNIO
 extension PostgresStore {
     /// Holds a session advisory lock keyed by the pipeline on a dedicated connection for the run's
     /// lifetime. A crashed process's session ends and releases it, so the lock can never be stuck.
-    public func withRunLock<T: Sendable>(
+    package func withRunLock<T: Sendable>(
         pipeline: String, logger: Logger, _ body: @Sendable () async throws -> T
     ) async throws -> T {
         return try await client.withConnection { connection in
@@ -67,7 +67,7 @@ extension PostgresStore {
     static let abandonedMessage = "the process running it stopped before finishing (crash or kill); "
         + "its committed batches are kept and the next run resumes after them"
 
-    public func recoverAbandonedRuns(logger: Logger) async throws -> Int {
+    package func recoverAbandonedRuns(logger: Logger) async throws -> Int {
         do {
             // A live run holds the advisory lock (namespace, hashtext(pipeline)); pg_locks shows its two
             // int4 keys as the unsigned classid and objid.
@@ -101,7 +101,7 @@ extension PostgresStore {
         return nil
     }
 
-    public func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID {
+    package func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID {
         do {
             let rows = try await client.query(
                 """
@@ -117,7 +117,7 @@ extension PostgresStore {
         }
     }
 
-    public func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport {
+    package func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport {
         do {
             let rows = try await client.query(
                 """

@@ -14,11 +14,11 @@ extension PostgresStore {
     /// copied. Then the latest state of each asset is upserted, the unified record of every touched
     /// ticker recomputed, and the rejections, the checkpoint and the run's counters written. A constant
     /// number of round trips per batch, whatever its size.
-    public func prepare(_ batch: LoadBatch) -> EncodedBatch {
+    package func prepare(_ batch: LoadBatch) -> EncodedBatch {
         EncodedBatch(batch)
     }
 
-    public func write(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
+    package func write(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
         let pipeline = encoded.plan.batch.pipeline
         do {
             return try await client.withTransaction(logger: logger) { connection in

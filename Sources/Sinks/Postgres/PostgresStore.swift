@@ -6,27 +6,27 @@ import PostgresNIO
 ///
 /// Every batch is written in one transaction (see ``write(_:logger:)``); runs of one pipeline are
 /// serialized across processes with a session advisory lock. ``run()`` must be running for queries.
-public struct PostgresStore: Store {
-    public let client: PostgresClient
-    public let url: DatabaseURL
+package struct PostgresStore: Store {
+    package let client: PostgresClient
+    package let url: DatabaseURL
     /// The longest one call of a run may take before the server counts as lost or stalled.
-    public let callDeadline: Duration?
+    package let callDeadline: Duration?
 
-    public static let defaultCallDeadline: Duration = .seconds(15)
+    package static let defaultCallDeadline: Duration = .seconds(15)
 
-    public init(url: DatabaseURL, logger: Logger, callDeadline: Duration = Self.defaultCallDeadline) {
+    package init(url: DatabaseURL, logger: Logger, callDeadline: Duration = Self.defaultCallDeadline) {
         self.url = url
         self.callDeadline = callDeadline
         self.client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
     }
 
-    public func run() async {
+    package func run() async {
         await client.run()
     }
 
     /// Opens and closes one connection, so that an unreachable server or bad credentials fail at once
     /// with a clear reason (the pool would retry quietly).
-    public func probe(logger: Logger) async throws {
+    package func probe(logger: Logger) async throws {
         do {
             let connection = try await PostgresConnection.connect(
                 configuration: try url.connectionConfiguration(), id: 0, logger: logger)
@@ -38,11 +38,11 @@ public struct PostgresStore: Store {
 }
 
 /// A database operation failed; carries what was being done and the server's reason.
-public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
-    public var operation: String
-    public var reason: String
+package struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
+    package var operation: String
+    package var reason: String
 
-    public var description: String { "database error while \(operation): \(reason)" }
+    package var description: String { "database error while \(operation): \(reason)" }
 
     /// Wraps `error` with its SQL state and message (never the query text or bound values).
     static func wrap(_ error: any Error, while operation: String) -> PostgresStoreError {

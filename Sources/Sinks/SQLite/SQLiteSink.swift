@@ -1,8 +1,8 @@
 import ETLFramework
 
 /// The embedded store module: registers `store: {type: sqlite, path: ...}` with the host.
-public enum SQLiteSink {
-    public static func register(into registry: inout ComponentRegistry) {
+package enum SQLiteSink {
+    package static func register(into registry: inout ComponentRegistry) {
         registry.register(StoreRegistration(
             type: "sqlite",
             summary: "SQLite file in WAL mode (embedded; one host process owns it)",

@@ -64,7 +64,7 @@ extension SQLiteStore {
         (2, "filtered counter", ["ALTER TABLE etl_runs ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0"]),
     ]
 
-    public func migrate(logger: Logger) async throws -> [String] {
+    package func migrate(logger: Logger) async throws -> [String] {
         do {
             return try await transaction { connection in
                 _ = try await connection.query(

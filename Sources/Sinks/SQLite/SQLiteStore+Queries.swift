@@ -10,7 +10,7 @@ extension SQLiteStore {
         created_at, ingested_at
         """
 
-    public func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> {
+    package func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> {
         var filter = " WHERE 1"
         var binds: [SQLiteData] = []
         if let source = query.source { filter += " AND source = ?"; binds.append(.text(source)) }
@@ -23,7 +23,7 @@ extension SQLiteStore {
             offset: query.offset, doing: "reading unified records", Self.record)
     }
 
-    public func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord? {
+    package func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord? {
         do {
             return try await reader().query(
                 "SELECT \(Self.recordColumns) FROM normalized_records WHERE id = ?", [.text(ticker)]
@@ -33,7 +33,7 @@ extension SQLiteStore {
         }
     }
 
-    public func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint> {
+    package func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint> {
         var filter = " FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = ?"
         var binds: [SQLiteData] = [.text(query.ticker)]
         if let source = query.source { filter += " AND s.source = ?"; binds.append(.text(source)) }
@@ -58,7 +58,7 @@ extension SQLiteStore {
         }
     }
 
-    public func runs(_ query: RunQuery, logger: Logger) async throws -> Page<RunRecord> {
+    package func runs(_ query: RunQuery, logger: Logger) async throws -> Page<RunRecord> {
         var filter = " FROM etl_runs WHERE 1"
         var binds: [SQLiteData] = []
         if let pipeline = query.pipeline { filter += " AND pipeline = ?"; binds.append(.text(pipeline)) }
@@ -68,7 +68,7 @@ extension SQLiteStore {
             limit: query.limit, offset: query.offset, doing: "reading the run history", Self.run)
     }
 
-    public func run(id: RunID, rejectionLimit: Int, logger: Logger) async throws -> RunDetail? {
+    package func run(id: RunID, rejectionLimit: Int, logger: Logger) async throws -> RunDetail? {
         do {
             let connection = try await reader()
             guard let run = try await connection.query(
@@ -90,7 +90,7 @@ extension SQLiteStore {
         }
     }
 
-    public func statistics(logger: Logger) async throws -> StoreStatistics {
+    package func statistics(logger: Logger) async throws -> StoreStatistics {
         do {
             let connection = try await reader()
             let totals = try await connection.query(
@@ -117,7 +117,7 @@ extension SQLiteStore {
         }
     }
 
-    public func latestRuns(logger: Logger) async throws -> [String: RunRecord] {
+    package func latestRuns(logger: Logger) async throws -> [String: RunRecord] {
         do {
             return try await latestRuns(where: "1")
         } catch {
@@ -137,7 +137,7 @@ extension SQLiteStore {
         return runs
     }
 
-    public func ping(logger: Logger) async throws {
+    package func ping(logger: Logger) async throws {
         do {
             _ = try await reader().query("SELECT 1")
         } catch {

@@ -4,7 +4,7 @@ import Logging
 import SQLiteNIO
 
 extension SQLiteStore {
-    public func checkpoint(for pipeline: String, logger: Logger) async throws -> Checkpoint? {
+    package func checkpoint(for pipeline: String, logger: Logger) async throws -> Checkpoint? {
         do {
             let rows = try await reader().query("SELECT kind, state FROM checkpoints WHERE pipeline = ?", [.text(pipeline)])
             guard let row = rows.first, let kind = row.column("kind")?.string, let state = row.column("state")?.string else { return nil }
@@ -14,7 +14,7 @@ extension SQLiteStore {
         }
     }
 
-    public func resetCheckpoint(for pipeline: String, logger: Logger) async throws -> Bool {
+    package func resetCheckpoint(for pipeline: String, logger: Logger) async throws -> Bool {
         do {
             let deleted = try await transaction { connection in
                 try await connection.query("DELETE FROM checkpoints WHERE pipeline = ? RETURNING pipeline", [.text(pipeline)]).count
@@ -27,7 +27,7 @@ extension SQLiteStore {
 
     /// One process owns the file, so the run lock is this process's own bookkeeping; runs still
     /// `running` for the pipeline when it is taken were left by a process that died.
-    public func withRunLock<T: Sendable>(
+    package func withRunLock<T: Sendable>(
         pipeline: String, logger: Logger, _ body: @Sendable () async throws -> T
     ) async throws -> T {
         let taken = state.runLocks.withLock { $0.insert(pipeline).inserted }
@@ -42,7 +42,7 @@ extension SQLiteStore {
         return try await body()
     }
 
-    public func recoverAbandonedRuns(logger: Logger) async throws -> Int {
+    package func recoverAbandonedRuns(logger: Logger) async throws -> Int {
         let live = state.runLocks.withLock { $0 }
         let placeholders = live.isEmpty ? "" : " AND pipeline NOT IN (" + live.map { _ in "?" }.joined(separator: ", ") + ")"
         let count = try await markInterrupted(where: "true" + placeholders, live.sorted().map { .text($0) })
@@ -69,7 +69,7 @@ extension SQLiteStore {
         }
     }
 
-    public func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID {
+    package func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID {
         do {
             let id = try await transaction { connection in
                 let rows = try await connection.query(
@@ -85,7 +85,7 @@ extension SQLiteStore {
         }
     }
 
-    public func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport {
+    package func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport {
         do {
             let now = Self.now()
             let row = try await transaction { connection in
@@ -106,7 +106,7 @@ extension SQLiteStore {
         }
     }
 
-    public func watchChanges(logger: Logger, onChange: @escaping @Sendable () -> Void) async throws {
+    package func watchChanges(logger: Logger, onChange: @escaping @Sendable () -> Void) async throws {
         let key = state.nextListener.withLock { next in
             defer { next += 1 }
             return next

@@ -8,7 +8,7 @@ extension SQLiteStore {
     /// Writes one batch in ONE transaction, with the PostgreSQL store's rules: new payload versions
     /// and observations only, the newest state per asset, the unified record of each touched ticker
     /// recomputed (larger market cap, then newer), rejections, checkpoint and run counters.
-    public func write(_ prepared: LoadBatch, logger: Logger) async throws -> RunCounters {
+    package func write(_ prepared: LoadBatch, logger: Logger) async throws -> RunCounters {
         let pipeline = prepared.pipeline
         do {
             let counters = try await transaction { connection in

@@ -11,16 +11,16 @@ import Synchronization
 /// One host process owns the file: opening takes an exclusive lock on `<path>.lock`, and a second
 /// process refuses to start. Writes go through one connection, one transaction at a time; reads use
 /// another, which WAL lets run while a batch is written.
-public struct SQLiteStore: Store {
-    public let path: String
+package struct SQLiteStore: Store {
+    package let path: String
     let state: SQLiteState
 
-    public init(path: String) {
+    package init(path: String) {
         self.path = path
         self.state = SQLiteState()
     }
 
-    public func run() async {
+    package func run() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(3600))
         }
@@ -109,9 +109,9 @@ final class SQLiteState: Sendable {
 }
 
 /// A problem with the SQLite store, in words fit for the run history.
-public struct SQLiteStoreError: Error, Sendable, CustomStringConvertible {
-    public var reason: String
-    public var description: String { "SQLite store: \(reason)" }
+package struct SQLiteStoreError: Error, Sendable, CustomStringConvertible {
+    package var reason: String
+    package var description: String { "SQLite store: \(reason)" }
 
     static func wrap(_ error: any Error, while operation: String) -> SQLiteStoreError {
         if let error = error as? SQLiteStoreError { return error }

@@ -5,7 +5,7 @@ extension Expression {
     /// The value of the expression for the record `payload` (an object; fields are looked up by name
     /// or dotted path). Throws when a value does not fit an operation: text where a number is needed,
     /// a division by zero.
-    public func evaluate(in payload: RawValue) throws(EvaluationError) -> ExpressionValue {
+    package func evaluate(in payload: RawValue) throws(EvaluationError) -> ExpressionValue {
         switch self {
         case .literal(let value):
             return value

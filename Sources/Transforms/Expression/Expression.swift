@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Made by ``ExpressionParser``; evaluated against one record by ``evaluate(in:)``. Values are exact:
 /// numbers are `Decimal`, never a binary float.
-public indirect enum Expression: Sendable {
+package indirect enum Expression: Sendable {
     case literal(ExpressionValue)
     /// A field of the record, by name or dotted path.
     case field(String)
@@ -19,7 +19,7 @@ public indirect enum Expression: Sendable {
     case call(ExpressionFunction, [Expression])
 
     /// The field names the expression reads.
-    public var fieldNames: [String] {
+    package var fieldNames: [String] {
         switch self {
         case .literal: []
         case .field(let name): [name]
@@ -32,20 +32,20 @@ public indirect enum Expression: Sendable {
 }
 
 /// `not` and unary `-`.
-public enum UnaryOperator: String, Sendable {
+package enum UnaryOperator: String, Sendable {
     case not
     case negate = "-"
 }
 
 /// The binary operators, loosest first: `or`, `and`, comparisons, `+ -`, `* /`.
-public enum BinaryOperator: String, Sendable {
+package enum BinaryOperator: String, Sendable {
     case or, and
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     case add = "+", subtract = "-", multiply = "*", divide = "/"
 }
 
 /// The functions the language offers, with how many arguments each takes.
-public enum ExpressionFunction: String, Sendable, CaseIterable {
+package enum ExpressionFunction: String, Sendable, CaseIterable {
     case upper, lower, trim, concat, coalesce
 
     /// The accepted argument counts.
@@ -58,8 +58,8 @@ public enum ExpressionFunction: String, Sendable, CaseIterable {
 }
 
 /// A regular expression as written and compiled.
-public struct RegexPattern: Sendable {
-    public let source: String
+package struct RegexPattern: Sendable {
+    package let source: String
     let regex: NSRegularExpression
 
     init(_ source: String) throws {

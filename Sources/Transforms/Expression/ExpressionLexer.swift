@@ -96,14 +96,14 @@ struct ExpressionLexer {
 }
 
 /// A mistake in an expression, at a character offset (0-based) within it.
-public struct ExpressionSyntaxError: Error, Sendable, CustomStringConvertible {
-    public var offset: Int
-    public var message: String
+package struct ExpressionSyntaxError: Error, Sendable, CustomStringConvertible {
+    package var offset: Int
+    package var message: String
 
     init(offset: Int, _ message: String) {
         self.offset = offset
         self.message = message
     }
 
-    public var description: String { "column \(offset + 1): \(message)" }
+    package var description: String { "column \(offset + 1): \(message)" }
 }

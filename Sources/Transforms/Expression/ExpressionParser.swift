@@ -3,12 +3,12 @@ import Foundation
 /// Parses the expression language by precedence climbing, loosest first:
 /// `or`; `and`; `not`; comparisons (`== != < <= > >=`, `in`, `not in`, `is [not] null`, `matches`);
 /// `+ -`; `* /`; unary `-`; literals, fields, calls and parentheses.
-public struct ExpressionParser {
+package struct ExpressionParser {
     var tokens: [ExpressionToken]
     var position = 0
 
     /// Parses `text`; a mistake is reported with the character offset where it is.
-    public static func parse(_ text: String) throws(ExpressionSyntaxError) -> Expression {
+    package static func parse(_ text: String) throws(ExpressionSyntaxError) -> Expression {
         var parser = ExpressionParser(tokens: try ExpressionLexer.tokens(text))
         let expression = try parser.or()
         guard case .end = parser.current.kind else {

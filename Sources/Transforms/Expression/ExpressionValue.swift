@@ -3,7 +3,7 @@ import Foundation
 
 /// A value while an expression is evaluated. A missing field, a JSON `null` and empty text are all
 /// ``null``; text that is a plain decimal is used as a number where a number is needed.
-public enum ExpressionValue: Sendable, Hashable {
+package enum ExpressionValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(Decimal)
@@ -70,15 +70,15 @@ public enum ExpressionValue: Sendable, Hashable {
 }
 
 /// Why an expression could not be evaluated for one record: the record is quarantined with it.
-public struct EvaluationError: Error, Sendable, CustomStringConvertible {
+package struct EvaluationError: Error, Sendable, CustomStringConvertible {
     /// The field at fault, when one is.
-    public var field: String?
-    public var message: String
+    package var field: String?
+    package var message: String
 
     init(field: String? = nil, _ message: String) {
         self.field = field
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }
