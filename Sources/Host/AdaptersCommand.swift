@@ -54,18 +54,25 @@ struct AdaptersCommand: ParsableCommand {
 
     /// `{"sources": [{"type", "summary", "keys": [{"name", "type", "required", "summary"}]}], "transforms": [...], "stores": [...]}`.
     static var json: RawValue {
-        .object(sections.map { kind, entries in
-            RawField(kind, .array(entries.map { entry in
-                .object([
-                    RawField("type", .string(entry.type)), RawField("summary", .string(entry.summary)),
-                    RawField("keys", .array(entry.keys.map { key in
-                        .object([
-                            RawField("name", .string(key.name)), RawField("type", .string(key.type)),
-                            RawField("required", .bool(key.required)), RawField("summary", .string(key.summary)),
-                        ])
-                    })),
-                ])
-            }))
-        })
+        .object(
+            sections.map { kind, entries in
+                RawField(
+                    kind,
+                    .array(
+                        entries.map { entry in
+                            .object([
+                                RawField("type", .string(entry.type)), RawField("summary", .string(entry.summary)),
+                                RawField(
+                                    "keys",
+                                    .array(
+                                        entry.keys.map { key in
+                                            .object([
+                                                RawField("name", .string(key.name)), RawField("type", .string(key.type)),
+                                                RawField("required", .bool(key.required)), RawField("summary", .string(key.summary)),
+                                            ])
+                                        })),
+                            ])
+                        }))
+            })
     }
 }

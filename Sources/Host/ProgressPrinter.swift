@@ -7,7 +7,9 @@ import Synchronization
 final class ProgressPrinter: Sendable {
     let pipelines: [String]
     let terminal = isatty(STDERR_FILENO) == 1
-    private let state = Mutex<(latest: [String: RunProgress], started: ContinuousClock.Instant, printed: [String: ContinuousClock.Instant], drawn: Bool)>(
+    private let state = Mutex<
+        (latest: [String: RunProgress], started: ContinuousClock.Instant, printed: [String: ContinuousClock.Instant], drawn: Bool)
+    >(
         ([:], .now, [:], false))
 
     init(pipelines: [String]) {
@@ -39,6 +41,7 @@ final class ProgressPrinter: Sendable {
         let seconds = Double((now - start).components.seconds) + Double((now - start).components.attoseconds) / 1e18
         let rate = seconds > 0 ? Int(Double(handled) / seconds) : handled
         let share = progress.fraction.map { String(format: " %5.1f%%", $0 * 100) } ?? ""
-        return "\(name):\(share) \(handled) records (\(progress.counters.quarantined) quarantined, \(progress.counters.skipped) skipped, \(progress.counters.filtered) filtered), \(rate)/s"
+        return
+            "\(name):\(share) \(handled) records (\(progress.counters.quarantined) quarantined, \(progress.counters.skipped) skipped, \(progress.counters.filtered) filtered), \(rate)/s"
     }
 }

@@ -27,8 +27,9 @@ struct ResetCommand: AsyncParsableCommand {
     func run() async throws {
         let (loaded, logger) = try options.load()
         guard loaded.pipelines.contains(where: { $0.name == pipeline }) else {
-            throw ValidationError("unknown pipeline \(pipeline); the file has "
-                + loaded.pipelines.map(\.name).joined(separator: ", "))
+            throw ValidationError(
+                "unknown pipeline \(pipeline); the file has "
+                    + loaded.pipelines.map(\.name).joined(separator: ", "))
         }
         if !yes, isatty(STDIN_FILENO) == 1 {
             print("Forget the checkpoint of pipeline \(pipeline)? Its next run reads the source from the start. [y/N] ", terminator: "")
@@ -45,9 +46,10 @@ struct ResetCommand: AsyncParsableCommand {
                     try await loaded.store.resetCheckpoint(for: name, logger: logger)
                 }
             }
-            print(existed
-                ? "checkpoint of \(name) forgotten: its next run reads the source from the start"
-                : "\(name) had no checkpoint: its next run reads the source from the start")
+            print(
+                existed
+                    ? "checkpoint of \(name) forgotten: its next run reads the source from the start"
+                    : "\(name) had no checkpoint: its next run reads the source from the start")
         } catch let busy as PipelineBusy {
             FileHandle.standardError.write(Data("error: \(busy); try again when it has finished\n".utf8))
             throw ExitCode(1)

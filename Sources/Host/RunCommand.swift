@@ -26,8 +26,9 @@ struct RunCommand: AsyncParsableCommand {
         if !pipeline.isEmpty {
             let unknown = pipeline.filter { name in !selected.contains { $0.name == name } }
             guard unknown.isEmpty else {
-                throw ValidationError("unknown pipeline \(unknown.joined(separator: ", ")); the file has "
-                    + loaded.pipelines.map(\.name).joined(separator: ", "))
+                throw ValidationError(
+                    "unknown pipeline \(unknown.joined(separator: ", ")); the file has "
+                        + loaded.pipelines.map(\.name).joined(separator: ", "))
             }
             selected = selected.filter { pipeline.contains($0.name) }
         }
@@ -66,8 +67,11 @@ struct RunCommand: AsyncParsableCommand {
         return await withTaskGroup(of: (Int, RunSummary.Row).self) { group in
             for (index, pipeline) in pipelines.enumerated() {
                 group.addTask {
-                    (index, await runOne(
-                        pipeline, runner: runner, trigger: .cli, logger: logger, stop: stop, progress: progress.update))
+                    (
+                        index,
+                        await runOne(
+                            pipeline, runner: runner, trigger: .cli, logger: logger, stop: stop, progress: progress.update)
+                    )
                 }
             }
             var rows = [RunSummary.Row?](repeating: nil, count: pipelines.count)

@@ -10,9 +10,11 @@ extension ComponentConfig {
         do {
             return try ExpressionParser.parse(text)
         } catch {
-            throw ConfigErrors([ConfigDiagnostic(
-                at: node.position(atTextOffset: error.offset), keyPath: node.keyPath,
-                "\(error.message) in \"\(text)\"")])
+            throw ConfigErrors([
+                ConfigDiagnostic(
+                    at: node.position(atTextOffset: error.offset), keyPath: node.keyPath,
+                    "\(error.message) in \"\(text)\"")
+            ])
         }
     }
 

@@ -72,7 +72,10 @@ import TestSupport
     @Test func a429WithRetryAfterIsWaitedOut() async throws {
         let server = FixtureServer()
         server.on(
-            "/v1/tickers", .json(Array(try Data(contentsOf: Paths.fixture("coingecko-error-429-rate-limit-2022.json"))), status: .tooManyRequests, headers: [("Retry-After", "1")]),
+            "/v1/tickers",
+            .json(
+                Array(try Data(contentsOf: Paths.fixture("coingecko-error-429-rate-limit-2022.json"))), status: .tooManyRequests,
+                headers: [("Retry-After", "1")]),
             try .fixture("coinpaprika-tickers-chainlink-readme-2021-10-22.json"))
         try await server.serve { base in
             let started = ContinuousClock.now
@@ -85,7 +88,11 @@ import TestSupport
 
     @Test func aRetryAfterBeyondTheCeilingFailsAtOnce() async throws {
         let server = FixtureServer()
-        server.on("/v1/tickers", .json(Array(try Data(contentsOf: Paths.fixture("coingecko-error-429-rate-limit-2022.json"))), status: .tooManyRequests, headers: [("Retry-After", "119")]))
+        server.on(
+            "/v1/tickers",
+            .json(
+                Array(try Data(contentsOf: Paths.fixture("coingecko-error-429-rate-limit-2022.json"))), status: .tooManyRequests,
+                headers: [("Retry-After", "119")]))
         try await server.serve { base in
             let message = await Self.failure(Self.paprika(base))
             #expect(message?.hasPrefix("127.0.0.1 answered 429: 429 Too Many Requests: You've exceeded the Rate Limit") == true, "\(message ?? "")")
@@ -152,19 +159,25 @@ import TestSupport
         server.on("/v1/tickers", .json(Array(whole.prefix(whole.count / 2))))
         try await server.serve { base in
             let message = await Self.failure(Self.paprika(base, extra: ", http: {attempts: 2}"))
-            #expect(message?.hasPrefix("127.0.0.1 answered 200 after 2 attempts: the answer is not complete JSON (invalid JSON at byte") == true, "\(message ?? "")")
+            #expect(
+                message?.hasPrefix("127.0.0.1 answered 200 after 2 attempts: the answer is not complete JSON (invalid JSON at byte") == true,
+                "\(message ?? "")")
         }
     }
 
     @Test func errorAnswersInEveryShapeBecomeTheRunMessage() async throws {
         // Derived from SOURCES.md: 429s have also come back as Cloudflare HTML pages.
-        let html = "<!DOCTYPE html><html><head><title>Access denied | api.coingecko.com used Cloudflare to restrict access</title></head><body>...</body></html>"
+        let html =
+            "<!DOCTYPE html><html><head><title>Access denied | api.coingecko.com used Cloudflare to restrict access</title></head><body>...</body></html>"
         let server = FixtureServer()
         server.on("/api/v3/coins/markets", .body(status: .tooManyRequests, bytes: Array(html.utf8), contentType: "text/html", headers: []))
         server.on("/v1/tickers", .json(Array(#"{"error":"coin not found"}"#.utf8), status: .notFound))
         try await server.serve { base in
             let gecko = await Self.failure(Self.gecko(base, extra: ", http: {attempts: 1}"))
-            #expect(gecko == "127.0.0.1 answered 429: 429 Too Many Requests: HTML page \"Access denied | api.coingecko.com used Cloudflare to restrict access\"")
+            #expect(
+                gecko
+                    == "127.0.0.1 answered 429: 429 Too Many Requests: HTML page \"Access denied | api.coingecko.com used Cloudflare to restrict access\""
+            )
             let paprika = await Self.failure(Self.paprika(base))
             #expect(paprika == "127.0.0.1 answered 404: 404 Not Found: coin not found")
             #expect(server.requests.filter { $0.hasPrefix("/v1") }.count == 1)  // a 404 is not retried
@@ -187,9 +200,11 @@ import TestSupport
         try await server.serve { base in
             let read = try await Sources.read(try Sources.load(Self.gecko(base)).pipelines[0])
             #expect(read.quotes.count == 1)
-            #expect(read.rejections.map(\.reason).sorted() == [
-                "current_price is missing", "market_cap must be a number, got a string",
-            ].map { $0 == "current_price is missing" ? "required field current_price is missing" : $0 }.sorted())
+            #expect(
+                read.rejections.map(\.reason).sorted()
+                    == [
+                        "current_price is missing", "market_cap must be a number, got a string",
+                    ].map { $0 == "current_price is missing" ? "required field current_price is missing" : $0 }.sorted())
             #expect(Set(read.rejections.compactMap(\.field)) == ["price_usd", "market_cap_usd"])
             #expect(read.raw.count == 3)  // every payload is kept raw
             #expect(read.summary?.contains("missing current_price (1 records)") == true, "\(read.summary ?? "")")
@@ -217,7 +232,8 @@ import TestSupport
         let server = FixtureServer()
         server.on("/v1/tickers", try .fixture("coinpaprika-tickers-chainlink-readme-2021-10-22.json"))
         try await server.serve { base in
-            let generic = try Sources.load("""
+            let generic = try Sources.load(
+                """
                 pipelines:
                   - name: coinpaprika
                     source:
@@ -234,7 +250,8 @@ import TestSupport
                         percent_change_24h: quotes.USD.percent_change_24h
                         rank: rank
                         observed_at: last_updated
-                """).pipelines[0]
+                """
+            ).pipelines[0]
             let dedicated = try Sources.load(Self.paprika(base)).pipelines[0]
             let a = try await Sources.read(generic), b = try await Sources.read(dedicated)
             #expect(a.quotes.count == 15)
@@ -246,8 +263,10 @@ import TestSupport
 extension Quote {
     /// Every unified value, for comparing two reads.
     var comparable: String {
-        [ticker, name ?? "", priceUSD.description, marketCapUSD?.description ?? "", volume24hUSD?.description ?? "",
-         percentChange24h?.description ?? "", rank.map(String.init) ?? "", "\(observedAt.timeIntervalSince1970)",
-         sourceAssetID, assetKey].joined(separator: "|")
+        [
+            ticker, name ?? "", priceUSD.description, marketCapUSD?.description ?? "", volume24hUSD?.description ?? "",
+            percentChange24h?.description ?? "", rank.map(String.init) ?? "", "\(observedAt.timeIntervalSince1970)",
+            sourceAssetID, assetKey,
+        ].joined(separator: "|")
     }
 }

@@ -15,12 +15,14 @@ import TestSupport
     }
 
     static func pipelines(_ base: String, csv: URL) throws -> [Pipeline] {
-        try Sources.load("""
+        try Sources.load(
+            """
             pipelines:
               - {name: coinpaprika, source: {type: coinpaprika, base_url: "\(base)/v1", http: {requests_per_minute: 600}}}
               - {name: coingecko, source: {type: coingecko, base_url: "\(base)/api/v3", per_page: 250, http: {requests_per_minute: 600}}}
               - {name: csv, source: {type: csv, path: "\(csv.path)"}}
-            """).pipelines
+            """
+        ).pipelines
     }
 
     static func serve(_ body: @Sendable (String) async throws -> Void) async throws {
@@ -66,7 +68,8 @@ import TestSupport
         let directory = try Paths.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = directory.appendingPathComponent("other.csv")
-        try ("symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\n"
+        try
+            ("symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\n"
             + "SOL,Solana Wormhole,0.5,1500000,20000,1.0,2025-12-10T12:00:00Z\n").write(to: csv, atomically: true, encoding: .utf8)
         try await Self.serve { base in
             try await TestDatabase.with { database in

@@ -87,8 +87,9 @@ final class FixtureServer: Sendable {
 enum Sources {
     static func load(_ yaml: String) throws -> LoadedPipelineFile {
         try PipelineFileLoader(registry: Plugins.registry, environment: [:])
-            .load(text: "store: {type: postgres, url: \"postgres://etl@127.0.0.1:1/etl\"}\n" + yaml, file: "test.yaml",
-                  baseDirectory: "/tmp", logger: Logger(label: "test"))
+            .load(
+                text: "store: {type: postgres, url: \"postgres://etl@127.0.0.1:1/etl\"}\n" + yaml, file: "test.yaml",
+                baseDirectory: "/tmp", logger: Logger(label: "test"))
     }
 
     /// Everything one read of `pipeline` produced, normalized.

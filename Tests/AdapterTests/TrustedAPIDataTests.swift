@@ -43,7 +43,8 @@ import TestSupport
         let server = FixtureServer()
         server.on("/v1/tickers", try .fixture("coinpaprika-tickers-chainlink-readme-2021-10-22.json"))
         try await server.serve { base in
-            let pipeline = try Sources.load("""
+            let pipeline = try Sources.load(
+                """
                 pipelines:
                   - name: paprika
                     source:
@@ -51,7 +52,8 @@ import TestSupport
                       url: "\(base)/v1/tickers"
                       id: id
                       mapping: {ticker: symbol, price_usd: quotes.USD.price, volume_24h_usd: quotes.USD.volume_24hr}
-                """).pipelines[0]
+                """
+            ).pipelines[0]
             try await TestDatabase.with { database in
                 try await database.withStore { store in
                     let report = try await PipelineRunner(store: store).run(pipeline, trigger: .cli, logger: TestLog.logger)

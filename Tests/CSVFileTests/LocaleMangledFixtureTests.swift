@@ -8,8 +8,10 @@ import TestSupport
 /// no such row may be imported.
 @Suite struct LocaleMangledFixtureTests {
     static let config = NormalizeConfig(
-        mapping: FieldMapping([.ticker: "Symbol", .name: "Name", .priceUSD: "Close", .marketCapUSD: "Marketcap",
-                               .volume24hUSD: "Volume", .observedAt: "Date", .id: "SNo"]),
+        mapping: FieldMapping([
+            .ticker: "Symbol", .name: "Name", .priceUSD: "Close", .marketCapUSD: "Marketcap",
+            .volume24hUSD: "Volume", .observedAt: "Date", .id: "SNo",
+        ]),
         timestampFormat: "dd-MM-yy HH:mm", numericFields: ["High", "Low", "Open", "Close", "Volume", "Marketcap"])
 
     static let url = Paths.fixture("crypto-ohlcv-coin_Bitcoin-locale-mangled-thanos6988.csv")

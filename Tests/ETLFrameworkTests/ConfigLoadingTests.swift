@@ -83,7 +83,8 @@ func diagnostics(_ yaml: String, environment: [String: String] = [:]) -> [String
 
 @Suite struct ConfigLoadingTests {
     @Test func validFileBuildsEveryPipeline() throws {
-        let loaded = try load("""
+        let loaded = try load(
+            """
             store:
               type: postgres
               url: ${DATABASE_URL}
@@ -102,7 +103,8 @@ func diagnostics(_ yaml: String, environment: [String: String] = [:]) -> [String
     }
 
     @Test func aStoreTypeFollowsFromItsURL() throws {
-        let loaded = try load("""
+        let loaded = try load(
+            """
             store: {url: "${DATABASE_URL:-postgres://u@h/d}"}
             pipelines: [{name: csv, source: {type: csv, path: a.csv}}]
             """)
@@ -112,20 +114,23 @@ func diagnostics(_ yaml: String, environment: [String: String] = [:]) -> [String
     }
 
     @Test func unknownSourceTypeNamesPositionAndNearestType() {
-        let problems = diagnostics("""
+        let problems = diagnostics(
+            """
             store: {type: postgres, url: x}
             pipelines:
               - name: api
                 source:
                   type: coinpaprka
             """)
-        #expect(problems == [
-            "pipelines.yaml:5:13: pipelines[0].source.type: unknown source type \"coinpaprka\" (did you mean \"coinpaprika\"?)"
-        ])
+        #expect(
+            problems == [
+                "pipelines.yaml:5:13: pipelines[0].source.type: unknown source type \"coinpaprka\" (did you mean \"coinpaprika\"?)"
+            ])
     }
 
     @Test func unknownKeysAreReportedWithSuggestionsAtEveryLevel() {
-        let problems = diagnostics("""
+        let problems = diagnostics(
+            """
             store: {type: postgres, url: x}
             pipelines:
               - name: csv
@@ -139,7 +144,8 @@ func diagnostics(_ yaml: String, environment: [String: String] = [:]) -> [String
     }
 
     @Test func wrongTypesNameTheKeyAndPosition() {
-        let problems = diagnostics("""
+        let problems = diagnostics(
+            """
             store: {type: postgres, url: x}
             pipelines:
               - name: csv
@@ -148,12 +154,14 @@ func diagnostics(_ yaml: String, environment: [String: String] = [:]) -> [String
                 schedule: {every: often}
             """)
         #expect(problems.contains("pipelines.yaml:5:17: pipelines[0].batch_size: expected an integer, got \"lots\""))
-        #expect(problems.contains(
-            "pipelines.yaml:6:23: pipelines[0].schedule.every: expected a duration such as 30s, 5m or 1h, got \"often\""))
+        #expect(
+            problems.contains(
+                "pipelines.yaml:6:23: pipelines[0].schedule.every: expected a duration such as 30s, 5m or 1h, got \"often\""))
     }
 
     @Test func missingVariableIsAnErrorAtItsPosition() {
-        let problems = diagnostics("""
+        let problems = diagnostics(
+            """
             store:
               type: postgres
               url: ${DATABASE_URL}
@@ -161,13 +169,15 @@ func diagnostics(_ yaml: String, environment: [String: String] = [:]) -> [String
               - name: csv
                 source: {type: csv, path: a.csv}
             """)
-        #expect(problems == [
-            "pipelines.yaml:3:8: store.url: environment variable DATABASE_URL is not set (give a default with ${DATABASE_URL:-value})"
-        ])
+        #expect(
+            problems == [
+                "pipelines.yaml:3:8: store.url: environment variable DATABASE_URL is not set (give a default with ${DATABASE_URL:-value})"
+            ])
     }
 
     @Test func everyProblemOfEveryPipelineIsReportedInOnePass() {
-        let problems = diagnostics("""
+        let problems = diagnostics(
+            """
             store: {type: postgress, url: x}
             pipelines:
               - name: a
@@ -192,19 +202,22 @@ func diagnostics(_ yaml: String, environment: [String: String] = [:]) -> [String
     }
 
     @Test func mappingKeysMustBeUnifiedFields() {
-        let problems = diagnostics("""
+        let problems = diagnostics(
+            """
             store: {type: postgres, url: x}
             pipelines:
               - name: csv
                 source: {type: csv, path: a.csv, mapping: {tickr: Symbol, price_usd: Close}}
             """)
-        #expect(problems == [
-            "pipelines.yaml:4:48: pipelines[0].source.mapping.tickr: unknown key \"tickr\" (did you mean \"ticker\"?)"
-        ])
+        #expect(
+            problems == [
+                "pipelines.yaml:4:48: pipelines[0].source.mapping.tickr: unknown key \"tickr\" (did you mean \"ticker\"?)"
+            ])
     }
 
     @Test func emptyInterpolatedValueIsAbsentAndSecretsAreCollected() throws {
-        let loaded = try load("""
+        let loaded = try load(
+            """
             store: {type: postgres, url: "${DATABASE_URL}"}
             pipelines:
               - name: csv

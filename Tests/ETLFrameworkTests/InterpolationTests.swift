@@ -53,8 +53,9 @@ import Testing
 
 @Suite struct RedactionTests {
     @Test func passwordsInURLsAreRedacted() {
-        #expect(Redaction.redactURLPasswords("connect postgres://etl:s3cr3t@127.0.0.1:5432/etl failed")
-            == "connect postgres://etl:<redacted>@127.0.0.1:5432/etl failed")
+        #expect(
+            Redaction.redactURLPasswords("connect postgres://etl:s3cr3t@127.0.0.1:5432/etl failed")
+                == "connect postgres://etl:<redacted>@127.0.0.1:5432/etl failed")
         #expect(Redaction.redactURLPasswords("https://example.org/path") == "https://example.org/path")
         #expect(Redaction.redactURLPasswords("postgres://user@host/db") == "postgres://user@host/db")
     }

@@ -65,15 +65,18 @@ let csvMapping = FieldMapping([
         #expect(reason([("symbol", "X"), ("price_usd", "-3")]) == "price_usd must be greater than 0, got -3")
         #expect(reason([("symbol", "X"), ("price_usd", "NaN")]) == "price_usd \"NaN\" is not a decimal number")
         #expect(reason([("symbol", "X"), ("price_usd", "1e19")]) == "price_usd 10000000000000000000 is absurd (not below 1e18)")
-        #expect(reason([("symbol", "X"), ("price_usd", String(repeating: "7", count: 3000))])
-            == "price_usd has 3000 characters (at most 64)")
+        #expect(
+            reason([("symbol", "X"), ("price_usd", String(repeating: "7", count: 3000))])
+                == "price_usd has 3000 characters (at most 64)")
     }
 
     @Test func capAndVolumeMustNotBeNegative() {
-        #expect(reason([("symbol", "X"), ("price_usd", "1"), ("market_cap_usd", "-5")])
-            == "market_cap_usd must not be negative, got -5")
-        #expect(reason([("symbol", "X"), ("price_usd", "1"), ("volume_24h_usd", "-0.1")])
-            == "volume_24h_usd must not be negative, got -0.1")
+        #expect(
+            reason([("symbol", "X"), ("price_usd", "1"), ("market_cap_usd", "-5")])
+                == "market_cap_usd must not be negative, got -5")
+        #expect(
+            reason([("symbol", "X"), ("price_usd", "1"), ("volume_24h_usd", "-0.1")])
+                == "volume_24h_usd must not be negative, got -0.1")
         #expect(throws: Never.self) { try one([("symbol", "X"), ("price_usd", "1"), ("market_cap_usd", "")]).get() }
     }
 
@@ -89,12 +92,15 @@ let csvMapping = FieldMapping([
     }
 
     @Test func timestampsMustBePlausible() {
-        #expect(reason([("symbol", "X"), ("price_usd", "1"), ("created_at", "1999-01-01T00:00:00Z")])
-            == "created_at 1999-01-01T00:00:00Z is not a plausible time")
-        #expect(reason([("symbol", "X"), ("price_usd", "1"), ("created_at", "2999-01-01T00:00:00Z")])
-            == "created_at 2999-01-01T00:00:00Z is not a plausible time")
-        #expect(reason([("symbol", "X"), ("price_usd", "1"), ("created_at", "soon")])
-            == "created_at \"soon\" is not an ISO 8601 timestamp")
+        #expect(
+            reason([("symbol", "X"), ("price_usd", "1"), ("created_at", "1999-01-01T00:00:00Z")])
+                == "created_at 1999-01-01T00:00:00Z is not a plausible time")
+        #expect(
+            reason([("symbol", "X"), ("price_usd", "1"), ("created_at", "2999-01-01T00:00:00Z")])
+                == "created_at 2999-01-01T00:00:00Z is not a plausible time")
+        #expect(
+            reason([("symbol", "X"), ("price_usd", "1"), ("created_at", "soon")])
+                == "created_at \"soon\" is not an ISO 8601 timestamp")
     }
 
     @Test func numericFieldsGuardUnmappedColumns() {

@@ -32,10 +32,11 @@ struct APIHarness {
                 for (name, text) in files {
                     try Data(text.utf8).write(to: directory.appendingPathComponent("\(name).csv"))
                     let source = CSVSource(path: directory.appendingPathComponent("\(name).csv").path, displayPath: "\(name).csv")
-                    pipelines.append(Pipeline(
-                        name: name, source: source, transforms: TransformChain(normalizer: Normalizer(mapping: CSVSource.defaultMapping)),
-                        batchSize: 1000,
-                        schedule: nil))
+                    pipelines.append(
+                        Pipeline(
+                            name: name, source: source, transforms: TransformChain(normalizer: Normalizer(mapping: CSVSource.defaultMapping)),
+                            batchSize: 1000,
+                            schedule: nil))
                 }
                 let runner = PipelineRunner(store: store)
                 for pipeline in pipelines { _ = try await runner.run(pipeline, trigger: .cli, logger: TestLog.logger) }
@@ -64,7 +65,9 @@ struct APIHarness {
 
 extension TestClientProtocol {
     /// GETs `uri` and returns the status, the decoded JSON body and the headers.
-    func json(_ uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:]) async throws
+    func json(
+        _ uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:]
+    ) async throws
         -> (status: HTTPResponse.Status, body: [String: Any], headers: HTTPFields)
     {
         try await execute(uri: uri, method: method, headers: headers) { response in

@@ -49,10 +49,10 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         try "symbol,name,price_usd\nBTC,Bitcoin,1\n".write(to: directory.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
         try """
-            store: {url: "sqlite:db/etl.sqlite"}
-            server: {idle_timeout: 1s}
-            pipelines: [{name: a, source: {type: csv, path: a.csv}}]
-            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        store: {url: "sqlite:db/etl.sqlite"}
+        server: {idle_timeout: 1s}
+        pipelines: [{name: a, source: {type: csv, path: a.csv}}]
+        """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         let host = try await LiveHost.start(file: "p.yaml", in: directory, environment: ["LOG_LEVEL": "critical"])
         defer { host.started.process.terminate() }
 
@@ -90,14 +90,15 @@ import TestSupport
         #expect(held && listen(fd, 1) == 0)
         let port = Int(UInt16(bigEndian: address.sin_port))
         try """
-            store: {url: "sqlite:db/etl.sqlite"}
-            server: {port: \(port)}
-            pipelines: [{name: a, source: {type: csv, path: a.csv}}]
-            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        store: {url: "sqlite:db/etl.sqlite"}
+        server: {port: \(port)}
+        pipelines: [{name: a, source: {type: csv, path: a.csv}}]
+        """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         let output = try await HostProcess.run(["run", "p.yaml"], in: directory, environment: ["LOG_LEVEL": "critical"])
         #expect(output.status == 1)
-        #expect(output.stderr.contains(
-            "error: cannot listen on 127.0.0.1:\(port): the address is already in use (another process listens there); "
-                + "choose another port with server.port in p.yaml (or PORT)"), "\(output.stderr)")
+        #expect(
+            output.stderr.contains(
+                "error: cannot listen on 127.0.0.1:\(port): the address is already in use (another process listens there); "
+                    + "choose another port with server.port in p.yaml (or PORT)"), "\(output.stderr)")
     }
 }

@@ -30,10 +30,10 @@ import TestSupport
             defer { try? FileManager.default.removeItem(at: directory) }
             try Self.generate(to: directory.appendingPathComponent("big.csv"))
             try """
-                store: {type: postgres, url: "${DATABASE_URL}"}
-                pipelines:
-                  - {name: big, source: {type: csv, path: big.csv}, batch_size: 2000}
-                """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+            store: {type: postgres, url: "${DATABASE_URL}"}
+            pipelines:
+              - {name: big, source: {type: csv, path: big.csv}, batch_size: 2000}
+            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
             let environment = ["DATABASE_URL": database.url, "LOG_LEVEL": "error"]
 
             // Kill once a growing share of the file is committed: 1 batch, then about 1/3, then 2/3.
@@ -45,8 +45,9 @@ import TestSupport
                 while committed < killAfter, victim.process.isRunning, Date() < deadline {
                     try await Task.sleep(for: .milliseconds(2))
                     // Until the host has migrated the schema, the table does not exist yet.
-                    committed = (try? await TestDatabase.integer(
-                        "SELECT coalesce(sum(processed + quarantined), 0)::bigint FROM etl_runs", on: client)) ?? 0
+                    committed =
+                        (try? await TestDatabase.integer(
+                            "SELECT coalesce(sum(processed + quarantined), 0)::bigint FROM etl_runs", on: client)) ?? 0
                 }
                 return committed
             }
@@ -76,8 +77,9 @@ import TestSupport
             #expect(try await database.scalar("SELECT count(*) FROM normalized_records") == "\(Self.tickers)")
             // The last row of the file is the newest observation of its coin.
             let last = Self.rows % Self.tickers
-            #expect(try await database.scalar("SELECT market_cap_usd::text FROM normalized_records WHERE id = 'C\(last)'")
-                == "\(1_000_000 + Self.rows)")
+            #expect(
+                try await database.scalar("SELECT market_cap_usd::text FROM normalized_records WHERE id = 'C\(last)'")
+                    == "\(1_000_000 + Self.rows)")
         }
     }
 }

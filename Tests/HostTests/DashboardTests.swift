@@ -3,9 +3,10 @@ import Testing
 import TestSupport
 
 /// Headless Chromium from Debian's packages; under CI it must be there (`.ci/run` installs it).
-let chromiumPath: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
-    FileManager.default.isExecutableFile(atPath: $0)
-} ?? (ProcessInfo.processInfo.environment["CI"] == "true" ? "/usr/bin/chromium" : nil)
+let chromiumPath: String? =
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    } ?? (ProcessInfo.processInfo.environment["CI"] == "true" ? "/usr/bin/chromium" : nil)
 
 /// The dashboard in a real browser: headless Chromium loads it from a live host with data, the
 /// rendered DOM is checked, and screenshots are taken.
@@ -42,18 +43,23 @@ struct DashboardTests {
             let directory = try Paths.scratchDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let header = "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\n"
-            try (header + "BTC,Bitcoin,42000,820000000000,1,1,2025-12-08T12:00:00Z\nBTC,Bitcoin,43000,840000000000,1,1,2025-12-09T12:00:00Z\nETH,Ethereum,2200,260000000000,1,1,2025-12-09T12:00:00Z\n")
+            try
+                (header
+                + "BTC,Bitcoin,42000,820000000000,1,1,2025-12-08T12:00:00Z\nBTC,Bitcoin,43000,840000000000,1,1,2025-12-09T12:00:00Z\nETH,Ethereum,2200,260000000000,1,1,2025-12-09T12:00:00Z\n")
                 .write(to: directory.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
-            try (header + "BTC,Bitcoin,42500,830000000000,1,1,2025-12-08T18:00:00Z\nBTC,Bitcoin,43900,850000000000,1,1,2025-12-10T12:00:00Z\nbad,,-1,,,,\n")
+            try
+                (header
+                + "BTC,Bitcoin,42500,830000000000,1,1,2025-12-08T18:00:00Z\nBTC,Bitcoin,43900,850000000000,1,1,2025-12-10T12:00:00Z\nbad,,-1,,,,\n")
                 .write(to: directory.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
             try """
-                store: {url: "${DATABASE_URL}"}
-                server: {trigger_token: "${SCHEDULER_TOKEN}"}
-                pipelines:
-                  - {name: alpha, source: {type: csv, path: a.csv}, schedule: {every: 5m}}
-                  - {name: beta, source: {type: csv, path: b.csv}}
-                """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-            let host = try await LiveHost.start(file: "p.yaml", in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "warning", "SCHEDULER_TOKEN": Self.token])
+            store: {url: "${DATABASE_URL}"}
+            server: {trigger_token: "${SCHEDULER_TOKEN}"}
+            pipelines:
+              - {name: alpha, source: {type: csv, path: a.csv}, schedule: {every: 5m}}
+              - {name: beta, source: {type: csv, path: b.csv}}
+            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+            let host = try await LiveHost.start(
+                file: "p.yaml", in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "warning", "SCHEDULER_TOKEN": Self.token])
             for _ in 0..<100 {
                 if (try await host.request("/stats")).1["total_normalized"] as? Int == 2 { break }
                 try await Task.sleep(for: .milliseconds(100))

@@ -8,14 +8,20 @@ import TestSupport
 import HostPlugins
 
 let sampleFiles: [(String, String)] = [
-    ("alpha", APIHarness.header
-        + "BTC,Bitcoin,43250.5,846000000000,21000000000,1.85,2025-12-10T12:00:00Z\n"
-        + "ETH,Ethereum,2275.5,273000000000,10000000000,-0.72,2025-12-10T12:00:00Z\n"
-        + "PEPE,Pepe,0.000000001234,519000000,98000000,12.5,2025-12-11T12:00:00Z\n"),
-    ("beta", APIHarness.header
-        + "SOL,Solana,71.23,31000000000,2300000000,3.41,2025-12-12T12:00:00Z\n"
-        + "ETH,Ethereum,2280,273500000000,10000000000,-0.5,2025-12-09T12:00:00Z\n"
-        + "bad,,-1,,,,2025-12-12T12:00:00Z\n"),
+    (
+        "alpha",
+        APIHarness.header
+            + "BTC,Bitcoin,43250.5,846000000000,21000000000,1.85,2025-12-10T12:00:00Z\n"
+            + "ETH,Ethereum,2275.5,273000000000,10000000000,-0.72,2025-12-10T12:00:00Z\n"
+            + "PEPE,Pepe,0.000000001234,519000000,98000000,12.5,2025-12-11T12:00:00Z\n"
+    ),
+    (
+        "beta",
+        APIHarness.header
+            + "SOL,Solana,71.23,31000000000,2300000000,3.41,2025-12-12T12:00:00Z\n"
+            + "ETH,Ethereum,2280,273500000000,10000000000,-0.5,2025-12-09T12:00:00Z\n"
+            + "bad,,-1,,,,2025-12-12T12:00:00Z\n"
+    ),
 ]
 
 /// On every store (SQLite needs no server; PostgreSQL when TEST_DATABASE_URL is set).
@@ -195,13 +201,13 @@ let sampleFiles: [(String, String)] = [
     @Test(arguments: StoreKind.available)
     func invalidParametersAreA400NamingTheParameter(kind: StoreKind) async throws {
         let cases: [(uri: String, parameter: String)] = [
-        ("/data?limit=0", "limit"), ("/data?limit=201", "limit"), ("/data?limit=ten", "limit"), ("/data?offset=-1", "offset"),
-        ("/data?start_date=yesterday", "start_date"), ("/data?end_date=2025-13-01", "end_date"),
-        ("/data?ticker=BTC&ticker=ETH", "ticker"),
-        ("/data?source=%20", "source"),
-        ("/data?source=", "source"), ("/data/BTC/history?limit=500", "limit"), ("/runs?status=weird", "status"),
-        ("/runs/abc", "id"),
-    
+            ("/data?limit=0", "limit"), ("/data?limit=201", "limit"), ("/data?limit=ten", "limit"), ("/data?offset=-1", "offset"),
+            ("/data?start_date=yesterday", "start_date"), ("/data?end_date=2025-13-01", "end_date"),
+            ("/data?ticker=BTC&ticker=ETH", "ticker"),
+            ("/data?source=%20", "source"),
+            ("/data?source=", "source"), ("/data/BTC/history?limit=500", "limit"), ("/runs?status=weird", "status"),
+            ("/runs/abc", "id"),
+
         ]
         try await APIHarness.with(kind, files: sampleFiles) { _, client in
             for (uri, parameter) in cases {

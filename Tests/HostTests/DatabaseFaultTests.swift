@@ -12,11 +12,11 @@ import TestSupport
         let directory = try Paths.scratchDirectory()
         try CrashSafetyTests.generate(to: directory.appendingPathComponent("big.csv"))
         try """
-            store: {type: postgres, url: "${DATABASE_URL}"}
-            \(extra)
-            pipelines:
-              - {name: big, source: {type: csv, path: big.csv}, batch_size: 1000, checks: {max_quarantined: 100%}}
-            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        store: {type: postgres, url: "${DATABASE_URL}"}
+        \(extra)
+        pipelines:
+          - {name: big, source: {type: csv, path: big.csv}, batch_size: 1000, checks: {max_quarantined: 100%}}
+        """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         return directory
     }
 
@@ -44,7 +44,8 @@ import TestSupport
 
     /// After the fault, a new run loads the rest, and every row is stored exactly once.
     static func rerunCompletes(_ directory: URL, _ database: PrivatePostgres) async throws {
-        let rerun = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
+        let rerun = try await HostProcess.run(
+            ["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
         #expect(rerun.status == 0, "\(rerun.stdout) \(rerun.stderr.suffix(2000))")
         let bad = rows / CrashSafetyTests.badEvery
         #expect(try await database.scalar("SELECT count(*) FROM observations") == "\(rows - bad)")
@@ -60,7 +61,8 @@ import TestSupport
         on database: PrivatePostgres, in directory: URL, fault: (PrivatePostgres) async throws -> Void,
         repair: (PrivatePostgres) async throws -> Void
     ) async throws -> (status: Int32, seconds: Double, stdout: String) {
-        let started = try HostProcess.start(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
+        let started = try HostProcess.start(
+            ["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "error"])
         try await waitForProgress(database)
         try await fault(database)
         let (status, seconds) = try await exit(of: started.process, within: 30)
@@ -102,12 +104,13 @@ import TestSupport
         try "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\nBTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\n"
             .write(to: directory.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
         try """
-            store: {type: postgres, url: "${DATABASE_URL}"}
-            server: {trigger_token: "${TOKEN}"}
-            pipelines:
-              - {name: a, source: {type: csv, path: a.csv}, schedule: {every: 2s}}
-            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-        let host = try await LiveHost.start(file: "p.yaml", in: directory, environment: ["DATABASE_URL": database.url, "TOKEN": "t0ken-t0ken", "LOG_LEVEL": "error"])
+        store: {type: postgres, url: "${DATABASE_URL}"}
+        server: {trigger_token: "${TOKEN}"}
+        pipelines:
+          - {name: a, source: {type: csv, path: a.csv}, schedule: {every: 2s}}
+        """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let host = try await LiveHost.start(
+            file: "p.yaml", in: directory, environment: ["DATABASE_URL": database.url, "TOKEN": "t0ken-t0ken", "LOG_LEVEL": "error"])
         defer { if host.started.process.isRunning { kill(host.started.process.processIdentifier, SIGKILL) } }
         #expect(try await host.request("/health").0 == 200)
 
@@ -154,4 +157,3 @@ import TestSupport
         #expect(status == 0, "exit \(status) after \(seconds) s")
     }
 }
-

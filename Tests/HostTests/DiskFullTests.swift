@@ -14,9 +14,9 @@ import TestSupport
         defer { _ = try? Command.run("/bin/umount", [store.path]) }
         try CrashSafetyTests.generate(to: directory.appendingPathComponent("big.csv"))
         try """
-            store: {url: "sqlite:db/etl.sqlite"}
-            pipelines: [{name: big, batch_size: 1000, source: {type: csv, path: big.csv}}]
-            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        store: {url: "sqlite:db/etl.sqlite"}
+        pipelines: [{name: big, batch_size: 1000, source: {type: csv, path: big.csv}}]
+        """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         let full = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["LOG_LEVEL": "critical"])
         #expect(full.status == 1)
         let row = try #require(full.stdout.split(separator: "\n").first { $0.hasPrefix("big ") }, "\(full.stdout)")

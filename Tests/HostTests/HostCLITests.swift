@@ -7,23 +7,24 @@ import TestSupport
         let directory = try Paths.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
-            store: {type: postgres, url: "${DATABASE_URL}"}
-            pipelines:
-              - name: prices
-                source: {type: csvv, path: a.csv}
-              - name: other
-                source: {type: csv, path: b.csv, mapping: {prise_usd: Close}}
-                schedule: {every: never}
-            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        store: {type: postgres, url: "${DATABASE_URL}"}
+        pipelines:
+          - name: prices
+            source: {type: csvv, path: a.csv}
+          - name: other
+            source: {type: csv, path: b.csv, mapping: {prise_usd: Close}}
+            schedule: {every: never}
+        """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         let output = try HostProcess.run(["validate", "p.yaml"], in: directory)
         #expect(output.status == 2)
         let lines = output.stderr.split(separator: "\n").map(String.init)
-        #expect(lines == [
-            "p.yaml:1:30: store.url: environment variable DATABASE_URL is not set (give a default with ${DATABASE_URL:-value})",
-            "p.yaml:4:20: pipelines[0].source.type: unknown source type \"csvv\" (did you mean \"csv\"?)",
-            "p.yaml:6:48: pipelines[1].source.mapping.prise_usd: unknown key \"prise_usd\" (did you mean \"price_usd\"?)",
-            "p.yaml:7:23: pipelines[1].schedule.every: expected a duration such as 30s, 5m or 1h, got \"never\"",
-        ])
+        #expect(
+            lines == [
+                "p.yaml:1:30: store.url: environment variable DATABASE_URL is not set (give a default with ${DATABASE_URL:-value})",
+                "p.yaml:4:20: pipelines[0].source.type: unknown source type \"csvv\" (did you mean \"csv\"?)",
+                "p.yaml:6:48: pipelines[1].source.mapping.prise_usd: unknown key \"prise_usd\" (did you mean \"price_usd\"?)",
+                "p.yaml:7:23: pipelines[1].schedule.every: expected a duration such as 30s, 5m or 1h, got \"never\"",
+            ])
     }
 
     @Test func validateAcceptsTheShippedPipelineFile() throws {

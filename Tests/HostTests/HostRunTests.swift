@@ -10,8 +10,9 @@ import TestSupport
                 environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "debug"])
             #expect(output.status == 0, "\(output.stderr)")
             let lines = output.stdout.split(separator: "\n")
-            #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true)
-                == ["pipeline", "status", "processed", "quarantined", "skipped", "filtered", "duration", "rows/s", "run"])
+            #expect(
+                lines.first?.split(separator: " ", omittingEmptySubsequences: true)
+                    == ["pipeline", "status", "processed", "quarantined", "skipped", "filtered", "duration", "rows/s", "run"])
             #expect(lines.dropFirst().first?.hasPrefix("csv") == true)
             #expect(lines.dropFirst().first?.contains("success") == true)
             #expect(try await database.scalar("SELECT count(*) FROM normalized_records") == "7")
@@ -52,11 +53,11 @@ import TestSupport
             defer { try? FileManager.default.removeItem(at: directory) }
             try "symbol,price_usd\nBTC,1\n".write(to: directory.appendingPathComponent("ok.csv"), atomically: true, encoding: .utf8)
             try """
-                store: {type: postgres, url: "${DATABASE_URL}"}
-                pipelines:
-                  - {name: good, source: {type: csv, path: ok.csv}}
-                  - {name: bad, source: {type: csv, path: missing.csv}}
-                """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+            store: {type: postgres, url: "${DATABASE_URL}"}
+            pipelines:
+              - {name: good, source: {type: csv, path: ok.csv}}
+              - {name: bad, source: {type: csv, path: missing.csv}}
+            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
             let output = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: ["DATABASE_URL": database.url])
             #expect(output.status == 1)
             #expect(output.stdout.contains("bad: missing.csv: cannot open the file (No such file or directory)"))

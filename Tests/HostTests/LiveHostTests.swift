@@ -9,7 +9,10 @@ import TestSupport
     static func bigCSV(rows: Int, from start: Int = 0) -> String {
         var text = ""
         text.reserveCapacity(rows * 70)
-        for index in start..<(start + rows) { text += "B\(index % 700),Bulk \(index % 700),1.\(index % 1000),\(1000 + index),5,0.1,2025-01-01T00:00:00Z\n".replacingOccurrences(of: "2025-01-01T00:00:00Z", with: Date(timeIntervalSince1970: 1_735_689_600 + Double(index)).formatted(.iso8601)) }
+        for index in start..<(start + rows) {
+            text += "B\(index % 700),Bulk \(index % 700),1.\(index % 1000),\(1000 + index),5,0.1,2025-01-01T00:00:00Z\n".replacingOccurrences(
+                of: "2025-01-01T00:00:00Z", with: Date(timeIntervalSince1970: 1_735_689_600 + Double(index)).formatted(.iso8601))
+        }
         return text
     }
 
@@ -22,21 +25,24 @@ import TestSupport
             try (Self.header + "BTC,Bitcoin,43999.5,850000000000,20000000000,2.1,2025-12-11T08:00:00Z\n")
                 .write(to: directory.appendingPathComponent("feed.csv"), atomically: true, encoding: .utf8)
             try """
-                store: {type: postgres, url: "${DATABASE_URL}"}
-                server: {host: 127.0.0.1, port: "${PORT}", trigger_token: "${SCHEDULER_TOKEN}"}
-                pipelines:
-                  - {name: csv, source: {type: csv, path: sample.csv}}
-                  - {name: feed, source: {type: csv, path: feed.csv}}
-                """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+            store: {type: postgres, url: "${DATABASE_URL}"}
+            server: {host: 127.0.0.1, port: "${PORT}", trigger_token: "${SCHEDULER_TOKEN}"}
+            pipelines:
+              - {name: csv, source: {type: csv, path: sample.csv}}
+              - {name: feed, source: {type: csv, path: feed.csv}}
+            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
             let host = try await LiveHost.start(
                 file: "p.yaml", in: directory, environment: ["DATABASE_URL": database.url, "SCHEDULER_TOKEN": "live-token"])
             // Both start-up runs are done when /stats counts them.
             for _ in 0..<100 {
                 let (_, stats) = try await host.request("/stats")
                 if (stats["csv"] as? [String: Any])?["total_runs"] as? Int == 1,
-                   (stats["feed"] as? [String: Any])?["total_runs"] as? Int == 1,
-                   (stats["csv"] as? [String: Any])?["last_status"] as? String == "success",
-                   (stats["feed"] as? [String: Any])?["last_status"] as? String == "success" { break }
+                    (stats["feed"] as? [String: Any])?["total_runs"] as? Int == 1,
+                    (stats["csv"] as? [String: Any])?["last_status"] as? String == "success",
+                    (stats["feed"] as? [String: Any])?["last_status"] as? String == "success"
+                {
+                    break
+                }
                 try await Task.sleep(for: .milliseconds(100))
             }
             let verify = Process()
@@ -61,10 +67,10 @@ import TestSupport
             let rows = 150_000
             try (Self.header + Self.bigCSV(rows: rows)).write(to: directory.appendingPathComponent("big.csv"), atomically: true, encoding: .utf8)
             try """
-                store: {type: postgres, url: "${DATABASE_URL}"}
-                pipelines:
-                  - {name: big, source: {type: csv, path: big.csv}, batch_size: 2000}
-                """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+            store: {type: postgres, url: "${DATABASE_URL}"}
+            pipelines:
+              - {name: big, source: {type: csv, path: big.csv}, batch_size: 2000}
+            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
             let environment = ["DATABASE_URL": database.url, "LOG_LEVEL": "warning"]
             let host = try await LiveHost.start(file: "p.yaml", in: directory, environment: environment)
             try await database.withClient { client in
@@ -97,11 +103,11 @@ import TestSupport
             defer { try? FileManager.default.removeItem(at: directory) }
             try (Self.header + Self.bigCSV(rows: 10)).write(to: directory.appendingPathComponent("feed.csv"), atomically: true, encoding: .utf8)
             try """
-                store: {type: postgres, url: "${DATABASE_URL}"}
-                server: {trigger_token: "${SCHEDULER_TOKEN}"}
-                pipelines:
-                  - {name: feed, source: {type: csv, path: feed.csv}, batch_size: 1000}
-                """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+            store: {type: postgres, url: "${DATABASE_URL}"}
+            server: {trigger_token: "${SCHEDULER_TOKEN}"}
+            pipelines:
+              - {name: feed, source: {type: csv, path: feed.csv}, batch_size: 1000}
+            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
             let environment = ["DATABASE_URL": database.url, "SCHEDULER_TOKEN": "two-hosts", "LOG_LEVEL": "warning"]
             let first = try await LiveHost.start(file: "p.yaml", in: directory, environment: environment)
             let second = try await LiveHost.start(file: "p.yaml", in: directory, environment: environment)
@@ -144,10 +150,12 @@ import TestSupport
                 at: Paths.packageRoot.appendingPathComponent(file), to: directory.appendingPathComponent(file))
         }
         // `.invalid` hosts stand in for a machine without internet (the API pipelines fail cleanly).
-        let host = try await LiveHost.start(file: "pipelines.yaml", in: directory, environment: [
-            "COINPAPRIKA_BASE_URL": "http://api.coinpaprika.com.invalid/v1",
-            "COINGECKO_BASE_URL": "http://api.coingecko.com.invalid/api/v3", "LOG_LEVEL": "warning",
-        ])
+        let host = try await LiveHost.start(
+            file: "pipelines.yaml", in: directory,
+            environment: [
+                "COINPAPRIKA_BASE_URL": "http://api.coinpaprika.com.invalid/v1",
+                "COINGECKO_BASE_URL": "http://api.coingecko.com.invalid/api/v3", "LOG_LEVEL": "warning",
+            ])
         var total = 0
         for _ in 0..<100 {
             total = (try await host.request("/data?ticker=BTC")).1["pagination"].flatMap { ($0 as? [String: Any])?["total"] as? Int } ?? 0

@@ -22,7 +22,8 @@ import HostPlugins
     @Test(arguments: StoreKind.available)
     func metricsCountWhatWasLoadedAndParse(kind: StoreKind) async throws {
         HostMetrics.bootstrap()
-        let rows = APIHarness.header
+        let rows =
+            APIHarness.header
             + "MA,Metric A,1,10,1,1,2025-12-10T12:00:00Z\nMB,Metric B,2,20,1,1,2025-12-10T12:00:00Z\n"
             + "MC,Metric C,3,30,1,1,2025-12-10T12:00:00Z\nMD,Metric D,-1,1,1,1,2025-12-10T12:00:00Z\n"
         // Metrics are process-wide: each store's run has its own pipeline name.
@@ -32,7 +33,8 @@ import HostPlugins
             let (status, text) = try await client.execute(uri: "/metrics", method: .get) { ($0.status, String(buffer: $0.body)) }
             #expect(status == .ok)
             // Every line is a comment (# TYPE / # HELP) or `name{labels} value`.
-            let sample = try Regex(#"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.eE+-]+$"#)
+            let sample = try Regex(
+                #"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.eE+-]+$"#)
             for line in text.split(separator: "\n") where !line.hasPrefix("#") {
                 #expect(line.wholeMatch(of: sample) != nil, "not a sample line: \(line)")
             }

@@ -10,9 +10,9 @@ import TestSupport
         let directory = try Paths.scratchDirectory()
         try CrashSafetyTests.generate(to: directory.appendingPathComponent("big.csv"))
         try """
-            store: {url: "sqlite:db/etl.sqlite"}
-            pipelines: [{name: big, batch_size: 500, source: {type: csv, path: big.csv}}]
-            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        store: {url: "sqlite:db/etl.sqlite"}
+        pipelines: [{name: big, batch_size: 500, source: {type: csv, path: big.csv}}]
+        """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         return directory
     }
 

@@ -65,9 +65,16 @@ import HostPlugins
     }
 
     @Test func theValidatorCatchesAnswersThatDrift() async throws {
-        let document: [String: Any] = ["components": ["schemas": ["R": [
-            "type": "object", "required": ["id"], "properties": ["id": ["type": "integer"], "name": ["type": "string", "nullable": true]],
-        ]]]]
+        let document: [String: Any] = [
+            "components": [
+                "schemas": [
+                    "R": [
+                        "type": "object", "required": ["id"],
+                        "properties": ["id": ["type": "integer"], "name": ["type": "string", "nullable": true]],
+                    ]
+                ]
+            ]
+        ]
         let validator = SchemaValidator(document: document)
         let schema: [String: Any] = ["$ref": "#/components/schemas/R"]
         #expect(validator.validate(["id": 1, "name": NSNull()], against: schema).isEmpty)

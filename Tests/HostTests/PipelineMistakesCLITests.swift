@@ -19,17 +19,17 @@ import TestSupport
         let directory = try Self.scratch([
             "export.csv": "symbol,name,price_usd,24h_volume_usd\nBTC,Bitcoin,1,2\n",
             "p.yaml": """
-                store: {url: "sqlite:db.sqlite"}
-                pipelines:
-                  - name: csv
-                    source: {type: csv, path: export.csv, mapping: {volume_24h_usd: volume_24h}}
-                    transform: {normalize: {timestamp_format: "YYYY-MM-DD", mapping: {volume_24h: x}}}
-                  - name: gecko
-                    source: {type: coingecko, base_url: "https://pro-api.coingecko.com/api/v3", plan: demo, pages: many, per_page: lots}
-                  - name: api
-                    source: {type: http_json, url: "http://127.0.0.1:9/x", id: id, records: data, mapping: {ticker: s, price_usd: p}}
-                    checks: {max_quarantined: 150%}
-                """,
+            store: {url: "sqlite:db.sqlite"}
+            pipelines:
+              - name: csv
+                source: {type: csv, path: export.csv, mapping: {volume_24h_usd: volume_24h}}
+                transform: {normalize: {timestamp_format: "YYYY-MM-DD", mapping: {volume_24h: x}}}
+              - name: gecko
+                source: {type: coingecko, base_url: "https://pro-api.coingecko.com/api/v3", plan: demo, pages: many, per_page: lots}
+              - name: api
+                source: {type: http_json, url: "http://127.0.0.1:9/x", id: id, records: data, mapping: {ticker: s, price_usd: p}}
+                checks: {max_quarantined: 150%}
+            """,
         ])
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = try await HostProcess.run(["validate", "p.yaml"], in: directory)
@@ -49,36 +49,39 @@ import TestSupport
         // With the types right, the values are checked: the plan against the base URL.
         let second = try Self.scratch([
             "p.yaml": """
-                store: {url: "sqlite:db.sqlite"}
-                pipelines:
-                  - name: gecko
-                    source: {type: coingecko, base_url: "https://pro-api.coingecko.com/api/v3", plan: demo, pages: 0}
-                """,
+            store: {url: "sqlite:db.sqlite"}
+            pipelines:
+              - name: gecko
+                source: {type: coingecko, base_url: "https://pro-api.coingecko.com/api/v3", plan: demo, pages: 0}
+            """
         ])
         defer { try? FileManager.default.removeItem(at: second) }
         let plan = try await HostProcess.run(["validate", "p.yaml"], in: second)
         #expect(plan.status == 2)
         #expect(plan.stderr.contains("pipelines[0].source.pages: pages must be between 1 and 100"), "\(plan.stderr)")
-        #expect(plan.stderr.contains("pipelines[0].source.plan: plan demo does not fit base_url https://pro-api.coingecko.com/api/v3"), "\(plan.stderr)")
+        #expect(
+            plan.stderr.contains("pipelines[0].source.plan: plan demo does not fit base_url https://pro-api.coingecko.com/api/v3"), "\(plan.stderr)")
     }
 
     @Test func validateChecksAMappingAgainstTheCSVHeader() async throws {
         let directory = try Self.scratch([
             "export.csv": ",symbol,name,price_usd,24h_volume_usd\n0,BTC,Bitcoin,1,2\n",
             "p.yaml": """
-                store: {url: "sqlite:db.sqlite"}
-                pipelines:
-                  - name: csv
-                    source: {type: csv, path: export.csv, mapping: {volume_24h_usd: volume_24h}, skip_columns: [column_1]}
-                """,
+            store: {url: "sqlite:db.sqlite"}
+            pipelines:
+              - name: csv
+                source: {type: csv, path: export.csv, mapping: {volume_24h_usd: volume_24h}, skip_columns: [column_1]}
+            """,
         ])
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = try await HostProcess.run(["validate", "p.yaml"], in: directory)
         #expect(output.status == 2)
-        #expect(output.stderr.contains(
-            "p.yaml: pipeline csv: mapping key volume_24h_usd names \"volume_24h\", which the data does not have (nearest: \"24h_volume_usd\")"),
+        #expect(
+            output.stderr.contains(
+                "p.yaml: pipeline csv: mapping key volume_24h_usd names \"volume_24h\", which the data does not have (nearest: \"24h_volume_usd\")"),
             "\(output.stderr)")
-        #expect(output.stdout.contains("note: the data has no \"created_at\" for observed_at: every record is stamped with the file's modification time"))
+        #expect(
+            output.stdout.contains("note: the data has no \"created_at\" for observed_at: every record is stamped with the file's modification time"))
     }
 
     @Test func aWrongFormatFailsTheRunAndResetRecoversAfterTheFix() async throws {

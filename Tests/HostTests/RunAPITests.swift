@@ -158,8 +158,9 @@ let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
             #expect(none.body[path: "pagination.total"] as? Int == 0)
             let detail = try await client.json("/runs/2")
             #expect(detail.body[path: "data.quarantined_records.total"] as? Int == 1)
-            #expect(detail.body[path: "data.quarantined_records.records.0.reason"] as? String
-                == "price_usd must be greater than 0, got -1")
+            #expect(
+                detail.body[path: "data.quarantined_records.records.0.reason"] as? String
+                    == "price_usd must be greater than 0, got -1")
             #expect(detail.body[path: "data.quarantined_records.records.0.line"] as? Int == 4)
             let missing = try await client.json("/runs/999")
             #expect(missing.status == .notFound)

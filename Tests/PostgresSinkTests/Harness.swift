@@ -44,7 +44,8 @@ struct Harness {
     /// The unified record of `ticker` as (source asset id, price text, source).
     func unified(_ ticker: String) async throws -> [String?]? {
         try await database.rows(
-            "SELECT source_asset_id, price_usd::text, source, name FROM normalized_records WHERE id = '\(ticker)'").first
+            "SELECT source_asset_id, price_usd::text, source, name FROM normalized_records WHERE id = '\(ticker)'"
+        ).first
     }
 
     static func with(_ body: @Sendable (Harness) async throws -> Void) async throws {

@@ -48,10 +48,12 @@ import TestSupport
 
     @Test func collisionsInsideOneBatchResolveTheSameWay() async throws {
         try await Harness.with { harness in
-            _ = try harness.write("mixed.csv", header
-                + "ABC,Beta Token,0.01,5000,1,1,2025-01-02T00:00:00Z\n"
-                + "ABC,Alpha Coin,2.5,900000,100,1,2025-01-01T00:00:00Z\n"
-                + "ABC,Gamma,7,100,1,1,2025-01-03T00:00:00Z\n")
+            _ = try harness.write(
+                "mixed.csv",
+                header
+                    + "ABC,Beta Token,0.01,5000,1,1,2025-01-02T00:00:00Z\n"
+                    + "ABC,Alpha Coin,2.5,900000,100,1,2025-01-01T00:00:00Z\n"
+                    + "ABC,Gamma,7,100,1,1,2025-01-03T00:00:00Z\n")
             try await harness.run("mixed", file: "mixed.csv")
             #expect(try await harness.unified("ABC")?[0] == "abc-alphacoin")
         }

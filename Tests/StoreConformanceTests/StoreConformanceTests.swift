@@ -9,7 +9,9 @@ import TestSupport
     func aRunLoadsRecordsAndIsRecorded(kind: StoreKind) async throws {
         try await kind.with { store, directory in
             let loader = CSVLoader(store: store, directory: directory)
-            try loader.write("a.csv", "BTC,Bitcoin,43250.5,846000000000,1,1.5,2025-12-10T12:00:00Z\nbad,,-1,,,,\nETH,Ethereum,2275.5,1,1,-0.7,2025-12-10T12:00:00Z\n")
+            try loader.write(
+                "a.csv",
+                "BTC,Bitcoin,43250.5,846000000000,1,1.5,2025-12-10T12:00:00Z\nbad,,-1,,,,\nETH,Ethereum,2275.5,1,1,-0.7,2025-12-10T12:00:00Z\n")
             let report = try await loader.run("csv", file: "a.csv")
             #expect(report.status == .success)
             #expect(report.counters == RunCounters(processed: 2, quarantined: 1, skipped: 0))
@@ -74,7 +76,10 @@ import TestSupport
     func exactDecimalsSurvive(kind: StoreKind) async throws {
         try await kind.with { store, directory in
             let loader = CSVLoader(store: store, directory: directory)
-            try loader.write("a.csv", "TINY,Tiny,0.000000001234,0,0,0,2025-01-01T00:00:00Z\nENOT,Enot,1.0904e-08,2.448524105135891e+15,1e-12,-99.5,2025-01-01T00:00:00Z\nWIDE,Wide,1234567890.1234567890123456789012345678,1,1,1,2025-01-01T00:00:00Z\n")
+            try loader.write(
+                "a.csv",
+                "TINY,Tiny,0.000000001234,0,0,0,2025-01-01T00:00:00Z\nENOT,Enot,1.0904e-08,2.448524105135891e+15,1e-12,-99.5,2025-01-01T00:00:00Z\nWIDE,Wide,1234567890.1234567890123456789012345678,1,1,1,2025-01-01T00:00:00Z\n"
+            )
             try await loader.run("csv", file: "a.csv")
             #expect(try await loader.unified("TINY")?.priceUSD == "0.000000001234")
             let enot = try await loader.unified("ENOT")
@@ -89,7 +94,9 @@ import TestSupport
     func queriesFilterPageAndCount(kind: StoreKind) async throws {
         try await kind.with { store, directory in
             let loader = CSVLoader(store: store, directory: directory)
-            try loader.write("a.csv", "BTC,Bitcoin,1,3,1,1,2025-12-10T12:00:00Z\nETH,Ethereum,1,2,1,1,2025-12-11T12:00:00Z\nSOL,Solana,1,1,1,1,2025-12-12T12:00:00Z\n")
+            try loader.write(
+                "a.csv",
+                "BTC,Bitcoin,1,3,1,1,2025-12-10T12:00:00Z\nETH,Ethereum,1,2,1,1,2025-12-11T12:00:00Z\nSOL,Solana,1,1,1,1,2025-12-12T12:00:00Z\n")
             try loader.write("b.csv", "XRP,XRP,1,1,1,1,2025-12-13T12:00:00Z\n")
             try await loader.run("alpha", file: "a.csv")
             try await loader.run("beta", file: "b.csv")
@@ -97,7 +104,8 @@ import TestSupport
             #expect(try await loader.all(RecordQuery(source: "beta")).items.map(\.id) == ["XRP"])
             #expect(try await loader.all(RecordQuery(ticker: "ETH")).total == 1)
             let day = 86_400.0, start = Date(timeIntervalSince1970: 1_765_368_000)  // 2025-12-10T12:00:00Z
-            #expect(try await loader.all(RecordQuery(start: Timestamp(start + day), end: Timestamp(start + 2 * day))).items.map(\.id) == ["ETH", "SOL"])
+            #expect(
+                try await loader.all(RecordQuery(start: Timestamp(start + day), end: Timestamp(start + 2 * day))).items.map(\.id) == ["ETH", "SOL"])
             let page = try await loader.all(RecordQuery(limit: 2, offset: 2))
             #expect(page.items.map(\.id) == ["SOL", "XRP"] && page.total == 4)
             let stats = try await store.statistics(logger: TestLog.logger)

@@ -31,8 +31,9 @@ struct CSVLoader {
         let source = CSVSource(path: directory.appendingPathComponent(file).path, displayPath: file, columns: columns)
         let pipeline = Pipeline(
             name: pipeline, source: source,
-            transforms: TransformChain(normalizer: Normalizer(
-                mapping: CSVSource.defaultMapping.overridden(by: mapping), config: normalize)),
+            transforms: TransformChain(
+                normalizer: Normalizer(
+                    mapping: CSVSource.defaultMapping.overridden(by: mapping), config: normalize)),
             batchSize: batchSize, schedule: nil, checks: checks)
         return try await PipelineRunner(store: store).run(pipeline, trigger: .cli, logger: TestLog.logger)
     }

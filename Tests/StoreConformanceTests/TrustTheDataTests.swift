@@ -13,7 +13,8 @@ import TestSupport
     func aSpreadsheetExportWithAnUnnamedIndexColumnLoads(kind: StoreKind) async throws {
         try await kind.with { store, directory in
             let loader = CSVLoader(store: store, directory: directory)
-            try loader.writeRaw("export.csv", ",\(Self.columns)\n0,BTC,Bitcoin,100,1000,1,1,2025-01-01T00:00:00Z\n1,ETH,Ethereum,10,100,1,1,2025-01-01T00:00:00Z\n")
+            try loader.writeRaw(
+                "export.csv", ",\(Self.columns)\n0,BTC,Bitcoin,100,1000,1,1,2025-01-01T00:00:00Z\n1,ETH,Ethereum,10,100,1,1,2025-01-01T00:00:00Z\n")
             let report = try await loader.run("export", file: "export.csv")
             #expect(report.status == .success)
             #expect(report.counters.processed == 2)
@@ -51,8 +52,10 @@ import TestSupport
             try loader.writeRaw("a.csv", "symbol,name,price_usd,24h_volume_usd,created_at\nBTC,Bitcoin,100,5,2025-01-01T00:00:00Z\n")
             let report = try await loader.run("a", file: "a.csv", mapping: FieldMapping(configured: [.volume24hUSD: "volume_24h"]))
             #expect(report.status == .failed)
-            #expect(report.message?.hasPrefix(
-                "nothing written: mapping key volume_24h_usd names \"volume_24h\", which the data does not have (nearest: \"24h_volume_usd\")") == true,
+            #expect(
+                report.message?.hasPrefix(
+                    "nothing written: mapping key volume_24h_usd names \"volume_24h\", which the data does not have (nearest: \"24h_volume_usd\")")
+                    == true,
                 "\(report.message ?? "")")
             #expect(report.counters == RunCounters())
             #expect(try await loader.all().total == 0)
@@ -72,7 +75,9 @@ import TestSupport
             let report = try await loader.run("a", file: "a.csv")
             #expect(report.status == .success)
             let message = try #require(report.message)
-            #expect(message.contains("the data has no \"created_at\" for observed_at: every record is stamped with the file's modification time"), "\(message)")
+            #expect(
+                message.contains("the data has no \"created_at\" for observed_at: every record is stamped with the file's modification time"),
+                "\(message)")
             #expect(message.contains("the data has no \"volume_24h_usd\" for volume_24h_usd: left empty"), "\(message)")
         }
     }
@@ -84,8 +89,9 @@ import TestSupport
             try loader.write("a.csv", "BTC,Bitcoin,-1,,,,\nETH,Ethereum,-2,,,,\nSOL,Solana,abc,,,,\nXRP,Ripple,1,,,,\n")
             let failed = try await loader.run("a", file: "a.csv")
             #expect(failed.status == .failed)
-            #expect(failed.message == "quarantined 75% of 4 records read, above the limit of 50% (checks.max_quarantined); "
-                + "most common reasons: price_usd must be greater than N, got -N (2); price_usd \"…\" is not a decimal number (1)")
+            #expect(
+                failed.message == "quarantined 75% of 4 records read, above the limit of 50% (checks.max_quarantined); "
+                    + "most common reasons: price_usd must be greater than N, got -N (2); price_usd \"…\" is not a decimal number (1)")
             let allowed = try await loader.run("b", file: "a.csv", checks: RunChecks(maxQuarantinedShare: 0.8))
             #expect(allowed.status == .success)
         }
@@ -117,7 +123,10 @@ import TestSupport
     func aNULByteQuarantinesItsRowAndTheRestLoads(kind: StoreKind) async throws {
         try await kind.with { store, directory in
             let loader = CSVLoader(store: store, directory: directory)
-            try loader.write("a.csv", "BTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\nETH,Ether\u{0}eum,10,1,1,1,2025-01-01T00:00:00Z\nSOL,Solana,5,1,1,1,2025-01-01T00:00:00Z\n")
+            try loader.write(
+                "a.csv",
+                "BTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\nETH,Ether\u{0}eum,10,1,1,1,2025-01-01T00:00:00Z\nSOL,Solana,5,1,1,1,2025-01-01T00:00:00Z\n"
+            )
             let report = try await loader.run("a", file: "a.csv", batchSize: 10)
             #expect(report.status == .success)
             #expect(report.counters == RunCounters(processed: 2, quarantined: 1, skipped: 0))
@@ -135,7 +144,10 @@ import TestSupport
     func aConflictingDuplicateIsQuarantinedAndTheFirstStands(kind: StoreKind) async throws {
         try await kind.with { store, directory in
             let loader = CSVLoader(store: store, directory: directory)
-            try loader.write("a.csv", "BTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\nBTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\nBTC,Bitcoin,999,1,1,1,2025-01-01T00:00:00Z\n")
+            try loader.write(
+                "a.csv",
+                "BTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\nBTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\nBTC,Bitcoin,999,1,1,1,2025-01-01T00:00:00Z\n"
+            )
             let report = try await loader.run("a", file: "a.csv")
             #expect(report.counters == RunCounters(processed: 1, quarantined: 1, skipped: 1))
             let rejection = try #require(try await loader.rejections(report).first)
@@ -157,13 +169,16 @@ import TestSupport
             let loader = CSVLoader(store: store, directory: directory)
             // A 10 MB quoted field spanning many lines, on line 3.
             let huge = String(repeating: String(repeating: "x", count: 99) + "\n", count: 100_000)
-            try loader.write("a.csv", "BTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\nETH,\"\(huge)\",10,1,1,1,2025-01-01T00:00:00Z\n"
-                + "SOL,Solana,5,1,1,1,2025-01-01T00:00:00Z\nbad,,-1,,,,\n")
+            try loader.write(
+                "a.csv",
+                "BTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\nETH,\"\(huge)\",10,1,1,1,2025-01-01T00:00:00Z\n"
+                    + "SOL,Solana,5,1,1,1,2025-01-01T00:00:00Z\nbad,,-1,,,,\n")
             let report = try await loader.run("a", file: "a.csv")
             #expect(report.counters == RunCounters(processed: 2, quarantined: 2, skipped: 0))
             let rejections = try await loader.rejections(report)
             #expect(rejections.map(\.location.line) == [3, 100_005])  // the field's 100,000 line breaks are counted
-            #expect(rejections.first?.reason.hasPrefix("record longer than 1048576 bytes (lines 3-100003)") == true, "\(rejections.first?.reason ?? "")")
+            #expect(
+                rejections.first?.reason.hasPrefix("record longer than 1048576 bytes (lines 3-100003)") == true, "\(rejections.first?.reason ?? "")")
         }
     }
 

@@ -32,4 +32,3 @@ package enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible 
     /// Whether this kind can run here (PostgreSQL needs a server; under CI it must have one).
     package static let available: [StoreKind] = TestDatabase.isEnabled ? allCases : [.sqlite]
 }
-

@@ -59,11 +59,23 @@ func rows(_ rows: [[(String, String)]]) -> [RawRecord] {
         """
 
     static let issueRows = rows([
-        [("sym", "BTC"), ("name", " Bitcoin "), ("price_cents", "4500050"), ("24h_volume_usd", "12"), ("notes", "x"), ("created_at", "2025-01-01T00:00:00Z")],
-        [("sym", "DOGE"), ("name", "Dogecoin"), ("price_cents", "9"), ("24h_volume_usd", "1"), ("notes", ""), ("created_at", "2025-01-01T00:00:00Z")],
+        [
+            ("sym", "BTC"), ("name", " Bitcoin "), ("price_cents", "4500050"), ("24h_volume_usd", "12"), ("notes", "x"),
+            ("created_at", "2025-01-01T00:00:00Z"),
+        ],
+        [
+            ("sym", "DOGE"), ("name", "Dogecoin"), ("price_cents", "9"), ("24h_volume_usd", "1"), ("notes", ""),
+            ("created_at", "2025-01-01T00:00:00Z"),
+        ],
         [("sym", "TEST"), ("name", "Test"), ("price_cents", "500"), ("24h_volume_usd", "1"), ("notes", ""), ("created_at", "2025-01-01T00:00:00Z")],
-        [("sym", "BTC"), ("name", "Bitcoin"), ("price_cents", "4500050"), ("24h_volume_usd", "12"), ("notes", "dup"), ("created_at", "2025-01-01T00:00:00Z")],
-        [("sym", "ETH"), ("name", "Ethereum"), ("price_cents", "many"), ("24h_volume_usd", "1"), ("notes", ""), ("created_at", "2025-01-01T00:00:00Z")],
+        [
+            ("sym", "BTC"), ("name", "Bitcoin"), ("price_cents", "4500050"), ("24h_volume_usd", "12"), ("notes", "dup"),
+            ("created_at", "2025-01-01T00:00:00Z"),
+        ],
+        [
+            ("sym", "ETH"), ("name", "Ethereum"), ("price_cents", "many"), ("24h_volume_usd", "1"), ("notes", ""),
+            ("created_at", "2025-01-01T00:00:00Z"),
+        ],
     ])
 
     @Test func theIssuesChainRenamesDropsSetsFiltersAndDedupes() throws {
@@ -100,7 +112,8 @@ func rows(_ rows: [[(String, String)]]) -> [RawRecord] {
         let report = chain.fieldReport(available: ["symbol", "name", "price", "24h_volume_usd", "created_at"], receiptTime: "t")
         #expect(report.errors.contains("rename: \"sym\" (renamed) is not a field of the data (nearest: \"symbol\")"), "\(report.errors)")
         #expect(report.errors.contains { $0.hasPrefix("drop: \"notes\" (dropped) is not a field of the data") }, "\(report.errors)")
-        #expect(report.errors.contains("set: \"price_cents\" (read by price_usd) is not a field of the data (nearest: \"price\")"), "\(report.errors)")
+        #expect(
+            report.errors.contains("set: \"price_cents\" (read by price_usd) is not a field of the data (nearest: \"price\")"), "\(report.errors)")
         let both = chain.fieldReport(
             available: ["sym", "symbol", "name", "price_cents", "24h_volume_usd", "notes", "created_at"], receiptTime: "t")
         #expect(both.errors.isEmpty, "\(both.errors)")
@@ -108,20 +121,23 @@ func rows(_ rows: [[(String, String)]]) -> [RawRecord] {
     }
 
     @Test func aColumnWhoseNameHoldsADotIsFoundByItsName() throws {
-        var chain = try loadPipelines("""
+        var chain = try loadPipelines(
+            """
               - name: dotted
                 source: {type: csv, path: f.csv}
                 transform:
                   - set: { volume_24h_usd: "`Vol. 24h` * 1000" }
                   - filter: { where: "`Vol. 24h` > 0" }
-            """).pipelines[0].transforms
+            """
+        ).pipelines[0].transforms
         let output = chain.run(rows([[("symbol", "BTC"), ("price_usd", "1"), ("Vol. 24h", "1.5")]]))
         #expect(output.quotes.first?.volume24hUSD?.description == "1500")
         #expect(chain.fieldReport(available: ["symbol", "price_usd", "Vol. 24h"], receiptTime: "t").errors.isEmpty)
     }
 
     @Test func theOlderFormAndNoTransformStillMeanNormalize() throws {
-        let loaded = try loadPipelines("""
+        let loaded = try loadPipelines(
+            """
               - name: old
                 source: {type: csv, path: f.csv}
                 transform: {normalize: {aliases: {XBT: BTC}}}
@@ -137,7 +153,8 @@ func rows(_ rows: [[(String, String)]]) -> [RawRecord] {
     }
 
     @Test func mistakesInTheChainAreReportedWithTheirPositions() {
-        let found = problems("""
+        let found = problems(
+            """
               - name: csv
                 source: {type: csv, path: f.csv}
                 transform:
@@ -167,21 +184,27 @@ func rows(_ rows: [[(String, String)]]) -> [RawRecord] {
     }
 
     @Test func aTransformFromAnotherModuleRegistersAndChainsLikeABuiltIn() throws {
-        var chain = try loadPipelines("""
+        var chain = try loadPipelines(
+            """
               - name: rounded
                 source: {type: csv, path: f.csv}
                 transform:
                   - round: { field: price_usd, places: 2 }
-            """).pipelines[0].transforms
-        let output = chain.run(rows([
-            [("symbol", "BTC"), ("price_usd", "45000.555")], [("symbol", "ETH"), ("price_usd", "n/a")],
-        ]))
+            """
+        ).pipelines[0].transforms
+        let output = chain.run(
+            rows([
+                [("symbol", "BTC"), ("price_usd", "45000.555")], [("symbol", "ETH"), ("price_usd", "n/a")],
+            ]))
         #expect(output.quotes.map(\.priceUSD.description) == ["45000.56"])
         #expect(output.rejections.map(\.reason) == ["round: price_usd \"n/a\" is not a decimal"])
-        #expect(problems("""
-              - name: rounded
-                source: {type: csv, path: f.csv}
-                transform: [{round: {field: price_usd, places: 40}}]
-            """).first?.hasSuffix("places must be 0-18") == true)
+        #expect(
+            problems(
+                """
+                  - name: rounded
+                    source: {type: csv, path: f.csv}
+                    transform: [{round: {field: price_usd, places: 40}}]
+                """
+            ).first?.hasSuffix("places must be 0-18") == true)
     }
 }

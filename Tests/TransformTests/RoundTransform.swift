@@ -18,14 +18,15 @@ struct RoundTransform: Transformer {
     }
 
     static func register(into registry: inout ComponentRegistry) {
-        registry.register(TransformRegistration(
-            type: "round", summary: "Rounds a decimal field half-up to some places",
-            keys: [ConfigKeyDoc("field", "string", required: true, "the field"), ConfigKeyDoc("places", "integer", required: true, "0-18")]
-        ) { config in
-            let settings = try config.decode(Settings.self)
-            guard (0...18).contains(settings.places) else { throw config.diagnostic(key: "places", "places must be 0-18") }
-            return .records(RoundTransform(field: settings.field, places: settings.places))
-        })
+        registry.register(
+            TransformRegistration(
+                type: "round", summary: "Rounds a decimal field half-up to some places",
+                keys: [ConfigKeyDoc("field", "string", required: true, "the field"), ConfigKeyDoc("places", "integer", required: true, "0-18")]
+            ) { config in
+                let settings = try config.decode(Settings.self)
+                guard (0...18).contains(settings.places) else { throw config.diagnostic(key: "places", "places must be 0-18") }
+                return .records(RoundTransform(field: settings.field, places: settings.places))
+            })
     }
 
     func transform(_ records: [ChainRecord]) -> StepOutput {

@@ -3,28 +3,29 @@ import ETLFramework
 /// The CSV file adapter: registers `type: csv` with the host.
 package enum CSVFileAdapter {
     package static func register(into registry: inout ComponentRegistry) {
-        registry.register(SourceRegistration(
-            type: CSVCheckpointState.kind,
-            summary: "Rows of a local CSV file (RFC 4180), resumed where the last run stopped",
-            keys: CSVSourceConfig.documentation
-        ) { config in
-            let settings = try config.decode(CSVSourceConfig.self)
-            guard !settings.path.isEmpty else { throw config.diagnostic(key: "path", "path must not be empty") }
-            if settings.headerRow == false, settings.header == nil {
-                throw config.diagnostic(key: "header_row", "header_row: false needs header: to name the columns")
-            }
-            if let header = settings.header {
-                if let empty = header.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-                    throw config.diagnostic(key: "header", "header names no column at position \(empty + 1)")
+        registry.register(
+            SourceRegistration(
+                type: CSVCheckpointState.kind,
+                summary: "Rows of a local CSV file (RFC 4180), resumed where the last run stopped",
+                keys: CSVSourceConfig.documentation
+            ) { config in
+                let settings = try config.decode(CSVSourceConfig.self)
+                guard !settings.path.isEmpty else { throw config.diagnostic(key: "path", "path must not be empty") }
+                if settings.headerRow == false, settings.header == nil {
+                    throw config.diagnostic(key: "header_row", "header_row: false needs header: to name the columns")
                 }
-                if let twice = header.first(where: { name in header.filter { $0 == name }.count > 1 }) {
-                    throw config.diagnostic(key: "header", "header names column \"\(twice)\" twice")
+                if let header = settings.header {
+                    if let empty = header.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                        throw config.diagnostic(key: "header", "header names no column at position \(empty + 1)")
+                    }
+                    if let twice = header.first(where: { name in header.filter { $0 == name }.count > 1 }) {
+                        throw config.diagnostic(key: "header", "header names column \"\(twice)\" twice")
+                    }
                 }
-            }
-            let source = CSVSource(
-                path: config.context.resolve(path: settings.path), displayPath: settings.path, columns: settings.columns)
-            let mapping = CSVSource.defaultMapping.overridden(by: settings.mapping)
-            return SourceSetup(source: source, defaults: NormalizerDefaults(mapping: mapping, typedValues: false))
-        })
+                let source = CSVSource(
+                    path: config.context.resolve(path: settings.path), displayPath: settings.path, columns: settings.columns)
+                let mapping = CSVSource.defaultMapping.overridden(by: settings.mapping)
+                return SourceSetup(source: source, defaults: NormalizerDefaults(mapping: mapping, typedValues: false))
+            })
     }
 }

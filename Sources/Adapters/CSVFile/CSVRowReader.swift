@@ -59,10 +59,11 @@ struct CSVRowReader: SourceReader {
                     continue
                 }
                 guard fields.count == header.count else {
-                    rejections.append(Rejection(
-                        location: location(line),
-                        reason: "row has \(fields.count) fields, the header has \(header.count)",
-                        raw: fields.joined(separator: ",")))
+                    rejections.append(
+                        Rejection(
+                            location: location(line),
+                            reason: "row has \(fields.count) fields, the header has \(header.count)",
+                            raw: fields.joined(separator: ",")))
                     continue
                 }
                 var payload: [RawField] = []

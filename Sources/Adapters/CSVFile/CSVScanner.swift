@@ -169,8 +169,9 @@ struct CSVScanner {
                 if fields.count == 1, fields[0].isEmpty, problem == nil { return .blank(end: end, breaks: breaks) }
                 let endOffset = bufferOffset + Int64(end)
                 if let problem {
-                    return .done(.malformed(reason: problem, line: line, raw: text(start, end), endOffset: endOffset),
-                                 end: end, breaks: breaks)
+                    return .done(
+                        .malformed(reason: problem, line: line, raw: text(start, end), endOffset: endOffset),
+                        end: end, breaks: breaks)
                 }
                 return .done(.record(fields: fields, line: line, endOffset: endOffset), end: end, breaks: breaks)
             }

@@ -68,13 +68,17 @@ package struct CSVSource: Source {
             case .unchanged:
                 logger.info("file unchanged since the last run", metadata: ["path": "\(displayPath)"])
             case .appended:
-                logger.info("resuming appended file", metadata: [
-                    "path": "\(displayPath)", "offset": "\(previous.offset)", "line": "\(previous.line)",
-                ])
+                logger.info(
+                    "resuming appended file",
+                    metadata: [
+                        "path": "\(displayPath)", "offset": "\(previous.offset)", "line": "\(previous.line)",
+                    ])
             case .replaced(let reason):
-                logger.warning("file was replaced; reading it again from the start", metadata: [
-                    "path": "\(displayPath)", "reason": "\(reason)",
-                ])
+                logger.warning(
+                    "file was replaced; reading it again from the start",
+                    metadata: [
+                        "path": "\(displayPath)", "reason": "\(reason)",
+                    ])
                 state = nil
             }
         }
@@ -85,7 +89,7 @@ package struct CSVSource: Source {
     static func describe(_ error: any Error) -> String {
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+            underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code))
         {
             return String(cString: strerror(code.rawValue))
         }

@@ -26,8 +26,10 @@ package struct CSVSourceConfig: Sendable, Decodable {
 
     static let documentation: [ConfigKeyDoc] = [
         ConfigKeyDoc("path", "string", required: true, "CSV file to read (relative to the pipeline file)"),
-        ConfigKeyDoc("mapping", "map", "unified field -> column name, over the default columns "
-            + "symbol, name, price_usd, market_cap_usd, volume_24h_usd, percent_change_24h, created_at"),
+        ConfigKeyDoc(
+            "mapping", "map",
+            "unified field -> column name, over the default columns "
+                + "symbol, name, price_usd, market_cap_usd, volume_24h_usd, percent_change_24h, created_at"),
         ConfigKeyDoc("header", "list", "column names to use instead of the file's header line (unnamed columns are column_1, ...)"),
         ConfigKeyDoc("header_row", "boolean", "whether the first line is a header line (default true; false needs header)"),
         ConfigKeyDoc("skip_columns", "list", "columns to leave out of every record (e.g. an index column, column_1)"),

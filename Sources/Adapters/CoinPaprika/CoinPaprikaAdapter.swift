@@ -19,31 +19,32 @@ package enum CoinPaprikaAdapter {
     ]
 
     package static func register(into registry: inout ComponentRegistry) {
-        registry.register(SourceRegistration(
-            type: "coinpaprika", summary: "CoinPaprika tickers with USD quotes (GET /tickers?quotes=USD)",
-            keys: [
-                ConfigKeyDoc("base_url", "string", "API root (default \(defaultBaseURL); the pro host is https://api-pro.coinpaprika.com/v1)"),
-                ConfigKeyDoc("api_key", "string", "sent in the api_key_header (from the environment, e.g. ${COINPAPRIKA_API_KEY:-})"),
-                ConfigKeyDoc("api_key_header", "string", "header carrying the key (default Authorization)"),
-                ConfigKeyDoc("limit", "integer", "keep the top N by rank (applied on the client)"),
-                ConfigKeyDoc("mapping", "map", "unified field -> payload path, over the default mapping"),
-                HTTPSettings.documentation,
-            ]
-        ) { config in
-            let settings = try config.decode(CoinPaprikaConfig.self)
-            let base = try APIBase.url(settings.baseURL ?? defaultBaseURL, config: config)
-            if let limit = settings.limit, limit < 1 { throw config.diagnostic(key: "limit", "limit must be at least 1") }
-            var headers: [(String, String)] = []
-            if let key = settings.apiKey { headers.append((settings.apiKeyHeader ?? "Authorization", key)) }
-            let url = base.appendingPathComponent("tickers").appending(queryItems: [URLQueryItem(name: "quotes", value: "USD")])
-            let source = JSONAPISource(
-                type: "coinpaprika", expectedFields: Set(mapping.paths.values),
-                endpoint: .init { _ in url }, records: "", idPath: "id", limit: settings.limit, rankPath: "rank",
-                knownFields: knownFields,
-                fetcher: HTTPFetcher(settings: settings.http, headers: headers, logger: config.context.logger))
-            return SourceSetup(
-                source: source, defaults: NormalizerDefaults(mapping: mapping.overridden(by: settings.mapping), typedValues: true))
-        })
+        registry.register(
+            SourceRegistration(
+                type: "coinpaprika", summary: "CoinPaprika tickers with USD quotes (GET /tickers?quotes=USD)",
+                keys: [
+                    ConfigKeyDoc("base_url", "string", "API root (default \(defaultBaseURL); the pro host is https://api-pro.coinpaprika.com/v1)"),
+                    ConfigKeyDoc("api_key", "string", "sent in the api_key_header (from the environment, e.g. ${COINPAPRIKA_API_KEY:-})"),
+                    ConfigKeyDoc("api_key_header", "string", "header carrying the key (default Authorization)"),
+                    ConfigKeyDoc("limit", "integer", "keep the top N by rank (applied on the client)"),
+                    ConfigKeyDoc("mapping", "map", "unified field -> payload path, over the default mapping"),
+                    HTTPSettings.documentation,
+                ]
+            ) { config in
+                let settings = try config.decode(CoinPaprikaConfig.self)
+                let base = try APIBase.url(settings.baseURL ?? defaultBaseURL, config: config)
+                if let limit = settings.limit, limit < 1 { throw config.diagnostic(key: "limit", "limit must be at least 1") }
+                var headers: [(String, String)] = []
+                if let key = settings.apiKey { headers.append((settings.apiKeyHeader ?? "Authorization", key)) }
+                let url = base.appendingPathComponent("tickers").appending(queryItems: [URLQueryItem(name: "quotes", value: "USD")])
+                let source = JSONAPISource(
+                    type: "coinpaprika", expectedFields: Set(mapping.paths.values),
+                    endpoint: .init { _ in url }, records: "", idPath: "id", limit: settings.limit, rankPath: "rank",
+                    knownFields: knownFields,
+                    fetcher: HTTPFetcher(settings: settings.http, headers: headers, logger: config.context.logger))
+                return SourceSetup(
+                    source: source, defaults: NormalizerDefaults(mapping: mapping.overridden(by: settings.mapping), typedValues: true))
+            })
     }
 }
 

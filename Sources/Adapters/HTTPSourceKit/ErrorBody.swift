@@ -13,7 +13,7 @@ enum ErrorBody {
         }
         let text = String(decoding: bytes.prefix(20_000), as: UTF8.self)
         if let start = text.range(of: "<title>", options: .caseInsensitive),
-           let end = text.range(of: "</title>", options: .caseInsensitive, range: start.upperBound..<text.endIndex)
+            let end = text.range(of: "</title>", options: .caseInsensitive, range: start.upperBound..<text.endIndex)
         {
             return "HTML page \"\(text[start.upperBound..<end.lowerBound].trimmedASCIIWhitespace)\""
         }

@@ -94,10 +94,12 @@ package struct HTTPFetcher: Sendable {
                     let backoff = Duration.milliseconds(250 * (1 << min(attempt - 1, 6)))
                     let jitter = Duration.milliseconds(Int64.random(in: 0...250))
                     let delay = max(retryAfter ?? .zero, backoff + jitter)
-                    fetcher.logger.warning("request failed; retrying", metadata: [
-                        "host": "\(host)", "status": "\(status.map(String.init) ?? "-")", "reason": "\(reason)",
-                        "attempt": "\(attempt)", "delay": "\(delay)",
-                    ])
+                    fetcher.logger.warning(
+                        "request failed; retrying",
+                        metadata: [
+                            "host": "\(host)", "status": "\(status.map(String.init) ?? "-")", "reason": "\(reason)",
+                            "attempt": "\(attempt)", "delay": "\(delay)",
+                        ])
                     try await Task.sleep(for: delay)
                 }
             }

@@ -95,8 +95,9 @@ package struct JSONAPISource: Source {
         for (index, element) in elements.enumerated() {
             let id = element.value(at: idPath)?.scalarText
             if let id, !ids.insert(id).inserted { continue }
-            items.append(Item(
-                value: element, location: RecordLocation(description: "\(place) item \(index + 1)"), receivedAt: receivedAt, id: id))
+            items.append(
+                Item(
+                    value: element, location: RecordLocation(description: "\(place) item \(index + 1)"), receivedAt: receivedAt, id: id))
         }
         return elements.count
     }

@@ -64,9 +64,10 @@ struct NodeDecoder: Decoder, ConfigNodeDecoding {
             let known = Self.keyNames(keyType)
             for entry in entries where !known.contains(entry.key) && !ignoredKeys.contains(entry.key) {
                 let suggestion = Suggestion.nearest(to: entry.key, in: known).map { " (did you mean \"\($0)\"?)" } ?? ""
-                sink.diagnostics.append(ConfigDiagnostic(
-                    at: entry.keyPosition, keyPath: entry.value.keyPath,
-                    "unknown key \"\(entry.key)\"\(suggestion)"))
+                sink.diagnostics.append(
+                    ConfigDiagnostic(
+                        at: entry.keyPosition, keyPath: entry.value.keyPath,
+                        "unknown key \"\(entry.key)\"\(suggestion)"))
             }
         }
         return KeyedDecodingContainer(KeyedNodeContainer<Key>(decoder: self, entries: entries))
@@ -154,7 +155,9 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return nil
     }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws
         -> KeyedDecodingContainer<NestedKey>
     {
         try decoder.child(try entry(key), key: key).container(keyedBy: type)
@@ -196,7 +199,9 @@ struct UnkeyedNodeContainer: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try T(from: try next()) }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws
         -> KeyedDecodingContainer<NestedKey>
     {
         try next().container(keyedBy: type)

@@ -32,8 +32,8 @@ public struct ConfigDocument: Sendable {
     static func diagnostic(for error: YamlError, file: String) -> ConfigDiagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
             return ConfigDiagnostic(
                 at: ConfigPosition(file: file, line: mark.line, column: mark.column), keyPath: "",
@@ -68,8 +68,9 @@ public struct ConfigDocument: Sendable {
                 for (key, value) in mapping {
                     let name = key.scalar?.string ?? "\(key)"
                     if entries.contains(where: { $0.key == name }) {
-                        diagnostics.append(ConfigDiagnostic(
-                            at: position(key.mark), keyPath: join(keyPath, name), "duplicate key \"\(name)\""))
+                        diagnostics.append(
+                            ConfigDiagnostic(
+                                at: position(key.mark), keyPath: join(keyPath, name), "duplicate key \"\(name)\""))
                     }
                     let child = convert(value, keyPath: join(keyPath, name))
                     entries.append(ConfigEntry(key: name, keyPosition: position(key.mark), value: child))

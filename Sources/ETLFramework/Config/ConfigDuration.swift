@@ -37,5 +37,3 @@ public struct ConfigDuration: Sendable, Hashable, Decodable, CustomStringConvert
     /// The text is not a duration.
     public struct ParseError: Error {}
 }
-
-

@@ -77,9 +77,10 @@ public struct Interpolation: Sendable {
                     return .failure(Failure(message: failure.message, offset: index))
                 }
             } else {
-                return .failure(Failure(
-                    message: "environment variable \(name) is not set (give a default with ${\(name):-value})",
-                    offset: index))
+                return .failure(
+                    Failure(
+                        message: "environment variable \(name) is not set (give a default with ${\(name):-value})",
+                        offset: index))
             }
             index = close + 1
         }

@@ -10,16 +10,18 @@ extension PipelineFileLoader {
             break
         case .mapping(let mapping)?:
             for entry in mapping where entry.key != NormalizeTransform.type {
-                problems.append(ConfigDiagnostic(
-                    at: entry.keyPosition, keyPath: entry.value.keyPath,
-                    "transform: as a mapping takes only normalize; list the steps instead (- \(entry.key): ...)"))
+                problems.append(
+                    ConfigDiagnostic(
+                        at: entry.keyPosition, keyPath: entry.value.keyPath,
+                        "transform: as a mapping takes only normalize; list the steps instead (- \(entry.key): ...)"))
             }
             entries = mapping.filter { $0.key == NormalizeTransform.type }
         case .sequence(let items)?:
             for item in items {
                 guard case .mapping(let mapping) = item.kind, mapping.count == 1 else {
-                    problems.append(item.diagnostic(
-                        "each step is a map with one key, the transform type (such as - filter: { where: \"price_usd > 0\" })"))
+                    problems.append(
+                        item.diagnostic(
+                            "each step is a map with one key, the transform type (such as - filter: { where: \"price_usd > 0\" })"))
                     continue
                 }
                 entries.append(mapping[0])

@@ -19,9 +19,11 @@ public struct PipelineFileLoader: Sendable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigErrors([ConfigDiagnostic(
-                at: ConfigPosition(file: path, line: 1, column: 1), keyPath: "",
-                "cannot read the file (\((error as NSError).localizedDescription))")])
+            throw ConfigErrors([
+                ConfigDiagnostic(
+                    at: ConfigPosition(file: path, line: 1, column: 1), keyPath: "",
+                    "cannot read the file (\((error as NSError).localizedDescription))")
+            ])
         }
         return try load(text: text, file: name, baseDirectory: Self.directory(of: path), logger: logger)
     }
@@ -68,9 +70,10 @@ public struct PipelineFileLoader: Sendable {
                     continue
                 }
                 if let first = seen[spec.name] {
-                    collected.append(ConfigDiagnostic(
-                        at: spec.position, keyPath: item.keyPath + ".name",
-                        "pipeline name \"\(spec.name)\" is already used at line \(first.line)"))
+                    collected.append(
+                        ConfigDiagnostic(
+                            at: spec.position, keyPath: item.keyPath + ".name",
+                            "pipeline name \"\(spec.name)\" is already used at line \(first.line)"))
                 }
                 seen[spec.name] = spec.position
                 if let pipeline = collect({ try makePipeline(spec, node: item, baseDirectory: baseDirectory, logger: logger) }) {
@@ -97,12 +100,16 @@ public struct PipelineFileLoader: Sendable {
     func makePipeline(_ spec: PipelineSpec, node: ConfigNode, baseDirectory: String, logger: Logger) throws -> Pipeline {
         let nameNode = node["name"] ?? node
         guard spec.name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", options: .regularExpression) != nil else {
-            throw ConfigErrors([nameNode.diagnostic(
-                "pipeline name \"\(spec.name)\" must be 1-63 letters, digits, '.', '_' or '-'")])
+            throw ConfigErrors([
+                nameNode.diagnostic(
+                    "pipeline name \"\(spec.name)\" must be 1-63 letters, digits, '.', '_' or '-'")
+            ])
         }
         guard !Self.reservedNames.contains(spec.name) else {
-            throw ConfigErrors([nameNode.diagnostic(
-                "pipeline name \"\(spec.name)\" is reserved (it is a key of the /stats answer)")])
+            throw ConfigErrors([
+                nameNode.diagnostic(
+                    "pipeline name \"\(spec.name)\" is reserved (it is a key of the /stats answer)")
+            ])
         }
         if let batchSize = spec.batchSize, !(1...100_000).contains(batchSize) {
             throw ConfigErrors([(node["batch_size"] ?? node).diagnostic("batch_size must be between 1 and 100000")])

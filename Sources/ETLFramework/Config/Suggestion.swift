@@ -10,7 +10,7 @@ public enum Suggestion {
         // At least half of the name's words must be shared (`usd` alone is no likeness).
         let words = Set(tokens(name))
         guard let closest = closest(to: name, in: candidates),
-              words.intersection(tokens(closest)).count * 2 >= max(1, words.count)
+            words.intersection(tokens(closest)).count * 2 >= max(1, words.count)
         else { return nil }
         return closest
     }

@@ -33,10 +33,11 @@ enum BatchGuard {
                 kept.append(record)
                 continue
             }
-            rejected.append(Rejection(
-                location: record.location, field: path,
-                reason: "\(path.isEmpty ? "a field name" : path) contains a NUL character (U+0000), which the store cannot hold",
-                raw: record.payloadText))
+            rejected.append(
+                Rejection(
+                    location: record.location, field: path,
+                    reason: "\(path.isEmpty ? "a field name" : path) contains a NUL character (U+0000), which the store cannot hold",
+                    raw: record.payloadText))
         }
         return (kept, rejected)
     }
@@ -54,11 +55,12 @@ enum BatchGuard {
                 let stored = quotes[earlier]
                 if stored.observedValues != quote.observedValues {
                     let record = records[quote.rawIndex]
-                    rejected.append(Rejection(
-                        location: record.location, field: "observed_at",
-                        reason: "conflicts with \(records[stored.rawIndex].location): the same asset (\(quote.sourceAssetID)) "
-                            + "at the same observed-at with different values; the first is kept",
-                        raw: record.payloadText))
+                    rejected.append(
+                        Rejection(
+                            location: record.location, field: "observed_at",
+                            reason: "conflicts with \(records[stored.rawIndex].location): the same asset (\(quote.sourceAssetID)) "
+                                + "at the same observed-at with different values; the first is kept",
+                            raw: record.payloadText))
                     continue
                 }
             } else {

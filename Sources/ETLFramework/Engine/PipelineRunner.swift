@@ -171,8 +171,11 @@ public struct PipelineRunner: Sendable {
         } catch {
             logger.error("run failed", metadata: ["error": "\(String(reflecting: error))"])
             // Say what is stored: the batches committed before the failure are kept.
-            let stored = counters == RunCounters() ? "" : "; stored before the failure: \(counters.processed) processed, "
-                + "\(counters.quarantined) quarantined, \(counters.skipped) skipped (kept; the next run resumes after them)"
+            let stored =
+                counters == RunCounters()
+                ? ""
+                : "; stored before the failure: \(counters.processed) processed, "
+                    + "\(counters.quarantined) quarantined, \(counters.skipped) skipped (kept; the next run resumes after them)"
             return Outcome(status: .failed, message: RunFailure.message(for: error) + stored, counters: counters)
         }
     }
@@ -193,9 +196,10 @@ public struct PipelineRunner: Sendable {
         _ batch: SourceBatch, chain: inout TransformChain, sink: S, pipeline: String, runID: RunID
     ) -> Load<S.Prepared> {
         let transformed = BatchGuard.transform(batch, chain: &chain)
-        let prepared = sink.prepare(LoadBatch(
-            runID: runID, pipeline: pipeline, raw: transformed.raw, quotes: transformed.quotes,
-            rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters))
+        let prepared = sink.prepare(
+            LoadBatch(
+                runID: runID, pipeline: pipeline, raw: transformed.raw, quotes: transformed.quotes,
+                rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters))
         return Load(prepared: prepared, reasons: transformed.rejections.map(\.reason), records: transformed.raw.count)
     }
 }

@@ -47,9 +47,11 @@ public final class RunController: Sendable {
                 try? await Task.sleep(for: .milliseconds(50))
             }
             if running.withLock({ !$0.isEmpty }) {
-                logger.warning("runs did not reach a batch boundary in time; cancelling them", metadata: [
-                    "grace": "\(Self.shutdownGrace)",
-                ])
+                logger.warning(
+                    "runs did not reach a batch boundary in time; cancelling them",
+                    metadata: [
+                        "grace": "\(Self.shutdownGrace)"
+                    ])
                 group.cancelAll()
             }
         }
@@ -126,9 +128,11 @@ public final class RunController: Sendable {
             } catch is ShuttingDown {
                 return
             } catch {
-                logger.error("scheduled run not started", metadata: [
-                    "pipeline": "\(pipeline.name)", "error": "\(RunFailure.message(for: error))",
-                ])
+                logger.error(
+                    "scheduled run not started",
+                    metadata: [
+                        "pipeline": "\(pipeline.name)", "error": "\(RunFailure.message(for: error))",
+                    ])
             }
             // The next interval counts from the end of this run.
             while localRun(of: pipeline.name) != nil, await stop.sleep(for: .milliseconds(200)) {}

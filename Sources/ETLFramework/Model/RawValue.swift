@@ -19,7 +19,7 @@ public enum RawValue: Sendable, Hashable {
         var current = self
         for component in path.split(separator: ".", omittingEmptySubsequences: false) {
             guard case .object(let fields) = current,
-                  let next = fields.first(where: { $0.name == component })?.value
+                let next = fields.first(where: { $0.name == component })?.value
             else { return nil }
             current = next
         }

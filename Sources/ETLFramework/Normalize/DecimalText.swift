@@ -65,8 +65,9 @@ public enum DecimalText {
         let magnitude = exponent + digits.count - 1
         guard exponent >= -128, exponent <= 127 else { return .failure(.outOfRange(String(trimmed))) }
         let text = isCanonical(trimmed) ? String(trimmed) : plainText(digits: digits, exponent: exponent, negative: negative)
-        return .success(Parsed(
-            value: ExactDecimal(canonical: text), magnitude: magnitude, isNegative: negative, isZero: false))
+        return .success(
+            Parsed(
+                value: ExactDecimal(canonical: text), magnitude: magnitude, isNegative: negative, isZero: false))
     }
 
     /// Whether text already is in plain canonical form: optional `-`, no leading zeros (but `0.`),

@@ -64,7 +64,7 @@ public struct Normalizer: RecordNormalizer {
         do {
             for field in config.numericFields ?? [] {
                 if let text = record.value(at: field)?.scalarText, !text.isEmpty,
-                   case .failure(let error) = DecimalText.parse(text)
+                    case .failure(let error) = DecimalText.parse(text)
                 {
                     throw Problem(field: field, reason: "\(field) \(error)")
                 }
@@ -72,7 +72,7 @@ public struct Normalizer: RecordNormalizer {
             let tickerText = try required(.ticker, in: record)
             let ticker = aliases[Self.unifyCase(tickerText)] ?? Self.unifyCase(tickerText)
             guard (1...32).contains(ticker.count),
-                  ticker.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && $0.value >= 0x21 && $0 != "\u{7F}" })
+                ticker.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && $0.value >= 0x21 && $0 != "\u{7F}" })
             else {
                 throw Problem(field: "ticker", reason: "ticker \"\(tickerText.prefix(40))\" is not 1-32 visible characters")
             }
@@ -100,10 +100,11 @@ public struct Normalizer: RecordNormalizer {
             let identity = assetKey.isEmpty ? ticker.lowercased() : assetKey
             let mappedID = optionalText(.id, in: record)?.trimmedASCIIWhitespace ?? ""
             let sourceID = mappedID.isEmpty ? "\(ticker.lowercased())-\(identity)" : String(mappedID)
-            return .success(Quote(
-                ticker: ticker, name: name, priceUSD: price.value, marketCapUSD: cap?.value,
-                volume24hUSD: volume?.value, percentChange24h: change?.value, rank: rank, observedAt: observedAt,
-                sourceAssetID: sourceID, assetKey: identity, rawIndex: record.origin))
+            return .success(
+                Quote(
+                    ticker: ticker, name: name, priceUSD: price.value, marketCapUSD: cap?.value,
+                    volume24hUSD: volume?.value, percentChange24h: change?.value, rank: rank, observedAt: observedAt,
+                    sourceAssetID: sourceID, assetKey: identity, rawIndex: record.origin))
         } catch let problem as Problem {
             return .failure(problem)
         } catch {
@@ -206,9 +207,11 @@ public struct Normalizer: RecordNormalizer {
             }
             return String(decoding: kept, as: UTF8.self)
         }
-        return String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter {
-            $0.properties.isAlphabetic || $0.properties.numericType != nil
-        }))
+        return String(
+            String.UnicodeScalarView(
+                name.lowercased().unicodeScalars.filter {
+                    $0.properties.isAlphabetic || $0.properties.numericType != nil
+                }))
     }
 }
 

@@ -30,8 +30,9 @@ public struct TimestampParser: Sendable {
     /// the pattern has them). Catches `YYYY` (week year) and `DD` (day of the year) mistakes.
     public static func problem(withFormat format: String) -> String? {
         // Pattern letters outside quoted literals ('T').
-        let letters = Set(format.split(separator: "'", omittingEmptySubsequences: false).enumerated()
-            .filter { $0.offset % 2 == 0 }.flatMap { $0.element.filter(\.isLetter) })
+        let letters = Set(
+            format.split(separator: "'", omittingEmptySubsequences: false).enumerated()
+                .filter { $0.offset % 2 == 0 }.flatMap { $0.element.filter(\.isLetter) })
         if letters.contains("Y"), !letters.contains("w") {
             return "timestamp_format \"\(format)\" uses Y, the week-based year (wrong around New Year); use yyyy for the year"
         }
@@ -103,7 +104,7 @@ public struct TimestampParser: Sendable {
             return true
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
-              (1...12).contains(month), (1...31).contains(day)
+            (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         var seconds = 0
         var micros = 0
@@ -111,7 +112,7 @@ public struct TimestampParser: Sendable {
         let dateOnly = index == bytes.count
         if index < bytes.count {
             guard expect("T") || expect(" ") || expect("t"), let hour = number(2), expect(":"), let minute = number(2),
-                  hour < 24, minute < 60
+                hour < 24, minute < 60
             else { return nil }
             seconds = hour * 3600 + minute * 60
             if expect(":") {

@@ -52,7 +52,8 @@ public struct ComponentRegistry: Sendable {
 
     func unknownType(_ spec: ComponentSpec, kind: String, known: [String]) -> ConfigErrors {
         let node = spec.typeNode ?? spec.node["type"] ?? spec.node
-        let hint = Suggestion.nearest(to: spec.type, in: known).map { " (did you mean \"\($0)\"?)" }
+        let hint =
+            Suggestion.nearest(to: spec.type, in: known).map { " (did you mean \"\($0)\"?)" }
             ?? " (known: \(known.sorted().joined(separator: ", ")))"
         return ConfigErrors([node.diagnostic("unknown \(kind) type \"\(spec.type)\"\(hint)")])
     }

@@ -64,7 +64,7 @@ public struct ChainRecord: Sendable {
 
     static func removing(_ path: ArraySlice<Substring>, from value: RawValue, removed: inout RawValue?) -> RawValue {
         guard case .object(var fields) = value, let head = path.first,
-              let index = fields.firstIndex(where: { $0.name == head })
+            let index = fields.firstIndex(where: { $0.name == head })
         else { return value }
         if path.count == 1 {
             removed = fields.remove(at: index).value

@@ -76,16 +76,19 @@ struct API: Sendable {
         read: @escaping @Sendable () async throws -> Page<Item>, json: @escaping (Item) -> RawValue
     ) async throws -> Response {
         if matchesNothing {
-            return answer(cached: Self.members(extra + [
-                ("data", .array([])), ("pagination", JSON.pagination(limit: limit, offset: offset, returned: 0, total: 0)),
-            ]), context)
+            return answer(
+                cached: Self.members(
+                    extra + [
+                        ("data", .array([])), ("pagination", JSON.pagination(limit: limit, offset: offset, returned: 0, total: 0)),
+                    ]), context)
         }
         let members = try await cache.value(for: key) { () -> [UInt8] in
             let page = try await fromDatabase(read)
-            return Self.members(extra + [
-                ("data", .array(page.items.map(json))),
-                ("pagination", JSON.pagination(limit: limit, offset: offset, returned: page.items.count, total: page.total)),
-            ])
+            return Self.members(
+                extra + [
+                    ("data", .array(page.items.map(json))),
+                    ("pagination", JSON.pagination(limit: limit, offset: offset, returned: page.items.count, total: page.total)),
+                ])
         }
         return answer(cached: members, context)
     }

@@ -33,20 +33,24 @@ struct APIMiddleware: RouterMiddleware {
             let allowed = error.status == .notFound ? routes.methods(for: request.uri.path) : []
             if !allowed.isEmpty {
                 let names = allowed.map(\.rawValue).joined(separator: ", ")
-                response = Self.errorResponse(APIError(
-                    status: .methodNotAllowed, code: "method_not_allowed",
-                    message: "\(request.uri.path) answers \(names), not \(request.method)"), for: request)
+                response = Self.errorResponse(
+                    APIError(
+                        status: .methodNotAllowed, code: "method_not_allowed",
+                        message: "\(request.uri.path) answers \(names), not \(request.method)"), for: request)
                 response.headers[.allow] = names
             } else {
                 let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
-                let message = error.status == .notFound
+                let message =
+                    error.status == .notFound
                     ? "no endpoint \(request.method) \(request.uri.path) (see GET /)" : (error.body ?? error.status.reasonPhrase)
                 response = Self.errorResponse(APIError(status: error.status, code: code, message: message), for: request)
             }
         } catch {
-            logger.error("request failed", metadata: [
-                "request_id": "\(context.requestID)", "path": "\(request.uri.path)", "error": "\(String(reflecting: error))",
-            ])
+            logger.error(
+                "request failed",
+                metadata: [
+                    "request_id": "\(context.requestID)", "path": "\(request.uri.path)", "error": "\(String(reflecting: error))",
+                ])
             var failure = APIError(status: .internalServerError, code: "internal", message: "internal error")
             failure.details = [RawField("request_id", .string(context.requestID))]
             response = Self.errorResponse(failure, for: request)
@@ -55,16 +59,21 @@ struct APIMiddleware: RouterMiddleware {
         Self.addSecurityHeaders(to: &response)
         let elapsed = ContinuousClock.now - context.arrival
         let route = context.endpointPath ?? "unmatched"
-        Counter(label: "http_requests_total", dimensions: [
-            ("route", route), ("method", "\(request.method)"), ("status", "\(response.status.code)"),
-        ]).increment()
+        Counter(
+            label: "http_requests_total",
+            dimensions: [
+                ("route", route), ("method", "\(request.method)"), ("status", "\(response.status.code)"),
+            ]
+        ).increment()
         Timer(label: "http_request_duration_seconds", dimensions: [("route", route)], preferredDisplayUnit: .seconds)
             .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        logger.info("request", metadata: [
-            "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
-            "latency_ms": "\(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
-            "request_id": "\(context.requestID)",
-        ])
+        logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+                "latency_ms": "\(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
+                "request_id": "\(context.requestID)",
+            ])
         return response
     }
 
@@ -73,10 +82,13 @@ struct APIMiddleware: RouterMiddleware {
         guard (request.headers[.accept] ?? "").contains("text/html"), request.method == .get else {
             return JSON.response(error.body, status: error.status)
         }
-        var response = API.html(Templates.render("error", [
-            "title": "\(error.status.code) · Kasparro ETL", "code": Int(error.status.code),
-            "reasonPhrase": error.status.reasonPhrase, "message": error.message,
-        ]))
+        var response = API.html(
+            Templates.render(
+                "error",
+                [
+                    "title": "\(error.status.code) · Kasparro ETL", "code": Int(error.status.code),
+                    "reasonPhrase": error.status.reasonPhrase, "message": error.message,
+                ]))
         response.status = error.status
         return response
     }
@@ -86,7 +98,8 @@ struct APIMiddleware: RouterMiddleware {
     static func addSecurityHeaders(to response: inout Response) {
         response.headers[.xContentTypeOptions] = "nosniff"
         if (response.headers[.contentType] ?? "").hasPrefix("text/html") {
-            response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+            response.headers[.contentSecurityPolicy] =
+                "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
                 + "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
             response.headers[Self.frameOptions] = "DENY"
             response.headers[Self.referrerPolicy] = "no-referrer"

@@ -14,7 +14,7 @@ enum OpenAPIDocument {
     /// The document's bytes, read once from the module's resources.
     static let bytes: [UInt8] = {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-              let data = try? Data(contentsOf: url)
+            let data = try? Data(contentsOf: url)
         else { preconditionFailure("the resource openapi.json is missing from the Server module's bundle") }
         return [UInt8](data)
     }()

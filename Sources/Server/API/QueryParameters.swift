@@ -72,7 +72,8 @@ struct QueryParameters {
     func time(_ name: String) throws(APIError) -> (timestamp: Timestamp, dateOnly: Bool)? {
         guard let text = try text(name) else { return nil }
         guard let parsed = TimestampParser.iso8601Timestamp(text) else {
-            throw APIError.invalidParameter(name, "must be an ISO 8601 date or date-time (e.g. 2025-12-10 or 2025-12-10T12:00:00Z), got \"\(text.prefix(40))\"")
+            throw APIError.invalidParameter(
+                name, "must be an ISO 8601 date or date-time (e.g. 2025-12-10 or 2025-12-10T12:00:00Z), got \"\(text.prefix(40))\"")
         }
         return parsed
     }

@@ -50,8 +50,10 @@ struct PriceChart {
         }
         let xTicks: [[String: Any]] = (0..<Self.ticks).map { step in
             let time = t0 + span * Double(step) / Double(Self.ticks - 1)
-            return ["x": Self.f(x(time)), "label": Self.timeLabel(time, span: span), "labelY": Self.f(height - bottom + 16),
-                    "tickEnd": Self.f(height - bottom + 4)]
+            return [
+                "x": Self.f(x(time)), "label": Self.timeLabel(time, span: span), "labelY": Self.f(height - bottom + 16),
+                "tickEnd": Self.f(height - bottom + 4),
+            ]
         }
         return [
             "width": Int(width), "height": Int(height), "left": Self.f(left), "right": Self.f(width - right),

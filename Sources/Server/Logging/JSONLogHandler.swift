@@ -82,4 +82,3 @@ package enum LogRedaction {
         state.withLock { $0 = redaction }
     }
 }
-

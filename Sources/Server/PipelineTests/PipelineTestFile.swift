@@ -96,7 +96,9 @@ struct Expectation: Decodable {
 struct ExpectedRecord: Decodable {
     var fields: [(name: String, value: String?)]
 
-    static let names = ["ticker", "name", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h", "rank", "observed_at", "id", "asset_key"]
+    static let names = [
+        "ticker", "name", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h", "rank", "observed_at", "id", "asset_key",
+    ]
 
     init(from decoder: any Decoder) throws {
         guard let node = (decoder as? any ConfigNodeDecoding)?.configNode, case .mapping(let entries) = node.kind else {
@@ -107,7 +109,8 @@ struct ExpectedRecord: Decodable {
         for entry in entries {
             guard Self.names.contains(entry.key) else {
                 let hint = Suggestion.nearest(to: entry.key, in: Self.names).map { " (did you mean \"\($0)\"?)" } ?? ""
-                problems.append(ConfigDiagnostic(at: entry.keyPosition, keyPath: entry.value.keyPath, "unknown unified field \"\(entry.key)\"\(hint)"))
+                problems.append(
+                    ConfigDiagnostic(at: entry.keyPosition, keyPath: entry.value.keyPath, "unknown unified field \"\(entry.key)\"\(hint)"))
                 continue
             }
             switch entry.value.kind {

@@ -132,7 +132,7 @@ struct PipelineTestRunner {
     static func same(_ name: String, expected: String?, got: String?) -> Bool {
         guard let expected, let got else { return (expected ?? "").isEmpty && (got ?? "").isEmpty }
         if ["price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h"].contains(name),
-           case .success(let parsed) = DecimalText.parse(expected)
+            case .success(let parsed) = DecimalText.parse(expected)
         {
             return parsed.value.description == got
         }

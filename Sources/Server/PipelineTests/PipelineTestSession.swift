@@ -45,9 +45,11 @@ package enum PipelineTestSession {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigErrors([ConfigDiagnostic(
-                at: ConfigPosition(file: path, line: 1, column: 1), keyPath: "",
-                "cannot read the file (\((error as NSError).localizedDescription))")])
+            throw ConfigErrors([
+                ConfigDiagnostic(
+                    at: ConfigPosition(file: path, line: 1, column: 1), keyPath: "",
+                    "cannot read the file (\((error as NSError).localizedDescription))")
+            ])
         }
         let name = (path as NSString).lastPathComponent
         let document = try ConfigDocument(text: text, file: name, environment: ProcessInfo.processInfo.environment)

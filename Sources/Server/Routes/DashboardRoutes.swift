@@ -9,7 +9,7 @@ extension API {
         [
             Endpoint(
                 method: .get, path: "/dashboard/{ticker}", summary: "HTML page of one ticker: its price history per source as a chart",
-                handler: tickerPage),
+                handler: tickerPage)
         ]
     }
 

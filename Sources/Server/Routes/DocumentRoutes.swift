@@ -18,13 +18,21 @@ extension API {
     }
 
     func index(_ context: APIRequestContext) -> Response {
-        JSON.response(JSON.object([
-            ("service", .string("kasparro-etl")),
-            ("pipelines", .array(pipelineNames.map { .string($0) })),
-            ("endpoints", .array(endpoints.filter(\.listed).map { endpoint in
-                JSON.object([("method", .string(endpoint.method.rawValue)), ("path", .string(endpoint.path)), ("summary", .string(endpoint.summary))])
-            })),
-            ("request_id", .string(context.requestID)),
-        ]))
+        JSON.response(
+            JSON.object([
+                ("service", .string("kasparro-etl")),
+                ("pipelines", .array(pipelineNames.map { .string($0) })),
+                (
+                    "endpoints",
+                    .array(
+                        endpoints.filter(\.listed).map { endpoint in
+                            JSON.object([
+                                ("method", .string(endpoint.method.rawValue)), ("path", .string(endpoint.path)),
+                                ("summary", .string(endpoint.summary)),
+                            ])
+                        })
+                ),
+                ("request_id", .string(context.requestID)),
+            ]))
     }
 }

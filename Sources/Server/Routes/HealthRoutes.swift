@@ -19,11 +19,12 @@ extension API {
         let started = ContinuousClock.now
         let now = JSON.time(Date())
         func unavailable(_ reason: String) -> Response {
-            JSON.response(JSON.object([
-                ("status", .string("unavailable")), ("database", .string("disconnected")),
-                ("reasons", .array([.string("database: \(reason)")])), ("last_etl_run", .null), ("last_etl", .null),
-                ("last_etl_status", .null), ("timestamp", now), ("request_id", .string(context.requestID)),
-            ]), status: .serviceUnavailable)
+            JSON.response(
+                JSON.object([
+                    ("status", .string("unavailable")), ("database", .string("disconnected")),
+                    ("reasons", .array([.string("database: \(reason)")])), ("last_etl_run", .null), ("last_etl", .null),
+                    ("last_etl_status", .null), ("timestamp", now), ("request_id", .string(context.requestID)),
+                ]), status: .serviceUnavailable)
         }
         if case .unreachable(let reason) = await health.check() { return unavailable(reason) }
         // The probe's answer may be up to a second old: the run history read keeps the same deadline.
@@ -41,27 +42,33 @@ extension API {
             if let run, run.status == .failed {
                 reasons.append(.string("pipeline \(name): last run \(run.id) failed: \(run.message ?? "no message")"))
             }
-            pipelines.append((name, JSON.object([
-                ("status", JSON.string(run?.status.rawValue)), ("run_id", JSON.integer(run?.id.rawValue)),
-                ("finished_at", JSON.time(run?.finishedAt)),
-            ])))
+            pipelines.append(
+                (
+                    name,
+                    JSON.object([
+                        ("status", JSON.string(run?.status.rawValue)), ("run_id", JSON.integer(run?.id.rawValue)),
+                        ("finished_at", JSON.time(run?.finishedAt)),
+                    ])
+                ))
         }
         let lastFinished = latest.values.filter { $0.finishedAt != nil }.max { $0.finishedAt! < $1.finishedAt! }
-        let lastRun: RawValue = lastFinished.map { run in
+        let lastRun: RawValue =
+            lastFinished.map { run in
+                JSON.object([
+                    ("id", JSON.integer(run.id.rawValue)), ("pipeline", .string(run.pipeline)), ("source", .string(run.pipeline)),
+                    ("status", .string(run.status.rawValue)), ("started_at", JSON.time(run.startedAt)),
+                    ("finished_at", JSON.time(run.finishedAt)), ("processed", JSON.integer(run.counters.processed)),
+                    ("failed", JSON.integer(run.counters.quarantined)), ("quarantined", JSON.integer(run.counters.quarantined)),
+                    ("skipped", JSON.integer(run.counters.skipped)), ("filtered", JSON.integer(run.counters.filtered)),
+                ])
+            } ?? .null
+        return JSON.response(
             JSON.object([
-                ("id", JSON.integer(run.id.rawValue)), ("pipeline", .string(run.pipeline)), ("source", .string(run.pipeline)),
-                ("status", .string(run.status.rawValue)), ("started_at", JSON.time(run.startedAt)),
-                ("finished_at", JSON.time(run.finishedAt)), ("processed", JSON.integer(run.counters.processed)),
-                ("failed", JSON.integer(run.counters.quarantined)), ("quarantined", JSON.integer(run.counters.quarantined)),
-                ("skipped", JSON.integer(run.counters.skipped)), ("filtered", JSON.integer(run.counters.filtered)),
-            ])
-        } ?? .null
-        return JSON.response(JSON.object([
-            ("status", .string(reasons.isEmpty ? "ok" : "degraded")), ("database", .string("connected")),
-            ("reasons", .array(reasons)), ("last_etl_run", lastRun), ("last_etl", JSON.time(lastFinished?.finishedAt)),
-            ("last_etl_status", JSON.string(lastFinished?.status.rawValue)), ("pipelines", JSON.object(pipelines)),
-            ("timestamp", now), ("request_id", .string(context.requestID)),
-        ]))
+                ("status", .string(reasons.isEmpty ? "ok" : "degraded")), ("database", .string("connected")),
+                ("reasons", .array(reasons)), ("last_etl_run", lastRun), ("last_etl", JSON.time(lastFinished?.finishedAt)),
+                ("last_etl_status", JSON.string(lastFinished?.status.rawValue)), ("pipelines", JSON.object(pipelines)),
+                ("timestamp", now), ("request_id", .string(context.requestID)),
+            ]))
     }
 
     /// Run statistics, cached until the run history changes; shared by /stats and /metrics.
@@ -91,28 +98,40 @@ extension API {
             }
             for name in byName.keys.sorted() {
                 let stats = byName[name]!
-                fields.append((name, JSON.object([
-                    ("last_success", JSON.time(stats.lastSuccess?.finishedAt)),
-                    ("last_failure", JSON.time(stats.lastFailure?.finishedAt)),
-                    ("last_status", JSON.string(stats.lastRun?.status.rawValue)),
-                    ("total_runs", JSON.integer(stats.totalRuns)), ("total_failed", JSON.integer(stats.failedRuns)),
-                    ("total_processed", JSON.integer(stats.totalProcessed)),
-                    ("total_quarantined", JSON.integer(stats.totalQuarantined)),
-                    ("total_skipped", JSON.integer(stats.totalSkipped)),
-                    ("total_filtered", JSON.integer(stats.totalFiltered)),
-                ])))
+                fields.append(
+                    (
+                        name,
+                        JSON.object([
+                            ("last_success", JSON.time(stats.lastSuccess?.finishedAt)),
+                            ("last_failure", JSON.time(stats.lastFailure?.finishedAt)),
+                            ("last_status", JSON.string(stats.lastRun?.status.rawValue)),
+                            ("total_runs", JSON.integer(stats.totalRuns)), ("total_failed", JSON.integer(stats.failedRuns)),
+                            ("total_processed", JSON.integer(stats.totalProcessed)),
+                            ("total_quarantined", JSON.integer(stats.totalQuarantined)),
+                            ("total_skipped", JSON.integer(stats.totalSkipped)),
+                            ("total_filtered", JSON.integer(stats.totalFiltered)),
+                        ])
+                    ))
             }
             let success = statistics.pipelines.compactMap(\.lastSuccess).max { ($0.finishedAt ?? .distantPast) < ($1.finishedAt ?? .distantPast) }
             let failure = statistics.pipelines.compactMap(\.lastFailure).max { ($0.finishedAt ?? .distantPast) < ($1.finishedAt ?? .distantPast) }
             fields.append(("total_normalized", JSON.integer(statistics.totalNormalized)))
-            fields.append(("last_success", JSON.object([
-                ("source", JSON.string(success?.pipeline)), ("finished_at", JSON.time(success?.finishedAt)),
-                ("duration_ms", JSON.integer(success?.durationMS)), ("processed", JSON.integer(success?.counters.processed)),
-            ])))
-            fields.append(("last_failure", JSON.object([
-                ("source", JSON.string(failure?.pipeline)), ("finished_at", JSON.time(failure?.finishedAt)),
-                ("message", JSON.string(failure?.message)),
-            ])))
+            fields.append(
+                (
+                    "last_success",
+                    JSON.object([
+                        ("source", JSON.string(success?.pipeline)), ("finished_at", JSON.time(success?.finishedAt)),
+                        ("duration_ms", JSON.integer(success?.durationMS)), ("processed", JSON.integer(success?.counters.processed)),
+                    ])
+                ))
+            fields.append(
+                (
+                    "last_failure",
+                    JSON.object([
+                        ("source", JSON.string(failure?.pipeline)), ("finished_at", JSON.time(failure?.finishedAt)),
+                        ("message", JSON.string(failure?.message)),
+                    ])
+                ))
             return Self.members(fields)
         }
         return answer(cached: members, context)

@@ -8,7 +8,7 @@ extension API {
         [
             Endpoint(
                 method: .get, path: "/data/{ticker}/history",
-                summary: "Observations of one ticker per source, newest first, over a date range", handler: history),
+                summary: "Observations of one ticker per source, newest first, over a date range", handler: history)
         ]
     }
 
@@ -27,7 +27,6 @@ extension API {
             extra: [("ticker", .string(ticker))], matchesNothing: parameters.matchesNothing, context,
             read: { try await store.history(query, logger: logger) }, json: Self.json)
     }
-
 
     static func json(_ point: HistoryPoint) -> RawValue {
         JSON.object([

@@ -10,7 +10,7 @@ extension API {
             Endpoint(
                 method: .get, path: "/metrics",
                 summary: "Prometheus metrics: records, runs, durations, HTTP requests, source retries, staleness",
-                handler: { _, context in try await metrics(context) }),
+                handler: { _, context in try await metrics(context) })
         ]
     }
 

@@ -44,17 +44,20 @@ extension API {
                 started.append(JSON.object([("pipeline", .string(name)), ("run_id", JSON.integer(id.rawValue))]))
             } catch let error as PipelineBusy {
                 lastBusy = error
-                busy.append(JSON.object([
-                    ("pipeline", .string(name)), ("reason", .string("already running")),
-                    ("running_run_id", JSON.integer(error.runningRun?.rawValue)),
-                ]))
+                busy.append(
+                    JSON.object([
+                        ("pipeline", .string(name)), ("reason", .string("already running")),
+                        ("running_run_id", JSON.integer(error.runningRun?.rawValue)),
+                    ]))
             } catch is ShuttingDown {
                 throw APIError(status: .serviceUnavailable, code: "shutting_down", message: "the host is shutting down")
             } catch {
                 // Everything else a start can meet is the database: unreachable, stalled or failing.
-                logger.warning("trigger refused: the database does not answer", metadata: [
-                    "pipeline": "\(name)", "error": "\(RunFailure.message(for: error))",
-                ])
+                logger.warning(
+                    "trigger refused: the database does not answer",
+                    metadata: [
+                        "pipeline": "\(name)", "error": "\(RunFailure.message(for: error))",
+                    ])
                 throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "the database does not answer; retry later")
             }
         }
@@ -64,10 +67,11 @@ extension API {
             if names.count > 1 { error.details.append(RawField("pipelines", .array(busy))) }
             throw error
         }
-        return JSON.response(JSON.object([
-            ("status", .string("triggered")), ("timestamp", JSON.time(Date())), ("runs", .array(started)),
-            ("skipped", .array(busy)), ("request_id", .string(context.requestID)),
-        ]), status: .accepted)
+        return JSON.response(
+            JSON.object([
+                ("status", .string("triggered")), ("timestamp", JSON.time(Date())), ("runs", .array(started)),
+                ("skipped", .array(busy)), ("request_id", .string(context.requestID)),
+            ]), status: .accepted)
     }
 
     /// Compares in time that depends only on the lengths, never on where the texts differ.

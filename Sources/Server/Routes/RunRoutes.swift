@@ -44,16 +44,24 @@ extension API {
             throw APIError.notFound("no run \(number)")
         }
         var fields = Self.fields(detail.run)
-        fields.append(("quarantined_records", JSON.object([
-            ("total", JSON.integer(detail.rejectionCount)),
-            ("shown", JSON.integer(detail.rejections.count)),
-            ("records", .array(detail.rejections.map { rejection in
+        fields.append(
+            (
+                "quarantined_records",
                 JSON.object([
-                    ("location", .string(rejection.location.description)), ("line", JSON.integer(rejection.location.line)),
-                    ("field", JSON.string(rejection.field)), ("reason", .string(rejection.reason)), ("raw", .string(rejection.raw)),
+                    ("total", JSON.integer(detail.rejectionCount)),
+                    ("shown", JSON.integer(detail.rejections.count)),
+                    (
+                        "records",
+                        .array(
+                            detail.rejections.map { rejection in
+                                JSON.object([
+                                    ("location", .string(rejection.location.description)), ("line", JSON.integer(rejection.location.line)),
+                                    ("field", JSON.string(rejection.field)), ("reason", .string(rejection.reason)), ("raw", .string(rejection.raw)),
+                                ])
+                            })
+                    ),
                 ])
-            })),
-        ])))
+            ))
         return answer(cached: Self.members([("data", JSON.object(fields))]), context)
     }
 

@@ -18,22 +18,24 @@ package enum Serve {
             let idle = loaded.server.idleTimeout.components
             let app = Application(
                 router: api.router(),
-                server: .http1(configuration: .init(
-                    additionalChannelHandlers: [HTTP10CloseInstaller()],
-                    idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+                server: .http1(
+                    configuration: .init(
+                        additionalChannelHandlers: [HTTP10CloseInstaller()],
+                        idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
                 configuration: .init(address: .hostname(loaded.server.host, port: loaded.server.port), serverName: "kasparro-etl"),
                 onServerRunning: { channel in
                     logger.info("serving", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
                 },
                 logger: logger)
-            let group = ServiceGroup(configuration: .init(
-                services: [
-                    ChangeWatcherService(store: loaded.store, cache: api.cache, logger: logger),
-                    RunControllerService(controller: controller),
-                    app,
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [
+                        ChangeWatcherService(store: loaded.store, cache: api.cache, logger: logger),
+                        RunControllerService(controller: controller),
+                        app,
+                    ],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
             do {
                 try await group.run()
             } catch let error as IOError where error.errnoCode == EADDRINUSE {

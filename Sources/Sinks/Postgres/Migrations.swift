@@ -6,127 +6,131 @@ struct Migration: Sendable {
     var statements: [String]
 
     static let all: [Migration] = [
-        Migration(version: 1, name: "initial schema", statements: [
-            """
-            CREATE TABLE etl_runs (
-                id BIGSERIAL PRIMARY KEY,
-                pipeline TEXT NOT NULL,
-                trigger TEXT NOT NULL CHECK (trigger IN ('cli', 'schedule', 'api')),
-                status TEXT NOT NULL CHECK (status IN ('running', 'success', 'failed', 'interrupted')),
-                started_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
-                finished_at TIMESTAMPTZ,
-                processed BIGINT NOT NULL DEFAULT 0,
-                quarantined BIGINT NOT NULL DEFAULT 0,
-                skipped BIGINT NOT NULL DEFAULT 0,
-                duration_ms BIGINT,
-                message TEXT
-            )
-            """,
-            "CREATE INDEX etl_runs_pipeline_id ON etl_runs (pipeline, id DESC)",
-            "CREATE INDEX etl_runs_running ON etl_runs (pipeline) WHERE status = 'running'",
-            """
-            CREATE TABLE raw_records (
-                id UUID PRIMARY KEY,
-                source TEXT NOT NULL,
-                content_hash BYTEA NOT NULL,
-                external_id TEXT,
-                payload JSON NOT NULL,
-                location TEXT NOT NULL,
-                line BIGINT,
-                run_id BIGINT NOT NULL,
-                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now()
-            )
-            """,
-            """
-            CREATE TABLE source_assets (
-                id SERIAL PRIMARY KEY,
-                source TEXT COLLATE "C" NOT NULL,
-                source_asset_id TEXT COLLATE "C" NOT NULL,
-                ticker TEXT COLLATE "C" NOT NULL,
-                name TEXT,
-                first_observed_at TIMESTAMPTZ NOT NULL,
-                last_observed_at TIMESTAMPTZ NOT NULL,
-                UNIQUE (source, source_asset_id)
-            )
-            """,
-            "CREATE INDEX source_assets_ticker ON source_assets (ticker)",
-            """
-            CREATE TABLE observations (
-                asset_ref INTEGER NOT NULL,
-                observed_at TIMESTAMPTZ NOT NULL,
-                ticker TEXT COLLATE "C" NOT NULL,
-                price_usd NUMERIC NOT NULL,
-                market_cap_usd NUMERIC,
-                volume_24h_usd NUMERIC,
-                percent_change_24h NUMERIC,
-                rank INTEGER,
-                raw_id UUID NOT NULL,
-                run_id BIGINT NOT NULL,
-                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-                PRIMARY KEY (asset_ref, observed_at)
-            )
-            """,
-            """
-            CREATE TABLE assets (
-                ticker TEXT COLLATE "C" NOT NULL,
-                asset_key TEXT COLLATE "C" NOT NULL,
-                name TEXT,
-                price_usd NUMERIC NOT NULL,
-                market_cap_usd NUMERIC,
-                volume_24h_usd NUMERIC,
-                percent_change_24h NUMERIC,
-                rank INTEGER,
-                source TEXT NOT NULL,
-                source_asset_id TEXT NOT NULL,
-                observed_at TIMESTAMPTZ NOT NULL,
-                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-                PRIMARY KEY (ticker, asset_key)
-            )
-            """,
-            """
-            CREATE TABLE normalized_records (
-                id TEXT COLLATE "C" PRIMARY KEY,
-                ticker TEXT COLLATE "C" NOT NULL,
-                name TEXT,
-                price_usd NUMERIC NOT NULL,
-                market_cap_usd NUMERIC,
-                volume_24h_usd NUMERIC,
-                percent_change_24h NUMERIC,
-                rank INTEGER,
-                source TEXT COLLATE "C" NOT NULL,
-                source_asset_id TEXT NOT NULL,
-                created_at TIMESTAMPTZ NOT NULL,
-                ingested_at TIMESTAMPTZ NOT NULL DEFAULT now()
-            )
-            """,
-            "CREATE INDEX normalized_records_source_id ON normalized_records (source, id)",
-            "CREATE INDEX normalized_records_created_at ON normalized_records (created_at)",
-            """
-            CREATE TABLE quarantine (
-                id BIGSERIAL PRIMARY KEY,
-                run_id BIGINT NOT NULL,
-                source TEXT NOT NULL,
-                location TEXT NOT NULL,
-                line BIGINT,
-                field TEXT,
-                reason TEXT NOT NULL,
-                raw TEXT NOT NULL,
-                created_at TIMESTAMPTZ NOT NULL DEFAULT now()
-            )
-            """,
-            "CREATE INDEX quarantine_run ON quarantine (run_id)",
-            """
-            CREATE TABLE checkpoints (
-                pipeline TEXT PRIMARY KEY,
-                kind TEXT NOT NULL,
-                state JSONB NOT NULL,
-                run_id BIGINT NOT NULL,
-                updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
-            )
-            """,
-        ]),
-        Migration(version: 2, name: "filtered counter", statements: [
-            "ALTER TABLE etl_runs ADD COLUMN filtered BIGINT NOT NULL DEFAULT 0",
-        ]),
+        Migration(
+            version: 1, name: "initial schema",
+            statements: [
+                """
+                CREATE TABLE etl_runs (
+                    id BIGSERIAL PRIMARY KEY,
+                    pipeline TEXT NOT NULL,
+                    trigger TEXT NOT NULL CHECK (trigger IN ('cli', 'schedule', 'api')),
+                    status TEXT NOT NULL CHECK (status IN ('running', 'success', 'failed', 'interrupted')),
+                    started_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+                    finished_at TIMESTAMPTZ,
+                    processed BIGINT NOT NULL DEFAULT 0,
+                    quarantined BIGINT NOT NULL DEFAULT 0,
+                    skipped BIGINT NOT NULL DEFAULT 0,
+                    duration_ms BIGINT,
+                    message TEXT
+                )
+                """,
+                "CREATE INDEX etl_runs_pipeline_id ON etl_runs (pipeline, id DESC)",
+                "CREATE INDEX etl_runs_running ON etl_runs (pipeline) WHERE status = 'running'",
+                """
+                CREATE TABLE raw_records (
+                    id UUID PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    content_hash BYTEA NOT NULL,
+                    external_id TEXT,
+                    payload JSON NOT NULL,
+                    location TEXT NOT NULL,
+                    line BIGINT,
+                    run_id BIGINT NOT NULL,
+                    ingested_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE source_assets (
+                    id SERIAL PRIMARY KEY,
+                    source TEXT COLLATE "C" NOT NULL,
+                    source_asset_id TEXT COLLATE "C" NOT NULL,
+                    ticker TEXT COLLATE "C" NOT NULL,
+                    name TEXT,
+                    first_observed_at TIMESTAMPTZ NOT NULL,
+                    last_observed_at TIMESTAMPTZ NOT NULL,
+                    UNIQUE (source, source_asset_id)
+                )
+                """,
+                "CREATE INDEX source_assets_ticker ON source_assets (ticker)",
+                """
+                CREATE TABLE observations (
+                    asset_ref INTEGER NOT NULL,
+                    observed_at TIMESTAMPTZ NOT NULL,
+                    ticker TEXT COLLATE "C" NOT NULL,
+                    price_usd NUMERIC NOT NULL,
+                    market_cap_usd NUMERIC,
+                    volume_24h_usd NUMERIC,
+                    percent_change_24h NUMERIC,
+                    rank INTEGER,
+                    raw_id UUID NOT NULL,
+                    run_id BIGINT NOT NULL,
+                    ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                    PRIMARY KEY (asset_ref, observed_at)
+                )
+                """,
+                """
+                CREATE TABLE assets (
+                    ticker TEXT COLLATE "C" NOT NULL,
+                    asset_key TEXT COLLATE "C" NOT NULL,
+                    name TEXT,
+                    price_usd NUMERIC NOT NULL,
+                    market_cap_usd NUMERIC,
+                    volume_24h_usd NUMERIC,
+                    percent_change_24h NUMERIC,
+                    rank INTEGER,
+                    source TEXT NOT NULL,
+                    source_asset_id TEXT NOT NULL,
+                    observed_at TIMESTAMPTZ NOT NULL,
+                    ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                    PRIMARY KEY (ticker, asset_key)
+                )
+                """,
+                """
+                CREATE TABLE normalized_records (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    ticker TEXT COLLATE "C" NOT NULL,
+                    name TEXT,
+                    price_usd NUMERIC NOT NULL,
+                    market_cap_usd NUMERIC,
+                    volume_24h_usd NUMERIC,
+                    percent_change_24h NUMERIC,
+                    rank INTEGER,
+                    source TEXT COLLATE "C" NOT NULL,
+                    source_asset_id TEXT NOT NULL,
+                    created_at TIMESTAMPTZ NOT NULL,
+                    ingested_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX normalized_records_source_id ON normalized_records (source, id)",
+                "CREATE INDEX normalized_records_created_at ON normalized_records (created_at)",
+                """
+                CREATE TABLE quarantine (
+                    id BIGSERIAL PRIMARY KEY,
+                    run_id BIGINT NOT NULL,
+                    source TEXT NOT NULL,
+                    location TEXT NOT NULL,
+                    line BIGINT,
+                    field TEXT,
+                    reason TEXT NOT NULL,
+                    raw TEXT NOT NULL,
+                    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX quarantine_run ON quarantine (run_id)",
+                """
+                CREATE TABLE checkpoints (
+                    pipeline TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    state JSONB NOT NULL,
+                    run_id BIGINT NOT NULL,
+                    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """,
+            ]),
+        Migration(
+            version: 2, name: "filtered counter",
+            statements: [
+                "ALTER TABLE etl_runs ADD COLUMN filtered BIGINT NOT NULL DEFAULT 0"
+            ]),
     ]
 }

@@ -47,7 +47,8 @@ extension PostgresStore {
             }
             var select = SQLBuilder("SELECT s.source, s.source_asset_id, o.ticker, ")
             select.trustedSQL(Self.micros("o.observed_at"))
-            select.sql("""
+            select.sql(
+                """
                 , o.price_usd::text, o.market_cap_usd::text, o.volume_24h_usd::text, o.percent_change_24h::text, o.rank
                 """)
             filter(&select)
@@ -59,9 +60,11 @@ extension PostgresStore {
             for try await (source, id, ticker, at, price, cap, volume, change, rank) in rows.decode(
                 (String, String, String, Int64, String, String?, String?, String?, Int32?).self)
             {
-                points.append(HistoryPoint(
-                    source: source, sourceAssetID: id, ticker: ticker, observedAt: Timestamp(microseconds: at), priceUSD: price, marketCapUSD: cap,
-                    volume24hUSD: volume, percentChange24h: change, rank: rank.map(Int.init)))
+                points.append(
+                    HistoryPoint(
+                        source: source, sourceAssetID: id, ticker: ticker, observedAt: Timestamp(microseconds: at), priceUSD: price,
+                        marketCapUSD: cap,
+                        volume24hUSD: volume, percentChange24h: change, rank: rank.map(Int.init)))
             }
             var counting = SQLBuilder("SELECT count(*)")
             filter(&counting)
@@ -112,9 +115,10 @@ extension PostgresStore {
                 ORDER BY id LIMIT \(rejectionLimit)
                 """, logger: logger)
             for try await (location, line, field, reason, raw) in rows.decode((String, Int64?, String?, String, String).self) {
-                rejections.append(Rejection(
-                    location: RecordLocation(line: line.map(Int.init), description: location), field: field, reason: reason,
-                    raw: raw))
+                rejections.append(
+                    Rejection(
+                        location: RecordLocation(line: line.map(Int.init), description: location), field: field, reason: reason,
+                        raw: raw))
             }
             let total = try await count("SELECT count(*) FROM quarantine WHERE run_id = \(id.rawValue)", logger: logger)
             return RunDetail(run: run, rejections: rejections, rejectionCount: total)

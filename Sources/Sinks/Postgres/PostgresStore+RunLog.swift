@@ -40,12 +40,12 @@ extension PostgresStore {
             do {
                 let abandoned = try await withDeadline(Self.lockDeadline, doing: "recovering abandoned runs of \(pipeline)") {
                     try await connection.query(
-                    """
-                    UPDATE etl_runs SET status = 'interrupted', finished_at = clock_timestamp(),
-                        duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - started_at) * 1000)::bigint,
-                        message = \(Self.abandonedMessage)
-                    WHERE pipeline = \(pipeline) AND status = 'running' RETURNING id
-                    """, logger: logger
+                        """
+                        UPDATE etl_runs SET status = 'interrupted', finished_at = clock_timestamp(),
+                            duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - started_at) * 1000)::bigint,
+                            message = \(Self.abandonedMessage)
+                        WHERE pipeline = \(pipeline) AND status = 'running' RETURNING id
+                        """, logger: logger
                     ).decode(Int64.self).reduce(into: [Int64]()) { $0.append($1) }
                 }
                 if !abandoned.isEmpty {
@@ -64,7 +64,8 @@ extension PostgresStore {
     /// The longest the run lock's own queries may take.
     static let lockDeadline: Duration = .seconds(10)
 
-    static let abandonedMessage = "the process running it stopped before finishing (crash or kill); "
+    static let abandonedMessage =
+        "the process running it stopped before finishing (crash or kill); "
         + "its committed batches are kept and the next run resumes after them"
 
     package func recoverAbandonedRuns(logger: Logger) async throws -> Int {

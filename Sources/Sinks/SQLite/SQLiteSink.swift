@@ -3,30 +3,31 @@ import ETLFramework
 /// The embedded store module: registers `store: {type: sqlite, path: ...}` with the host.
 package enum SQLiteSink {
     package static func register(into registry: inout ComponentRegistry) {
-        registry.register(StoreRegistration(
-            type: "sqlite",
-            summary: "SQLite file in WAL mode (embedded; one host process owns it)",
-            keys: [
-                ConfigKeyDoc("path", "string", "the database file (relative to the pipeline file); its folder is created"),
-                ConfigKeyDoc("url", "string", "instead of path: sqlite:PATH (the type may then be left out)"),
-            ]
-        ) { config in
-            let settings = try config.decode(SQLiteStoreConfig.self)
-            let path: String
-            switch (settings.path, settings.url) {
-            case (let path?, nil):
-                guard !path.isEmpty else { throw config.diagnostic(key: "path", "path must not be empty") }
-                return SQLiteStore(path: config.context.resolve(path: path))
-            case (nil, let url?):
-                guard url.lowercased().hasPrefix("sqlite:"), url.count > 7 else {
-                    throw config.diagnostic(key: "url", "an SQLite url is sqlite:PATH, got \"\(url.prefix(60))\"")
+        registry.register(
+            StoreRegistration(
+                type: "sqlite",
+                summary: "SQLite file in WAL mode (embedded; one host process owns it)",
+                keys: [
+                    ConfigKeyDoc("path", "string", "the database file (relative to the pipeline file); its folder is created"),
+                    ConfigKeyDoc("url", "string", "instead of path: sqlite:PATH (the type may then be left out)"),
+                ]
+            ) { config in
+                let settings = try config.decode(SQLiteStoreConfig.self)
+                let path: String
+                switch (settings.path, settings.url) {
+                case (let path?, nil):
+                    guard !path.isEmpty else { throw config.diagnostic(key: "path", "path must not be empty") }
+                    return SQLiteStore(path: config.context.resolve(path: path))
+                case (nil, let url?):
+                    guard url.lowercased().hasPrefix("sqlite:"), url.count > 7 else {
+                        throw config.diagnostic(key: "url", "an SQLite url is sqlite:PATH, got \"\(url.prefix(60))\"")
+                    }
+                    path = String(url.dropFirst(7))
+                default:
+                    throw config.diagnostic(key: "path", "give either path or url (sqlite:PATH)")
                 }
-                path = String(url.dropFirst(7))
-            default:
-                throw config.diagnostic(key: "path", "give either path or url (sqlite:PATH)")
-            }
-            return SQLiteStore(path: config.context.resolve(path: path))
-        })
+                return SQLiteStore(path: config.context.resolve(path: path))
+            })
     }
 }
 

@@ -6,61 +6,64 @@ import SQLiteNIO
 /// (compared with `CAST(... AS REAL)` where an order is needed); times are REAL Unix seconds.
 extension SQLiteStore {
     static let migrations: [(version: Int, name: String, statements: [String])] = [
-        (1, "initial schema", [
-            """
-            CREATE TABLE etl_runs (
-                id INTEGER PRIMARY KEY AUTOINCREMENT, pipeline TEXT NOT NULL,
-                trigger TEXT NOT NULL CHECK (trigger IN ('cli', 'schedule', 'api')),
-                status TEXT NOT NULL CHECK (status IN ('running', 'success', 'failed', 'interrupted')),
-                started_at REAL NOT NULL, finished_at REAL, processed INTEGER NOT NULL DEFAULT 0,
-                quarantined INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, duration_ms INTEGER, message TEXT)
-            """,
-            "CREATE INDEX etl_runs_pipeline_id ON etl_runs (pipeline, id DESC)",
-            """
-            CREATE TABLE raw_records (
-                id TEXT PRIMARY KEY, source TEXT NOT NULL, content_hash BLOB NOT NULL, external_id TEXT,
-                payload TEXT NOT NULL, location TEXT NOT NULL, line INTEGER, run_id INTEGER NOT NULL, ingested_at REAL NOT NULL
-            ) WITHOUT ROWID
-            """,
-            """
-            CREATE TABLE source_assets (
-                id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, source_asset_id TEXT NOT NULL, ticker TEXT NOT NULL,
-                name TEXT, first_observed_at REAL NOT NULL, last_observed_at REAL NOT NULL, UNIQUE (source, source_asset_id))
-            """,
-            "CREATE INDEX source_assets_ticker ON source_assets (ticker)",
-            """
-            CREATE TABLE observations (
-                asset_ref INTEGER NOT NULL, observed_at REAL NOT NULL, ticker TEXT NOT NULL, price_usd TEXT NOT NULL,
-                market_cap_usd TEXT, volume_24h_usd TEXT, percent_change_24h TEXT, rank INTEGER, raw_id TEXT NOT NULL,
-                run_id INTEGER NOT NULL, ingested_at REAL NOT NULL, PRIMARY KEY (asset_ref, observed_at)
-            ) WITHOUT ROWID
-            """,
-            """
-            CREATE TABLE assets (
-                ticker TEXT NOT NULL, asset_key TEXT NOT NULL, name TEXT, price_usd TEXT NOT NULL, market_cap_usd TEXT,
-                volume_24h_usd TEXT, percent_change_24h TEXT, rank INTEGER, source TEXT NOT NULL, source_asset_id TEXT NOT NULL,
-                observed_at REAL NOT NULL, ingested_at REAL NOT NULL, PRIMARY KEY (ticker, asset_key)
-            ) WITHOUT ROWID
-            """,
-            """
-            CREATE TABLE normalized_records (
-                id TEXT PRIMARY KEY, ticker TEXT NOT NULL, name TEXT, price_usd TEXT NOT NULL, market_cap_usd TEXT,
-                volume_24h_usd TEXT, percent_change_24h TEXT, rank INTEGER, source TEXT NOT NULL, source_asset_id TEXT NOT NULL,
-                created_at REAL NOT NULL, ingested_at REAL NOT NULL)
-            """,
-            "CREATE INDEX normalized_records_source_id ON normalized_records (source, id)",
-            "CREATE INDEX normalized_records_created_at ON normalized_records (created_at)",
-            """
-            CREATE TABLE quarantine (
-                id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, source TEXT NOT NULL, location TEXT NOT NULL,
-                line INTEGER, field TEXT, reason TEXT NOT NULL, raw TEXT NOT NULL, created_at REAL NOT NULL)
-            """,
-            "CREATE INDEX quarantine_run ON quarantine (run_id)",
-            """
-            CREATE TABLE checkpoints (
-                pipeline TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, run_id INTEGER NOT NULL, updated_at REAL NOT NULL)
-            """,
-        ]),
+        (
+            1, "initial schema",
+            [
+                """
+                CREATE TABLE etl_runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, pipeline TEXT NOT NULL,
+                    trigger TEXT NOT NULL CHECK (trigger IN ('cli', 'schedule', 'api')),
+                    status TEXT NOT NULL CHECK (status IN ('running', 'success', 'failed', 'interrupted')),
+                    started_at REAL NOT NULL, finished_at REAL, processed INTEGER NOT NULL DEFAULT 0,
+                    quarantined INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, duration_ms INTEGER, message TEXT)
+                """,
+                "CREATE INDEX etl_runs_pipeline_id ON etl_runs (pipeline, id DESC)",
+                """
+                CREATE TABLE raw_records (
+                    id TEXT PRIMARY KEY, source TEXT NOT NULL, content_hash BLOB NOT NULL, external_id TEXT,
+                    payload TEXT NOT NULL, location TEXT NOT NULL, line INTEGER, run_id INTEGER NOT NULL, ingested_at REAL NOT NULL
+                ) WITHOUT ROWID
+                """,
+                """
+                CREATE TABLE source_assets (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, source_asset_id TEXT NOT NULL, ticker TEXT NOT NULL,
+                    name TEXT, first_observed_at REAL NOT NULL, last_observed_at REAL NOT NULL, UNIQUE (source, source_asset_id))
+                """,
+                "CREATE INDEX source_assets_ticker ON source_assets (ticker)",
+                """
+                CREATE TABLE observations (
+                    asset_ref INTEGER NOT NULL, observed_at REAL NOT NULL, ticker TEXT NOT NULL, price_usd TEXT NOT NULL,
+                    market_cap_usd TEXT, volume_24h_usd TEXT, percent_change_24h TEXT, rank INTEGER, raw_id TEXT NOT NULL,
+                    run_id INTEGER NOT NULL, ingested_at REAL NOT NULL, PRIMARY KEY (asset_ref, observed_at)
+                ) WITHOUT ROWID
+                """,
+                """
+                CREATE TABLE assets (
+                    ticker TEXT NOT NULL, asset_key TEXT NOT NULL, name TEXT, price_usd TEXT NOT NULL, market_cap_usd TEXT,
+                    volume_24h_usd TEXT, percent_change_24h TEXT, rank INTEGER, source TEXT NOT NULL, source_asset_id TEXT NOT NULL,
+                    observed_at REAL NOT NULL, ingested_at REAL NOT NULL, PRIMARY KEY (ticker, asset_key)
+                ) WITHOUT ROWID
+                """,
+                """
+                CREATE TABLE normalized_records (
+                    id TEXT PRIMARY KEY, ticker TEXT NOT NULL, name TEXT, price_usd TEXT NOT NULL, market_cap_usd TEXT,
+                    volume_24h_usd TEXT, percent_change_24h TEXT, rank INTEGER, source TEXT NOT NULL, source_asset_id TEXT NOT NULL,
+                    created_at REAL NOT NULL, ingested_at REAL NOT NULL)
+                """,
+                "CREATE INDEX normalized_records_source_id ON normalized_records (source, id)",
+                "CREATE INDEX normalized_records_created_at ON normalized_records (created_at)",
+                """
+                CREATE TABLE quarantine (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, source TEXT NOT NULL, location TEXT NOT NULL,
+                    line INTEGER, field TEXT, reason TEXT NOT NULL, raw TEXT NOT NULL, created_at REAL NOT NULL)
+                """,
+                "CREATE INDEX quarantine_run ON quarantine (run_id)",
+                """
+                CREATE TABLE checkpoints (
+                    pipeline TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, run_id INTEGER NOT NULL, updated_at REAL NOT NULL)
+                """,
+            ]
+        ),
         (2, "filtered counter", ["ALTER TABLE etl_runs ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0"]),
     ]
 
@@ -69,9 +72,10 @@ extension SQLiteStore {
             return try await transaction { connection in
                 _ = try await connection.query(
                     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)")
-                let applied = Set(try await connection.query("SELECT version FROM schema_migrations").compactMap {
-                    $0.column("version")?.integer
-                })
+                let applied = Set(
+                    try await connection.query("SELECT version FROM schema_migrations").compactMap {
+                        $0.column("version")?.integer
+                    })
                 var names: [String] = []
                 for migration in Self.migrations where !applied.contains(migration.version) {
                     for statement in migration.statements { _ = try await connection.query(statement) }

@@ -13,10 +13,22 @@ extension SQLiteStore {
     package func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> {
         var filter = " WHERE 1"
         var binds: [SQLiteData] = []
-        if let source = query.source { filter += " AND source = ?"; binds.append(.text(source)) }
-        if let ticker = query.ticker { filter += " AND id = ?"; binds.append(.text(ticker)) }
-        if let start = query.start { filter += " AND created_at >= ?"; binds.append(.float(start.secondsSince1970)) }
-        if let end = query.end { filter += " AND created_at <= ?"; binds.append(.float(end.secondsSince1970)) }
+        if let source = query.source {
+            filter += " AND source = ?"
+            binds.append(.text(source))
+        }
+        if let ticker = query.ticker {
+            filter += " AND id = ?"
+            binds.append(.text(ticker))
+        }
+        if let start = query.start {
+            filter += " AND created_at >= ?"
+            binds.append(.float(start.secondsSince1970))
+        }
+        if let end = query.end {
+            filter += " AND created_at <= ?"
+            binds.append(.float(end.secondsSince1970))
+        }
         return try await page(
             select: "SELECT \(Self.recordColumns) FROM normalized_records\(filter) ORDER BY id",
             count: "SELECT count(*) AS n FROM normalized_records\(filter)", binds: binds, limit: query.limit,
@@ -36,9 +48,18 @@ extension SQLiteStore {
     package func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint> {
         var filter = " FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = ?"
         var binds: [SQLiteData] = [.text(query.ticker)]
-        if let source = query.source { filter += " AND s.source = ?"; binds.append(.text(source)) }
-        if let start = query.start { filter += " AND o.observed_at >= ?"; binds.append(.float(start.secondsSince1970)) }
-        if let end = query.end { filter += " AND o.observed_at <= ?"; binds.append(.float(end.secondsSince1970)) }
+        if let source = query.source {
+            filter += " AND s.source = ?"
+            binds.append(.text(source))
+        }
+        if let start = query.start {
+            filter += " AND o.observed_at >= ?"
+            binds.append(.float(start.secondsSince1970))
+        }
+        if let end = query.end {
+            filter += " AND o.observed_at <= ?"
+            binds.append(.float(end.secondsSince1970))
+        }
         return try await page(
             select: """
                 SELECT s.source, s.source_asset_id, o.ticker, o.observed_at, o.price_usd, o.market_cap_usd, o.volume_24h_usd,
@@ -48,8 +69,8 @@ extension SQLiteStore {
             doing: "reading the history of \(query.ticker)"
         ) { row in
             guard let source = row.column("source")?.string, let id = row.column("source_asset_id")?.string,
-                  let ticker = row.column("ticker")?.string, let at = row.column("observed_at")?.double,
-                  let price = row.column("price_usd")?.string
+                let ticker = row.column("ticker")?.string, let at = row.column("observed_at")?.double,
+                let price = row.column("price_usd")?.string
             else { return nil }
             return HistoryPoint(
                 source: source, sourceAssetID: id, ticker: ticker, observedAt: Timestamp(secondsSince1970: at), priceUSD: price,
@@ -61,8 +82,14 @@ extension SQLiteStore {
     package func runs(_ query: RunQuery, logger: Logger) async throws -> Page<RunRecord> {
         var filter = " FROM etl_runs WHERE 1"
         var binds: [SQLiteData] = []
-        if let pipeline = query.pipeline { filter += " AND pipeline = ?"; binds.append(.text(pipeline)) }
-        if let status = query.status { filter += " AND status = ?"; binds.append(.text(status.rawValue)) }
+        if let pipeline = query.pipeline {
+            filter += " AND pipeline = ?"
+            binds.append(.text(pipeline))
+        }
+        if let status = query.status {
+            filter += " AND status = ?"
+            binds.append(.text(status.rawValue))
+        }
         return try await page(
             select: "SELECT \(Self.runColumns)\(filter) ORDER BY id DESC", count: "SELECT count(*) AS n\(filter)", binds: binds,
             limit: query.limit, offset: query.offset, doing: "reading the run history", Self.run)
@@ -71,9 +98,11 @@ extension SQLiteStore {
     package func run(id: RunID, rejectionLimit: Int, logger: Logger) async throws -> RunDetail? {
         do {
             let connection = try await reader()
-            guard let run = try await connection.query(
-                "SELECT \(Self.runColumns) FROM etl_runs WHERE id = ?", [.integer(Int(id.rawValue))]
-            ).first.flatMap(Self.run) else { return nil }
+            guard
+                let run = try await connection.query(
+                    "SELECT \(Self.runColumns) FROM etl_runs WHERE id = ?", [.integer(Int(id.rawValue))]
+                ).first.flatMap(Self.run)
+            else { return nil }
             let rows = try await connection.query(
                 "SELECT location, line, field, reason, raw FROM quarantine WHERE run_id = ? ORDER BY id LIMIT ?",
                 [.integer(Int(id.rawValue)), .integer(rejectionLimit)])
@@ -82,7 +111,8 @@ extension SQLiteStore {
                     location: RecordLocation(line: row.column("line")?.integer, description: row.column("location")?.string ?? ""),
                     field: row.column("field")?.string, reason: row.column("reason")?.string ?? "", raw: row.column("raw")?.string ?? "")
             }
-            let total = try await connection.query("SELECT count(*) AS n FROM quarantine WHERE run_id = ?", [.integer(Int(id.rawValue))])
+            let total =
+                try await connection.query("SELECT count(*) AS n FROM quarantine WHERE run_id = ?", [.integer(Int(id.rawValue))])
                 .first?.column("n")?.integer ?? 0
             return RunDetail(run: run, rejections: rejections, rejectionCount: total)
         } catch {
@@ -161,9 +191,9 @@ extension SQLiteStore {
 
     static func record(_ row: SQLiteRow) -> UnifiedRecord? {
         guard let id = row.column("id")?.string, let ticker = row.column("ticker")?.string,
-              let price = row.column("price_usd")?.string, let source = row.column("source")?.string,
-              let sourceID = row.column("source_asset_id")?.string, let created = row.column("created_at")?.double,
-              let ingested = row.column("ingested_at")?.double
+            let price = row.column("price_usd")?.string, let source = row.column("source")?.string,
+            let sourceID = row.column("source_asset_id")?.string, let created = row.column("created_at")?.double,
+            let ingested = row.column("ingested_at")?.double
         else { return nil }
         return UnifiedRecord(
             id: id, ticker: ticker, name: row.column("name")?.string, priceUSD: price,

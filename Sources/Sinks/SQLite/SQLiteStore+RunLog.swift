@@ -122,7 +122,7 @@ extension SQLiteStore {
 
     static func run(_ row: SQLiteRow) -> RunRecord? {
         guard let id = row.column("id")?.integer, let pipeline = row.column("pipeline")?.string,
-              let started = row.column("started_at")?.double
+            let started = row.column("started_at")?.double
         else { return nil }
         return RunRecord(
             id: RunID(Int64(id)), pipeline: pipeline,

@@ -27,7 +27,8 @@ extension SQLiteStore {
                     stored[ObservationKey(ref: refs[quotes[index].sourceAssetID] ?? -1, at: quotes[index].observedAt.timeIntervalSince1970)]
                 }
                 let batch = plan.batch
-                try await insert("raw_records", ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id", "ingested_at"],
+                try await insert(
+                    "raw_records", ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id", "ingested_at"],
                     newRaw.map { index in
                         let raw = batch.raw[index]
                         return [
@@ -37,7 +38,12 @@ extension SQLiteStore {
                             .integer(Int(batch.runID.rawValue)), .float(now),
                         ]
                     }, on: connection)
-                try await insert("observations", ["asset_ref", "observed_at", "ticker", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h", "rank", "raw_id", "run_id", "ingested_at"],
+                try await insert(
+                    "observations",
+                    [
+                        "asset_ref", "observed_at", "ticker", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h", "rank", "raw_id",
+                        "run_id", "ingested_at",
+                    ],
                     newObservations.map { index in
                         let quote = batch.quotes[index]
                         return [
@@ -51,7 +57,8 @@ extension SQLiteStore {
                     try await upsertAssets(plan, now: now, on: connection)
                     try await refreshUnified(plan.tickers, now: now, on: connection)
                 }
-                try await insert("quarantine", ["run_id", "source", "location", "line", "field", "reason", "raw", "created_at"],
+                try await insert(
+                    "quarantine", ["run_id", "source", "location", "line", "field", "reason", "raw", "created_at"],
                     batch.rejections.map { rejection in
                         [
                             .integer(Int(batch.runID.rawValue)), .text(batch.pipeline), .text(rejection.location.description),
@@ -69,11 +76,16 @@ extension SQLiteStore {
                     ON CONFLICT (pipeline) DO UPDATE SET kind = excluded.kind, state = excluded.state, run_id = excluded.run_id,
                         updated_at = excluded.updated_at
                     """,
-                    [.text(batch.pipeline), .text(batch.checkpoint.kind), .text(batch.checkpoint.state), .integer(Int(batch.runID.rawValue)), .float(now)])
+                    [
+                        .text(batch.pipeline), .text(batch.checkpoint.kind), .text(batch.checkpoint.state), .integer(Int(batch.runID.rawValue)),
+                        .float(now),
+                    ])
                 _ = try await connection.query(
                     "UPDATE etl_runs SET processed = processed + ?, quarantined = quarantined + ?, skipped = skipped + ?, filtered = filtered + ? WHERE id = ?",
-                    [.integer(counters.processed), .integer(counters.quarantined), .integer(counters.skipped), .integer(counters.filtered),
-                     .integer(Int(batch.runID.rawValue))])
+                    [
+                        .integer(counters.processed), .integer(counters.quarantined), .integer(counters.skipped), .integer(counters.filtered),
+                        .integer(Int(batch.runID.rawValue)),
+                    ])
                 return counters
             }
             state.changed()
@@ -99,7 +111,8 @@ extension SQLiteStore {
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         for start in stride(from: 0, to: rows.count, by: perStatement) {
             let chunk = rows[start..<min(rows.count, start + perStatement)]
-            let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+            let sql =
+                "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
                 + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
             _ = try await connection.query(sql, chunk.flatMap { $0 })
         }
@@ -134,7 +147,7 @@ extension SQLiteStore {
             }
             for row in try await connection.query(sql, binds) {
                 if let ref = row.column("asset_ref")?.integer, let at = row.column("observed_at")?.double,
-                   let price = row.column("price_usd")?.string
+                    let price = row.column("price_usd")?.string
                 {
                     found[ObservationKey(ref: ref, at: at)] = ObservedValues(
                         priceUSD: price, marketCapUSD: row.column("market_cap_usd")?.string,

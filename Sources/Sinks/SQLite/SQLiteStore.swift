@@ -94,7 +94,12 @@ final class SQLiteState: Sendable {
     }
 
     func close() async {
-        guard let current = open.withLock({ state -> Open? in defer { state = nil }; return state }) else { return }
+        guard
+            let current = open.withLock({ state -> Open? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         // The future-based close runs even when this task is cancelled (it is, at shutdown).
         let closing: [EventLoopFuture<Void>] = [current.reader.close(), current.writer.close()]
         for future in closing { try? await future.get() }

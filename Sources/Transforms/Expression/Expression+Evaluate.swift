@@ -69,11 +69,12 @@ extension Expression {
         switch function {
         case .upper, .lower, .trim:
             guard let text = try arguments[0].evaluate(in: payload).text else { return .null }
-            let result = switch function {
-            case .upper: text.uppercased()
-            case .lower: text.lowercased()
-            default: text.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
+            let result =
+                switch function {
+                case .upper: text.uppercased()
+                case .lower: text.lowercased()
+                default: text.trimmingCharacters(in: .whitespacesAndNewlines)
+                }
             return result.isEmpty ? .null : .text(result)
         case .concat:
             var result = ""

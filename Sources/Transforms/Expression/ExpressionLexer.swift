@@ -33,8 +33,9 @@ struct ExpressionLexer {
             }
             let start = index
             if character.isLetter || character == "_" {
-                while index < characters.count, characters[index].isLetter || characters[index].isNumber
-                    || characters[index] == "_" || characters[index] == "."
+                while index < characters.count,
+                    characters[index].isLetter || characters[index].isNumber
+                        || characters[index] == "_" || characters[index] == "."
                 {
                     index += 1
                 }
@@ -45,7 +46,7 @@ struct ExpressionLexer {
                 }
                 let literal = String(characters[start..<index])
                 guard literal.filter({ $0 == "." }).count <= 1,
-                      let value = Decimal(string: literal, locale: Locale(identifier: "en_US_POSIX"))
+                    let value = Decimal(string: literal, locale: Locale(identifier: "en_US_POSIX"))
                 else { throw ExpressionSyntaxError(offset: start, "\"\(literal)\" is not a number") }
                 tokens.append(ExpressionToken(kind: .number(value), offset: start))
             } else if character == "'" || character == "`" {
@@ -58,7 +59,8 @@ struct ExpressionLexer {
             } else if character == "=" {
                 throw ExpressionSyntaxError(offset: start, "\"=\" is not an operator; compare with \"==\"")
             } else if character == "\"" {
-                throw ExpressionSyntaxError(offset: start, "text is written in single quotes ('BTC'); a field name that is not a plain name in backquotes (`24h_volume`)")
+                throw ExpressionSyntaxError(
+                    offset: start, "text is written in single quotes ('BTC'); a field name that is not a plain name in backquotes (`24h_volume`)")
             } else {
                 throw ExpressionSyntaxError(offset: start, "unexpected character \"\(character)\"")
             }

@@ -69,7 +69,7 @@ package struct ExpressionParser {
     mutating func comparison() throws(ExpressionSyntaxError) -> Expression {
         let left = try additive()
         if case .symbol(let symbol) = current.kind, let op = BinaryOperator(rawValue: symbol),
-           [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op)
+            [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op)
         {
             advance()
             let right = try additive()
@@ -84,7 +84,8 @@ package struct ExpressionParser {
                 advance()
             }
             guard isKeyword("null") else {
-                throw ExpressionSyntaxError(offset: current.offset, "expected \"null\" after \"is\"\(negated ? " not" : ""), found \(describe(current))")
+                throw ExpressionSyntaxError(
+                    offset: current.offset, "expected \"null\" after \"is\"\(negated ? " not" : ""), found \(describe(current))")
             }
             advance()
             return .isNull(left, negated: negated)
@@ -187,7 +188,8 @@ package struct ExpressionParser {
             case "true": return .literal(.bool(true))
             case "false": return .literal(.bool(false))
             case _ where Self.keywords.contains(name):
-                throw ExpressionSyntaxError(offset: token.offset, "expected a value, found the keyword \"\(name)\" (a field of that name is written `\(name)`)")
+                throw ExpressionSyntaxError(
+                    offset: token.offset, "expected a value, found the keyword \"\(name)\" (a field of that name is written `\(name)`)")
             default: break
             }
             guard isSymbol("(") else { return .field(name) }

@@ -14,11 +14,12 @@ struct DropStep: Transformer {
     }
 
     func transform(_ records: [ChainRecord]) -> StepOutput {
-        StepOutput(records: records.map { record in
-            var record = record
-            for name in names { record.remove(name) }
-            return record
-        })
+        StepOutput(
+            records: records.map { record in
+                var record = record
+                for name in names { record.remove(name) }
+                return record
+            })
     }
 
     func checkFields(_ available: [String]) -> FieldCheck {

@@ -36,9 +36,10 @@ struct FilterStep: Transformer {
                 case .bool(true): output.records.append(record)
                 case .bool(false), .null: output.filtered += 1
                 case let other:
-                    output.rejections.append(RecordRejection(
-                        origin: record.origin, field: condition.soleField,
-                        reason: "where \(text): gave \(other.kindName) (\(other.shown)), not true or false"))
+                    output.rejections.append(
+                        RecordRejection(
+                            origin: record.origin, field: condition.soleField,
+                            reason: "where \(text): gave \(other.kindName) (\(other.shown)), not true or false"))
                 }
             } catch {
                 output.rejections.append(RecordRejection(origin: record.origin, field: error.field, reason: "where \(text): \(error.message)"))

@@ -33,9 +33,10 @@ struct SetStep: Transformer {
                 do {
                     record.set(assignment.field, to: try assignment.expression.evaluate(in: record.payload).rawValue)
                 } catch {
-                    output.rejections.append(RecordRejection(
-                        origin: record.origin, field: error.field ?? assignment.field,
-                        reason: "\(assignment.field) = \(assignment.text): \(error.message)"))
+                    output.rejections.append(
+                        RecordRejection(
+                            origin: record.origin, field: error.field ?? assignment.field,
+                            reason: "\(assignment.field) = \(assignment.text): \(error.message)"))
                     continue records
                 }
             }
