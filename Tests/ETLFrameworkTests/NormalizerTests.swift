@@ -1,7 +1,8 @@
 import ETLFramework
-extension Rejection: Error {}
 import Foundation
 import Testing
+
+extension Rejection: Error {}
 
 func record(_ fields: [(String, String)], line: Int = 2) -> RawRecord {
     RawRecord(

@@ -1,4 +1,5 @@
 import ETLFramework
+import Foundation
 
 /// Reads an API's error answer in any of the shapes seen in the wild:
 /// `{"status":{"error_code","error_message"}}`, `{"error":"..."}`, `{"error":{"status":{...}}}`,
@@ -22,5 +23,3 @@ enum ErrorBody {
         return plain.isEmpty ? nil : String(plain.prefix(300))
     }
 }
-
-import Foundation

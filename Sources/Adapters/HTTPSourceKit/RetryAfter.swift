@@ -1,3 +1,4 @@
+import ETLFramework
 import Foundation
 
 /// A `Retry-After` header: delay-seconds or an HTTP date.
@@ -13,5 +14,3 @@ enum RetryAfter {
         return .milliseconds(max(0, Int64(date.timeIntervalSince(now) * 1000)))
     }
 }
-
-import ETLFramework

@@ -1,4 +1,5 @@
 import ETLFramework
+import Foundation
 import Logging
 import SQLiteNIO
 
@@ -94,5 +95,3 @@ extension SQLiteStore {
 
     static func now() -> Double { Date().timeIntervalSince1970 }
 }
-
-import Foundation
