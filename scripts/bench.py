@@ -37,10 +37,10 @@ def database_url(server_url, name):
     return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
-def timed(command, env=None, cwd=None):
+def timed(command, env=None, cwd=None, stdin=None):
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.monotonic()
-    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, input=stdin)
     elapsed = time.monotonic() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if result.returncode != 0:

@@ -4,6 +4,8 @@
 #       load: `host run --once` against a bare `psql \copy` of the same generated CSV, in one run.
 #   scripts/bench.sh --api [--records N] [--duration 10s]
 #       REST API: wrk against /data, /data?ticker=, /health, /stats with N unified records loaded.
+#   scripts/bench.sh --shapes [--rows N] [--tickers N] [--distinct-rows N] [--growth K] [--skip SHAPE]
+#       the shapes users have, each against its anchor (psql \copy, sqlite3 .import) in one table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +13,10 @@ swift build -c release --scratch-path .build-release --product host >&2
 eval "$(scripts/pg.sh start --durable)"
 export TEST_DATABASE_URL PG_BIN
 trap 'scripts/pg.sh stop "$PG_DIR"' EXIT
-if [ "${1:-}" = "--api" ]; then
+if [ "${1:-}" = "--shapes" ]; then
+  shift
+  python3 scripts/bench_shapes.py "$@"
+elif [ "${1:-}" = "--api" ]; then
   shift
   command -v wrk >/dev/null || { echo "bench.sh: wrk is needed (apt-get install wrk)" >&2; exit 1; }
   python3 scripts/bench_api.py "$@"

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Load benchmark on the shapes users have, each against its physical anchor in the same run.
+
+Shapes: ROWS rows over TICKERS tickers (100 observations each at the defaults), ROWS rows of distinct
+tickers, and a file GROWTH times larger; PostgreSQL against a bare `psql \\copy` of the same file,
+SQLite against `sqlite3 .import` of it; and a no-op re-run of the loaded file. Prints one table with
+every ratio. Run it through `scripts/bench.sh --shapes`.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+
+import bench
+
+ROOT = bench.ROOT
+
+
+def generate_distinct(path, rows):
+    start = 1735689600
+    with open(path, "w") as out:
+        out.write("symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\n")
+        for i in range(1, rows + 1):
+            out.write(f"D{i},Distinct {i},{i % 1000 + 1}.5,{1000000 + i},{i}.5,0.{i % 97},2025-01-01T00:00:00Z\n")
+
+
+def host_load(host, work, name, store_url, csv, batch_size, env=None):
+    """Loads `csv` with `host run --once` into the store at `store_url` (postgres URL or sqlite path)."""
+    config = os.path.join(work, f"{name}.yaml")
+    with open(config, "w") as out:
+        store = f"{{type: postgres, url: \"{store_url}\"}}" if store_url.startswith("postgres") else f"{{type: sqlite, path: {store_url}}}"
+        out.write(f"store: {store}\npipelines:\n  - {{name: bench, source: {{type: csv, path: {csv}}}, batch_size: {batch_size}}}\n")
+    seconds, peak, result = bench.timed([host, "run", config, "--once"], env=dict(os.environ, LOG_LEVEL="warning", **(env or {})), cwd=work)
+    return seconds, peak
+
+
+def copy_anchor(bin_dir, url, csv):
+    bench.psql(bin_dir, url, "-c", "DROP TABLE IF EXISTS bare", "-c",
+               "CREATE TABLE bare (symbol text, name text, price_usd numeric, market_cap_usd numeric,"
+               " volume_24h_usd numeric, percent_change_24h numeric, created_at timestamptz)")
+    seconds, _, _ = bench.timed([os.path.join(bin_dir, "psql"), url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c",
+                                 f"\\copy bare FROM '{csv}' WITH (FORMAT csv, HEADER true)"])
+    return seconds
+
+
+def sqlite_anchor(work, csv):
+    database = os.path.join(work, "anchor.sqlite")
+    if os.path.exists(database):
+        os.remove(database)
+    script = ("CREATE TABLE bare (symbol text, name text, price_usd text, market_cap_usd text, volume_24h_usd text,"
+              " percent_change_24h text, created_at text);\n.mode csv\n"
+              f".import --skip 1 '{csv}' bare\n")
+    seconds, _, _ = bench.timed(["sqlite3", database], stdin=script)
+    return seconds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--tickers", type=int, default=10_000)
+    parser.add_argument("--distinct-rows", type=int, default=300_000)
+    parser.add_argument("--growth", type=int, default=5, help="the growth file is this many times --rows")
+    parser.add_argument("--batch-size", type=int, default=10000)
+    parser.add_argument("--host", default=os.path.join(ROOT, ".build-release/release/host"))
+    parser.add_argument("--skip", action="append", default=[], help="leave out a shape: distinct, sqlite, growth")
+    args = parser.parse_args()
+    if shutil.which("sqlite3") is None and "sqlite" not in args.skip:
+        raise SystemExit("bench_shapes.py: sqlite3 is needed for the SQLite anchor (apt-get install sqlite3), or --skip sqlite")
+
+    server_url = os.environ["TEST_DATABASE_URL"]
+    bin_dir = os.environ["PG_BIN"]
+    work = tempfile.mkdtemp(prefix="etl-shapes-")
+    rows = []  # (workload, host seconds, host rows, anchor name, anchor seconds, peak MiB)
+
+    def fresh(name):
+        bench.psql(bin_dir, server_url, "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}")
+        return bench.database_url(server_url, name)
+
+    many = os.path.join(work, "many.csv")
+    bench.generate(many, args.rows, args.tickers)
+    url = fresh("shapes_many")
+    seconds, peak = host_load(args.host, work, "many", url, many, args.batch_size)
+    anchor = copy_anchor(bin_dir, fresh("shapes_copy"), many)
+    rows.append((f"CSV -> PostgreSQL, {args.rows:,} rows x {args.tickers:,} tickers", seconds, args.rows, "psql \\copy", anchor, peak))
+    noop, _ = host_load(args.host, work, "many", url, many, args.batch_size)
+    rows.append((f"no-op re-run of the loaded {args.rows:,}-row file", noop, 0, "", None, None))
+
+    if "distinct" not in args.skip:
+        distinct = os.path.join(work, "distinct.csv")
+        generate_distinct(distinct, args.distinct_rows)
+        seconds, peak = host_load(args.host, work, "distinct", fresh("shapes_distinct"), distinct, args.batch_size)
+        anchor = copy_anchor(bin_dir, fresh("shapes_copy"), distinct)
+        rows.append((f"CSV -> PostgreSQL, {args.distinct_rows:,} distinct tickers", seconds, args.distinct_rows, "psql \\copy", anchor, peak))
+
+    if "sqlite" not in args.skip:
+        seconds, peak = host_load(args.host, work, "sqlite", os.path.join(work, "host.sqlite"), many, args.batch_size)
+        anchor = sqlite_anchor(work, many)
+        rows.append((f"CSV -> SQLite, {args.rows:,} rows x {args.tickers:,} tickers", seconds, args.rows, "sqlite3 .import", anchor, peak))
+
+    if "growth" not in args.skip:
+        grown = os.path.join(work, "grown.csv")
+        bench.generate(grown, args.rows * args.growth, args.tickers)
+        seconds, peak = host_load(args.host, work, "grown", fresh("shapes_grown"), grown, args.batch_size)
+        anchor = copy_anchor(bin_dir, fresh("shapes_copy"), grown)
+        rows.append((f"CSV -> PostgreSQL, {args.rows * args.growth:,} rows x {args.tickers:,} tickers (growth)", seconds,
+                     args.rows * args.growth, "psql \\copy", anchor, peak))
+
+    print("| workload | host s | host rows/s | anchor | anchor s | ratio (host rows/s / anchor rows/s) | peak RSS so far |")
+    print("|---|---:|---:|---|---:|---:|---:|")
+    for workload, seconds, count, anchor_name, anchor_seconds, peak in rows:
+        rate = f"{count / seconds:,.0f}" if count else ""
+        ratio = f"{anchor_seconds / seconds:.3f}" if anchor_seconds else ""
+        print(f"| {workload} | {seconds:.2f} | {rate} | {anchor_name} | {'' if anchor_seconds is None else f'{anchor_seconds:.2f}'} | "
+              f"{ratio} | {'' if peak is None else f'{peak / 1024:.0f} MiB'} |")
+    if len(rows) > 3 and "growth" not in args.skip:
+        first, grown_row = rows[0], rows[-1]
+        print(f"\ngrowth: {grown_row[2] / grown_row[1]:,.0f} rows/s at {grown_row[2]:,} rows = "
+              f"{(grown_row[2] / grown_row[1]) / (first[2] / first[1]):.2f} of the rate at {first[2]:,} rows")
+    subprocess.run(["rm", "-rf", work])
+
+
+if __name__ == "__main__":
+    main()
