@@ -104,8 +104,11 @@ extension SQLiteStore {
         var at: Double
     }
 
-    /// Inserts rows in statements of up to 30,000 binds.
-    func insert(_ table: String, _ columns: [String], _ rows: [[SQLiteData]], on connection: SQLiteConnection) async throws {
+    /// Inserts rows in statements of up to 30,000 binds, each ending with `onConflict` (an upsert
+    /// clause) when given: one statement per few thousand rows, not one per row.
+    func insert(
+        _ table: String, _ columns: [String], _ rows: [[SQLiteData]], onConflict: String = "", on connection: SQLiteConnection
+    ) async throws {
         guard !rows.isEmpty else { return }
         let perStatement = max(1, 30_000 / columns.count)
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
@@ -113,7 +116,7 @@ extension SQLiteStore {
             let chunk = rows[start..<min(rows.count, start + perStatement)]
             let sql =
                 "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-                + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
+                + Array(repeating: tuple, count: chunk.count).joined(separator: ", ") + (onConflict.isEmpty ? "" : " " + onConflict)
             _ = try await connection.query(sql, chunk.flatMap { $0 })
         }
     }
@@ -164,20 +167,21 @@ extension SQLiteStore {
         let quotes = plan.newestPerSourceAsset
         guard !quotes.isEmpty else { return [:] }
         let source = plan.batch.pipeline
-        for quote in quotes {
-            let at = quote.observedAt.timeIntervalSince1970
-            _ = try await connection.query(
-                """
-                INSERT INTO source_assets (source, source_asset_id, ticker, name, first_observed_at, last_observed_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+        try await insert(
+            "source_assets", ["source", "source_asset_id", "ticker", "name", "first_observed_at", "last_observed_at"],
+            quotes.map { quote in
+                let at = quote.observedAt.timeIntervalSince1970
+                return [
+                    .text(source), .text(quote.sourceAssetID), .text(quote.ticker), quote.name.map { .text($0) } ?? .null, .float(at), .float(at),
+                ]
+            },
+            onConflict: """
                 ON CONFLICT (source, source_asset_id) DO UPDATE SET
                     ticker = CASE WHEN excluded.last_observed_at >= last_observed_at THEN excluded.ticker ELSE ticker END,
                     name = CASE WHEN excluded.last_observed_at >= last_observed_at THEN excluded.name ELSE name END,
                     first_observed_at = min(first_observed_at, excluded.first_observed_at),
                     last_observed_at = max(last_observed_at, excluded.last_observed_at)
-                """,
-                [.text(source), .text(quote.sourceAssetID), .text(quote.ticker), quote.name.map { .text($0) } ?? .null, .float(at), .float(at)])
-        }
+                """, on: connection)
         var refs: [String: Int] = [:]
         let ids = quotes.map { SQLiteData.text($0.sourceAssetID) }
         for start in stride(from: 0, to: ids.count, by: 900) {
@@ -195,25 +199,27 @@ extension SQLiteStore {
 
     /// The newest observation of each asset (same ticker and normalized name), from any source.
     func upsertAssets(_ plan: BatchPlan, now: Double, on connection: SQLiteConnection) async throws {
-        for quote in plan.newestPerAsset {
-            _ = try await connection.query(
-                """
-                INSERT INTO assets (ticker, asset_key, name, price_usd, market_cap_usd, volume_24h_usd, percent_change_24h, rank,
-                    source, source_asset_id, observed_at, ingested_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (ticker, asset_key) DO UPDATE SET name = excluded.name, price_usd = excluded.price_usd,
-                    market_cap_usd = excluded.market_cap_usd, volume_24h_usd = excluded.volume_24h_usd,
-                    percent_change_24h = excluded.percent_change_24h, rank = excluded.rank, source = excluded.source,
-                    source_asset_id = excluded.source_asset_id, observed_at = excluded.observed_at, ingested_at = excluded.ingested_at
-                WHERE excluded.observed_at > assets.observed_at
-                """,
+        try await insert(
+            "assets",
+            [
+                "ticker", "asset_key", "name", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h", "rank", "source",
+                "source_asset_id", "observed_at", "ingested_at",
+            ],
+            plan.newestPerAsset.map { quote in
                 [
                     .text(quote.ticker), .text(quote.assetKey), quote.name.map { .text($0) } ?? .null, .text(quote.priceUSD.description),
                     Self.text(quote.marketCapUSD), Self.text(quote.volume24hUSD), Self.text(quote.percentChange24h),
                     quote.rank.map { .integer($0) } ?? .null, .text(plan.batch.pipeline), .text(quote.sourceAssetID),
                     .float(quote.observedAt.timeIntervalSince1970), .float(now),
-                ])
-        }
+                ]
+            },
+            onConflict: """
+                ON CONFLICT (ticker, asset_key) DO UPDATE SET name = excluded.name, price_usd = excluded.price_usd,
+                    market_cap_usd = excluded.market_cap_usd, volume_24h_usd = excluded.volume_24h_usd,
+                    percent_change_24h = excluded.percent_change_24h, rank = excluded.rank, source = excluded.source,
+                    source_asset_id = excluded.source_asset_id, observed_at = excluded.observed_at, ingested_at = excluded.ingested_at
+                WHERE excluded.observed_at > assets.observed_at
+                """, on: connection)
     }
 
     /// Each touched ticker is held by the asset with the largest market cap (then the newest).
