@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(name: "ETLFrameworkTests", dependencies: ["ETLFramework"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TransformTests",
-            dependencies: ["StandardTransforms", "ETLFramework", "CSVFileAdapter", "SQLiteSink", "PostgresSink", "TestSupport"],
+            dependencies: ["StandardTransforms", "ETLFramework", "HostPlugins", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CSVFileTests", dependencies: ["CSVFileAdapter", "ETLFramework", "TestSupport"], swiftSettings: swiftSettings),
@@ -156,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreConformanceTests",
-            dependencies: ["ETLFramework", "CSVFileAdapter", "StandardTransforms", "PostgresSink", "SQLiteSink", "TestSupport"],
+            dependencies: ["ETLFramework", "CSVFileAdapter", "HostPlugins", "PostgresSink", "SQLiteSink", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -25,11 +25,10 @@ struct AdaptersCommand: ParsableCommand {
 
     static var sections: [(kind: String, entries: [Entry])] {
         let registry = Plugins.registry
-        return [
-            ("sources", registry.sources.values.map { Entry(type: $0.type, summary: $0.summary, keys: $0.keys) }),
-            ("transforms", registry.transforms.values.map { Entry(type: $0.type, summary: $0.summary, keys: $0.keys) }),
-            ("stores", registry.stores.values.map { Entry(type: $0.type, summary: $0.summary, keys: $0.keys) }),
-        ].map { ($0.0, $0.1.sorted { $0.type < $1.type }) }
+        func entries<Product>(_ table: [String: Registration<Product>]) -> [Entry] {
+            table.values.map { Entry(type: $0.type, summary: $0.summary, keys: $0.keys) }.sorted { $0.type < $1.type }
+        }
+        return [("sources", entries(registry.sources)), ("transforms", entries(registry.transforms)), ("stores", entries(registry.stores))]
     }
 
     func run() {

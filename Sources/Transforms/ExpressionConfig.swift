@@ -5,7 +5,7 @@ extension ComponentConfig {
     /// the character at fault (for an expression written on one line).
     func expression(at node: ConfigNode) throws -> Expression {
         guard case .scalar(let text) = node.kind else {
-            throw ConfigErrors([node.diagnostic("expected an expression, got \(node.kind.name)")])
+            throw ConfigErrors([node.diagnostic("expected an expression, got \(node.kindName)")])
         }
         do {
             return try ExpressionParser.parse(text)
@@ -27,23 +27,12 @@ extension ComponentConfig {
         var pairs: [(key: String, value: String, node: ConfigNode)] = []
         for entry in entries {
             guard case .scalar(let value) = entry.value.kind else {
-                problems.append(entry.value.diagnostic("expected text, got \(entry.value.kind.name)"))
+                problems.append(entry.value.diagnostic("expected text, got \(entry.value.kindName)"))
                 continue
             }
             pairs.append((entry.key, value, entry.value))
         }
         try problems.throwIfAny()
         return pairs
-    }
-}
-
-extension ConfigNode.Kind {
-    var name: String {
-        switch self {
-        case .scalar: "a scalar"
-        case .null: "nothing"
-        case .mapping: "a mapping"
-        case .sequence: "a list"
-        }
     }
 }

@@ -4,9 +4,9 @@ import ETLFramework
 enum FieldNames {
     /// An error for each name the records do not have, naming the nearest one.
     static func missing(_ names: [String], in available: [String], role: String) -> [String] {
-        let present = Set(available)
+        var reported = Set(available)  // present names, then also those already reported
         var errors: [String] = []
-        for name in names where !present.contains(name) && !errors.contains(where: { $0.hasPrefix("\"\(name)\"") }) {
+        for name in names where reported.insert(name).inserted {
             let nearest = Suggestion.closest(to: name, in: available).map { " (nearest: \"\($0)\")" } ?? ""
             errors.append("\"\(name)\" (\(role)) is not a field of the data\(nearest)")
         }

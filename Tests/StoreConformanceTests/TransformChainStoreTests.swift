@@ -1,9 +1,7 @@
-import CSVFileAdapter
 import ETLFramework
 import Foundation
+import HostPlugins
 import Logging
-import SQLiteSink
-import StandardTransforms
 import Testing
 import TestSupport
 
@@ -11,14 +9,7 @@ import TestSupport
 /// /stats, rejected ones are quarantined with the step's reason, and what is unchanged is decided
 /// after the chain, so a changed `set` cannot be silently skipped.
 @Suite struct TransformChainStoreTests {
-    static let registry: ComponentRegistry = {
-        var registry = ComponentRegistry()
-        CSVFileAdapter.register(into: &registry)
-        NormalizeTransform.register(into: &registry)
-        StandardTransforms.register(into: &registry)
-        SQLiteSink.register(into: &registry)
-        return registry
-    }()
+    static let registry = Plugins.registry
 
     static let export = """
         ,Sym,Coin Name,Price (USD cents),Date

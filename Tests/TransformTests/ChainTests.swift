@@ -1,18 +1,12 @@
-import CSVFileAdapter
 import ETLFramework
 import Foundation
+import HostPlugins
 import Logging
-import SQLiteSink
-import StandardTransforms
 import Testing
 
-/// The plugins a host would list, plus the test module's own transform.
+/// The host's plugins plus the test module's own transform: one line, as for any new module.
 let chainRegistry: ComponentRegistry = {
-    var registry = ComponentRegistry()
-    CSVFileAdapter.register(into: &registry)
-    NormalizeTransform.register(into: &registry)
-    StandardTransforms.register(into: &registry)
-    SQLiteSink.register(into: &registry)
+    var registry = Plugins.registry
     RoundTransform.register(into: &registry)
     return registry
 }()

@@ -6,6 +6,26 @@ import Yams
 /// Parsing never stops at the first problem: interpolation errors are collected in ``diagnostics``
 /// so that `host validate` can print them all.
 public struct ConfigDocument: Sendable {
+    /// The text of the file at `path`; a file that cannot be read is a ``ConfigErrors`` at its line 1.
+    public static func text(ofFile path: String) throws -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigErrors([
+                ConfigDiagnostic(
+                    at: ConfigPosition(file: path, line: 1, column: 1), keyPath: "",
+                    "cannot read the file (\((error as NSError).localizedDescription))")
+            ])
+        }
+    }
+
+    /// The directory of `path`, made absolute against the working directory: what relative paths
+    /// in that file are resolved against.
+    public static func directory(of path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (absolute as NSString).deletingLastPathComponent
+    }
+
     public var root: ConfigNode
     public var diagnostics: [ConfigDiagnostic]
     /// Values taken from secret-looking variables, to be redacted wherever they could be printed.

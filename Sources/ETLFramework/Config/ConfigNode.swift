@@ -43,7 +43,8 @@ public struct ConfigNode: Sendable {
         ConfigDiagnostic(at: position, keyPath: keyPath, message)
     }
 
-    var kindName: String {
+    /// What the node is, for messages (`a mapping`, `a list`).
+    public var kindName: String {
         switch kind {
         case .scalar: "a scalar"
         case .null: "null"

@@ -14,18 +14,9 @@ public struct PipelineFileLoader: Sendable {
 
     /// Loads the file at `path`; throws ``ConfigErrors`` listing every problem found.
     public func load(path: String, logger: Logger) throws -> LoadedPipelineFile {
-        let name = (path as NSString).lastPathComponent
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigErrors([
-                ConfigDiagnostic(
-                    at: ConfigPosition(file: path, line: 1, column: 1), keyPath: "",
-                    "cannot read the file (\((error as NSError).localizedDescription))")
-            ])
-        }
-        return try load(text: text, file: name, baseDirectory: Self.directory(of: path), logger: logger)
+        try load(
+            text: ConfigDocument.text(ofFile: path), file: (path as NSString).lastPathComponent,
+            baseDirectory: ConfigDocument.directory(of: path), logger: logger)
     }
 
     /// Loads a document given as text; `file` names it in diagnostics.
@@ -132,11 +123,6 @@ public struct PipelineFileLoader: Sendable {
 
     /// Names `/stats` uses for its own keys beside the per-pipeline ones.
     static let reservedNames: Set<String> = ["total_normalized", "last_success", "last_failure", "pipelines"]
-
-    static func directory(of path: String) -> String {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return (absolute as NSString).deletingLastPathComponent
-    }
 
     /// Checks the top level for unknown keys only; the blocks are decoded one by one.
     struct TopLevelKeys: Decodable {

@@ -96,4 +96,9 @@ public struct FieldReport: Sendable, Hashable {
         self.errors = errors
         self.notes = notes
     }
+
+    /// The message of a run that stops on these errors before writing; `nil` when there are none.
+    public var failure: String? {
+        errors.isEmpty ? nil : "nothing written: " + errors.joined(separator: "; ")
+    }
 }

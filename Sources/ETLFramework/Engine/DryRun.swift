@@ -12,8 +12,6 @@ public enum DryRun {
         public var filtered = 0
         /// Why the run would fail before writing anything (the mapping does not fit the data).
         public var failure: String?
-        /// Defaults that apply, as the run message would say them.
-        public var notes: [String] = []
     }
 
     /// Reads `reader` to its end through `pipeline`'s chain, in batches of the pipeline's size.
@@ -23,12 +21,8 @@ public enum DryRun {
         var result = Result()
         var batch = try await reader.nextBatch(maxRecords: pipeline.batchSize)
         if let fields = reader.fieldNames {
-            let report = chain.fieldReport(available: fields, receiptTime: pipeline.source.receiptTimeMeaning)
-            if !report.errors.isEmpty {
-                result.failure = "nothing written: " + report.errors.joined(separator: "; ")
-                return result
-            }
-            result.notes = report.notes
+            result.failure = chain.fieldReport(available: fields, receiptTime: pipeline.source.receiptTimeMeaning).failure
+            if result.failure != nil { return result }
         }
         while let current = batch {
             let transformed = BatchGuard.transform(current, chain: &chain)

@@ -126,9 +126,9 @@ public struct PipelineRunner: Sendable {
             if let fields = reader.fieldNames {
                 let report = chain.fieldReport(
                     available: fields, receiptTime: pipeline.source.receiptTimeMeaning)
-                if !report.errors.isEmpty {
+                if let failure = report.failure {
                     logger.error("the field mapping does not fit the data", metadata: ["problems": "\(report.errors)"])
-                    return Outcome(status: .failed, message: "nothing written: " + report.errors.joined(separator: "; "))
+                    return Outcome(status: .failed, message: failure)
                 }
                 notes = report.notes
                 if !notes.isEmpty { logger.warning("defaults apply", metadata: ["notes": "\(notes)"]) }

@@ -12,40 +12,42 @@ public struct ComponentRegistry: Sendable {
     public init() {}
 
     public mutating func register(_ registration: SourceRegistration) {
-        precondition(sources[registration.type] == nil, "source type \(registration.type) registered twice")
-        sources[registration.type] = registration
+        Self.add(registration, to: &sources, kind: "source")
     }
 
     public mutating func register(_ registration: TransformRegistration) {
-        precondition(transforms[registration.type] == nil, "transform type \(registration.type) registered twice")
-        transforms[registration.type] = registration
+        Self.add(registration, to: &transforms, kind: "transform")
     }
 
     public mutating func register(_ registration: StoreRegistration) {
-        precondition(stores[registration.type] == nil, "store type \(registration.type) registered twice")
-        stores[registration.type] = registration
+        Self.add(registration, to: &stores, kind: "store")
     }
 
     /// Builds the source a `source:` block describes, with its normalizer defaults.
     public func makeSource(_ spec: ComponentSpec, context: ComponentContext) throws -> SourceSetup {
-        guard let registration = sources[spec.type] else {
-            throw unknownType(spec, kind: "source", known: Array(sources.keys))
-        }
-        return try registration.make(ComponentConfig(spec: spec, context: context))
+        try make(spec, from: sources, kind: "source", context: context)
     }
 
     /// Builds one step of a `transform:` list (`spec.type` is the step's key, `spec.node` its value).
     public func makeTransform(_ spec: ComponentSpec, context: ComponentContext) throws -> TransformStep {
-        guard let registration = transforms[spec.type] else {
-            throw unknownType(spec, kind: "transform", known: Array(transforms.keys))
-        }
-        return try registration.make(ComponentConfig(spec: spec, context: context))
+        try make(spec, from: transforms, kind: "transform", context: context)
     }
 
     /// Builds the store a `store:` block describes (no connection is opened yet).
     public func makeStore(_ spec: ComponentSpec, context: ComponentContext) throws -> any Store {
-        guard let registration = stores[spec.type] else {
-            throw unknownType(spec, kind: "store", known: Array(stores.keys))
+        try make(spec, from: stores, kind: "store", context: context)
+    }
+
+    static func add<Product>(_ registration: Registration<Product>, to table: inout [String: Registration<Product>], kind: String) {
+        precondition(table[registration.type] == nil, "\(kind) type \(registration.type) registered twice")
+        table[registration.type] = registration
+    }
+
+    func make<Product>(
+        _ spec: ComponentSpec, from table: [String: Registration<Product>], kind: String, context: ComponentContext
+    ) throws -> Product {
+        guard let registration = table[spec.type] else {
+            throw unknownType(spec, kind: kind, known: Array(table.keys))
         }
         return try registration.make(ComponentConfig(spec: spec, context: context))
     }

@@ -1,14 +1,13 @@
-/// A source type offered by an adapter module. Its factory builds the source and says how the
-/// source's fields feed the unified schema by default (the normalizer starts from that).
-public struct SourceRegistration: Sendable {
+/// A component type a module offers under a YAML `type:` (or a transform step's key): its name,
+/// its documentation for `host adapters`, and the factory that decodes its own keys and builds it.
+public struct Registration<Product>: Sendable {
     public var type: String
     public var summary: String
     public var keys: [ConfigKeyDoc]
-    public var make: @Sendable (ComponentConfig) throws -> SourceSetup
+    public var make: @Sendable (ComponentConfig) throws -> Product
 
     public init(
-        type: String, summary: String, keys: [ConfigKeyDoc],
-        make: @escaping @Sendable (ComponentConfig) throws -> SourceSetup
+        type: String, summary: String, keys: [ConfigKeyDoc], make: @escaping @Sendable (ComponentConfig) throws -> Product
     ) {
         self.type = type
         self.summary = summary
@@ -16,6 +15,17 @@ public struct SourceRegistration: Sendable {
         self.make = make
     }
 }
+
+/// A source type offered by an adapter module. Its factory builds the source and says how the
+/// source's fields feed the unified schema by default (the normalizer starts from that).
+public typealias SourceRegistration = Registration<SourceSetup>
+
+/// A transform type offered by a module: a step of the chain, or a normalizer to end it. Its
+/// factory gets the step's block (`rename: {...}`: the node is the value after the key).
+public typealias TransformRegistration = Registration<TransformStep>
+
+/// A store type offered by a sink module.
+public typealias StoreRegistration = Registration<any Store>
 
 /// A configured source and the normalizer defaults that come with its type.
 public struct SourceSetup: Sendable {
@@ -41,49 +51,12 @@ public struct NormalizerDefaults: Sendable, Hashable {
     }
 }
 
-/// A transform type offered by a module: a step of the chain, or a normalizer to end it.
-public struct TransformRegistration: Sendable {
-    public var type: String
-    public var summary: String
-    public var keys: [ConfigKeyDoc]
-    /// Builds the step from its block (`rename: {...}`: the node is the value after the type).
-    public var make: @Sendable (ComponentConfig) throws -> TransformStep
-
-    public init(
-        type: String, summary: String, keys: [ConfigKeyDoc],
-        make: @escaping @Sendable (ComponentConfig) throws -> TransformStep
-    ) {
-        self.type = type
-        self.summary = summary
-        self.keys = keys
-        self.make = make
-    }
-}
-
 /// What a transform registration builds.
 public enum TransformStep: Sendable {
     /// A step that takes and gives records; any number of them chain.
     case records(any Transformer)
     /// The step that turns records into quotes; the last of a chain.
     case normalizer(any RecordNormalizer)
-}
-
-/// A store type offered by a sink module.
-public struct StoreRegistration: Sendable {
-    public var type: String
-    public var summary: String
-    public var keys: [ConfigKeyDoc]
-    public var make: @Sendable (ComponentConfig) throws -> any Store
-
-    public init(
-        type: String, summary: String, keys: [ConfigKeyDoc],
-        make: @escaping @Sendable (ComponentConfig) throws -> any Store
-    ) {
-        self.type = type
-        self.summary = summary
-        self.keys = keys
-        self.make = make
-    }
 }
 
 /// Documentation of one configuration key, listed by `host adapters`.

@@ -37,26 +37,51 @@ public struct ChainRecord: Sendable {
         payload.value(at: path)
     }
 
+    /// Runs `body` on the top-level fields, mutated in place: the array is taken out of the payload
+    /// while `body` runs, so that changing it copies nothing (steps do this for every record).
+    mutating func withFields<T>(_ body: (inout [RawField]) -> T) -> T {
+        var fields: [RawField] = []
+        if case .object(let taken) = payload { fields = taken }
+        payload = .null
+        defer { payload = .object(fields) }
+        return body(&fields)
+    }
+
     /// Sets a top-level field, in place when it exists, else at the end.
     public mutating func set(_ name: String, to value: RawValue) {
-        var fields = self.fields
-        if let index = fields.firstIndex(where: { $0.name == name }) {
-            fields[index].value = value
-        } else {
-            fields.append(RawField(name, value))
+        withFields { fields in
+            if let index = fields.firstIndex(where: { $0.name == name }) {
+                fields[index].value = value
+            } else {
+                fields.append(RawField(name, value))
+            }
         }
-        self.fields = fields
+    }
+
+    /// Renames a field where it stands (a field already named `to` is replaced); a dotted path
+    /// moves its value to the top-level name `to`. Returns whether the record had the field.
+    @discardableResult
+    public mutating func rename(_ from: String, to: String) -> Bool {
+        let renamed = withFields { fields in
+            guard let index = fields.firstIndex(where: { $0.name == from }) else { return false }
+            fields[index].name = to
+            if let twin = fields.indices.first(where: { $0 != index && fields[$0].name == to }) { fields.remove(at: twin) }
+            return true
+        }
+        if renamed { return true }
+        guard let value = remove(from) else { return false }
+        set(to, to: value)
+        return true
     }
 
     /// Removes the field at a name or dotted path; returns its value.
     @discardableResult
     public mutating func remove(_ path: String) -> RawValue? {
-        var fields = self.fields
-        if let index = fields.firstIndex(where: { $0.name == path }) {
-            let value = fields.remove(at: index).value
-            self.fields = fields
-            return value
+        let topLevel: RawValue? = withFields { fields in
+            fields.firstIndex(where: { $0.name == path }).map { fields.remove(at: $0).value }
         }
+        if topLevel != nil { return topLevel }
+        guard path.contains(".") else { return nil }
         var removed: RawValue?
         payload = Self.removing(path.split(separator: ".", omittingEmptySubsequences: false)[...], from: payload, removed: &removed)
         return removed

@@ -96,9 +96,8 @@ struct Expectation: Decodable {
 struct ExpectedRecord: Decodable {
     var fields: [(name: String, value: String?)]
 
-    static let names = [
-        "ticker", "name", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h", "rank", "observed_at", "id", "asset_key",
-    ]
+    /// The unified fields, and `asset_key` (the identity of the asset across sources).
+    static let names = UnifiedField.allCases.map(\.rawValue) + ["asset_key"]
 
     init(from decoder: any Decoder) throws {
         guard let node = (decoder as? any ConfigNodeDecoding)?.configNode, case .mapping(let entries) = node.kind else {

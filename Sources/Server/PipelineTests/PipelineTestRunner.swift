@@ -128,10 +128,13 @@ struct PipelineTestRunner {
         }
     }
 
+    static let decimalFields: Set<String> = Set(
+        [UnifiedField.priceUSD, .marketCapUSD, .volume24hUSD, .percentChange24h].map(\.rawValue))
+
     /// Decimals compare by value (`45000.50` is `45000.5`), times by instant, the rest as text.
     static func same(_ name: String, expected: String?, got: String?) -> Bool {
         guard let expected, let got else { return (expected ?? "").isEmpty && (got ?? "").isEmpty }
-        if ["price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h"].contains(name),
+        if Self.decimalFields.contains(name),
             case .success(let parsed) = DecimalText.parse(expected)
         {
             return parsed.value.description == got

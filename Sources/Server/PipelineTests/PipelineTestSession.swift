@@ -15,7 +15,7 @@ package enum PipelineTestSession {
     package static func run(
         file: String, registry: ComponentRegistry, logger: Logger, print: (String) -> Void
     ) async throws -> Outcome {
-        let directory = Self.directory(of: file)
+        let directory = ConfigDocument.directory(of: file)
         let tests = try readTests(file)
         let pipelinesPath = tests.pipelines.hasPrefix("/") ? tests.pipelines : directory + "/" + tests.pipelines
         let loaded = try PipelineFileLoader(registry: registry).load(path: pipelinesPath, logger: logger)
@@ -41,24 +41,10 @@ package enum PipelineTestSession {
     }
 
     static func readTests(_ path: String) throws -> PipelineTestFile {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigErrors([
-                ConfigDiagnostic(
-                    at: ConfigPosition(file: path, line: 1, column: 1), keyPath: "",
-                    "cannot read the file (\((error as NSError).localizedDescription))")
-            ])
-        }
-        let name = (path as NSString).lastPathComponent
-        let document = try ConfigDocument(text: text, file: name, environment: ProcessInfo.processInfo.environment)
+        let document = try ConfigDocument(
+            text: ConfigDocument.text(ofFile: path), file: (path as NSString).lastPathComponent,
+            environment: ProcessInfo.processInfo.environment)
         guard document.diagnostics.isEmpty else { throw ConfigErrors(document.diagnostics) }
         return try ConfigDecoder().decode(PipelineTestFile.self, from: document.root)
-    }
-
-    static func directory(of path: String) -> String {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return (absolute as NSString).deletingLastPathComponent
     }
 }

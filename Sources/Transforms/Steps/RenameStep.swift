@@ -18,16 +18,7 @@ struct RenameStep: Transformer {
         StepOutput(
             records: records.map { record in
                 var record = record
-                for (from, to) in renames {
-                    var fields = record.fields
-                    if let index = fields.firstIndex(where: { $0.name == from }) {
-                        fields[index].name = to
-                        if let twin = fields.indices.first(where: { $0 != index && fields[$0].name == to }) { fields.remove(at: twin) }
-                        record.fields = fields
-                    } else if let value = record.remove(from) {
-                        record.set(to, to: value)
-                    }
-                }
+                for (from, to) in renames { record.rename(from, to: to) }
                 return record
             })
     }
