@@ -23,18 +23,31 @@ struct PipelineFileOptions: ParsableArguments {
 
     /// Sets up JSON logging at `LOG_LEVEL` and loads the file, printing every problem on failure.
     func load() throws -> (LoadedPipelineFile, Logger) {
-        let level = JSONLogHandler.level(from: ProcessInfo.processInfo.environment["LOG_LEVEL"])
-        LoggingSystem.bootstrap { JSONLogHandler(label: $0, logLevel: level) }
-        let logger = Logger(label: "host")
+        let logger = HostLogging.bootstrap()
         do {
             let loaded = try PipelineFileLoader(registry: Plugins.registry).load(path: file, logger: logger)
             LogRedaction.install(loaded.redaction)
             return (loaded, logger)
         } catch let errors as ConfigErrors {
-            for diagnostic in errors.diagnostics {
-                FileHandle.standardError.write(Data("\(Redaction.redactURLPasswords(diagnostic.description))\n".utf8))
-            }
-            throw ExitCode(2)
+            throw HostLogging.reported(errors)
         }
+    }
+}
+
+/// What every command does around its work: JSON logs, and mistakes in a file printed one per line.
+enum HostLogging {
+    /// Sets up JSON logging at `LOG_LEVEL` (or `defaultLevel`) and returns the host's logger.
+    static func bootstrap(defaultLevel: String? = nil) -> Logger {
+        let level = JSONLogHandler.level(from: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? defaultLevel)
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, logLevel: level) }
+        return Logger(label: "host")
+    }
+
+    /// Prints each problem (passwords redacted) on stderr; returns the exit status of a mistake (2).
+    static func reported(_ errors: ConfigErrors) -> ExitCode {
+        for diagnostic in errors.diagnostics {
+            FileHandle.standardError.write(Data("\(Redaction.redactURLPasswords(diagnostic.description))\n".utf8))
+        }
+        return ExitCode(2)
     }
 }

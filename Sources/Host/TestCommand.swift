@@ -21,18 +21,12 @@ struct TestCommand: AsyncParsableCommand {
     var file: String = "pipelines.test.yaml"
 
     func run() async throws {
-        let level = JSONLogHandler.level(from: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "warning")
-        LoggingSystem.bootstrap { JSONLogHandler(label: $0, logLevel: level) }
+        let logger = HostLogging.bootstrap(defaultLevel: "warning")
         let outcome: PipelineTestSession.Outcome
         do {
-            outcome = try await PipelineTestSession.run(file: file, registry: Plugins.registry, logger: Logger(label: "host")) {
-                print($0)
-            }
+            outcome = try await PipelineTestSession.run(file: file, registry: Plugins.registry, logger: logger) { print($0) }
         } catch let errors as ConfigErrors {
-            for diagnostic in errors.diagnostics {
-                FileHandle.standardError.write(Data("\(Redaction.redactURLPasswords(diagnostic.description))\n".utf8))
-            }
-            throw ExitCode(2)
+            throw HostLogging.reported(errors)
         }
         if outcome.failed > 0 { throw ExitCode(1) }
     }
