@@ -91,7 +91,9 @@ let package = Package(
         ),
         .target(
             name: "SQLiteSink",
-            dependencies: ["ETLFramework", .product(name: "SQLiteNIO", package: "sqlite-nio")],
+            dependencies: [
+                "ETLFramework", .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Sources/Sinks/SQLite",
             swiftSettings: swiftSettings
         ),

@@ -43,6 +43,7 @@ struct StubStore: Store, Decodable {
     func watchChanges(logger: Logger, onChange: @escaping @Sendable () -> Void) async throws {}
     struct NotUsed: Error {}
     func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> { throw NotUsed() }
+    func unifiedRecordMarks(source: String?, every: Int, logger: Logger) async throws -> RecordMarks { throw NotUsed() }
     func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord? { throw NotUsed() }
     func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint> { throw NotUsed() }
     func runs(_ query: RunQuery, logger: Logger) async throws -> Page<RunRecord> { throw NotUsed() }

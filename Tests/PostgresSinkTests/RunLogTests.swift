@@ -73,7 +73,11 @@ import TestSupport
             let applied = try await harness.store.migrate(logger: TestLog.logger)
             let recorded = try await harness.database.rows("SELECT version, name FROM schema_migrations")
             #expect(applied.isEmpty)
-            #expect(recorded == [["1", "initial schema"], ["2", "filtered counter"]])
+            #expect(
+                recorded == [
+                    ["1", "initial schema"], ["2", "filtered counter"], ["3", "unified record counts and membership version"],
+                    ["4", "lighter per-batch writes"],
+                ])
         }
     }
 }

@@ -37,8 +37,8 @@ public struct PipelineFileLoader: Sendable {
         if let idle = serverSpec?.idleTimeout, idle.duration < .seconds(1) {
             collected.append((root["server"]?["idle_timeout"] ?? root).diagnostic("idle_timeout must be at least 1s"))
         }
-        if let mib = serverSpec?.cacheMiB, !(1...4096).contains(mib) {
-            collected.append((root["server"]?["cache_mib"] ?? root).diagnostic("cache_mib must be between 1 and 4096"))
+        if let mib = serverSpec?.cacheMiB, !(0...4096).contains(mib) {
+            collected.append((root["server"]?["cache_mib"] ?? root).diagnostic("cache_mib must be between 0 (no response cache) and 4096"))
         }
         let storeContext = ComponentContext(baseDirectory: baseDirectory, logger: logger)
         let store: (any Store)? = root["store"].flatMap { node in

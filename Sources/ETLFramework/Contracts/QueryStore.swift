@@ -4,8 +4,17 @@ import Logging
 /// The read side of a store: what the REST API serves. Paging and counting happen in the store,
 /// with indexes; nothing here loads a whole table.
 public protocol QueryStore: Sendable {
-    /// Unified records matching `query`, ordered by ticker, with the total count of matches.
+    /// Unified records matching `query`, ordered by ticker, with the total count of matches (all of
+    /// them, also those before `query.after`), whether more follow the page (``Page/hasMore``) and,
+    /// read in the same statement, the membership version (``Page/version``).
+    ///
+    /// The total of a query by source only is a count the store maintains with every write; other
+    /// filters are counted.
     func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord>
+
+    /// Where the deep pages of the unified records of `source` (all, when nil) start: every `every`-th
+    /// id at the current membership version.
+    func unifiedRecordMarks(source: String?, every: Int, logger: Logger) async throws -> RecordMarks
 
     /// The unified record of one ticker, if there is one.
     func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord?
@@ -33,9 +42,16 @@ public protocol QueryStore: Sendable {
 public struct Page<Item: Sendable>: Sendable {
     public var items: [Item]
     public var total: Int
+    /// Whether matches follow this page (known where the store reads one item more than it returns).
+    public var hasMore: Bool?
+    /// The unified records' membership version when the page was read: it changes whenever a ticker
+    /// is added or removed or moves to another source, never for new prices alone.
+    public var version: Int64?
 
-    public init(items: [Item], total: Int) {
+    public init(items: [Item], total: Int, hasMore: Bool? = nil, version: Int64? = nil) {
         self.items = items
         self.total = total
+        self.hasMore = hasMore
+        self.version = version
     }
 }

@@ -9,6 +9,8 @@ struct API: Sendable {
     let controller: RunController
     let settings: ServerSettings
     let cache: ResponseCache
+    /// Pages of unified records, deep ones started from marks.
+    let recordPages: RecordPages
     let health: HealthProbe
     let logger: Logger
     /// How long a request waits for the database before answering 503.
@@ -23,6 +25,7 @@ struct API: Sendable {
         self.controller = controller
         self.settings = settings
         self.cache = ResponseCache(capacityBytes: settings.cacheBytes)
+        self.recordPages = RecordPages(store: store)
         self.health = HealthProbe(store: store, logger: logger)
         self.logger = logger
     }
@@ -70,25 +73,26 @@ struct API: Sendable {
 
     /// A cached page answer: `extra` members, then `data` and `pagination`, then this request's meta.
     /// An empty page when `matchesNothing` (a filter no stored text can equal), without a query.
+    /// With `cursor`, the pagination also holds `next`: the cursor of the page after this one (null on
+    /// the last page); `offset` is null when the page was asked for by cursor.
     func pageAnswer<Item: Sendable>(
-        key: String, limit: Int, offset: Int, extra: [(String, RawValue)] = [], matchesNothing: Bool = false,
-        _ context: APIRequestContext,
+        key: String, limit: Int, offset: Int?, extra: [(String, RawValue)] = [], matchesNothing: Bool = false,
+        cursor: (@Sendable (Item) -> String)? = nil, _ context: APIRequestContext,
         read: @escaping @Sendable () async throws -> Page<Item>, json: @escaping (Item) -> RawValue
     ) async throws -> Response {
+        func pagination(_ page: Page<Item>) -> RawValue {
+            var next: RawValue?? = nil
+            if let cursor { next = .some(page.hasMore == true ? page.items.last.map { .string(cursor($0)) } : nil) }
+            return JSON.pagination(limit: limit, offset: offset, returned: page.items.count, total: page.total, next: next)
+        }
         if matchesNothing {
             return answer(
-                cached: Self.members(
-                    extra + [
-                        ("data", .array([])), ("pagination", JSON.pagination(limit: limit, offset: offset, returned: 0, total: 0)),
-                    ]), context)
+                cached: Self.members(extra + [("data", .array([])), ("pagination", pagination(Page(items: [], total: 0)))]),
+                context)
         }
         let members = try await cache.value(for: key) { () -> [UInt8] in
             let page = try await fromDatabase(read)
-            return Self.members(
-                extra + [
-                    ("data", .array(page.items.map(json))),
-                    ("pagination", JSON.pagination(limit: limit, offset: offset, returned: page.items.count, total: page.total)),
-                ])
+            return Self.members(extra + [("data", .array(page.items.map(json))), ("pagination", pagination(page))])
         }
         return answer(cached: members, context)
     }

@@ -46,11 +46,14 @@ enum JSON {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// `"pagination": {...}` members.
-    static func pagination(limit: Int, offset: Int, returned: Int, total: Int) -> RawValue {
-        object([
+    /// `"pagination": {...}` members; `offset` null for a page asked for by cursor, and `next` (a
+    /// cursor, or null on the last page) where the endpoint pages by cursor.
+    static func pagination(limit: Int, offset: Int?, returned: Int, total: Int, next: RawValue?? = nil) -> RawValue {
+        var fields: [(String, RawValue)] = [
             ("limit", integer(limit)), ("offset", integer(offset)), ("returned", integer(returned)), ("total", integer(total)),
-        ])
+        ]
+        if let next { fields.append(("next", next ?? .null)) }
+        return object(fields)
     }
 
     /// `"meta": {"request_id", "api_latency_ms"}` for this request.

@@ -94,6 +94,15 @@ struct QueryParameters {
 
     func limit() throws(APIError) -> Int { try integer("limit", default: 50, range: 1...200) }
     func offset() throws(APIError) -> Int { try integer("offset", default: 0, range: 0...Self.maxOffset) }
+
+    /// The id behind a `cursor` (a `next` of an earlier page), or nil when absent.
+    func cursor() throws(APIError) -> String? {
+        guard let text = values["cursor"] else { return nil }
+        guard let id = RecordCursor.decode(text) else {
+            throw APIError.invalidParameter("cursor", "is not a cursor of this API (pass back a pagination.next unchanged)")
+        }
+        return id
+    }
 }
 
 extension APIRequestContext {

@@ -1,3 +1,4 @@
+import ETLFramework
 import Foundation
 import Synchronization
 
@@ -56,7 +57,8 @@ final class ResponseCache: Sendable {
     var count: Int { state.withLock { $0.entries.count } }
 
     static func cost(of value: any Sendable, key: String) -> Int {
-        key.utf8.count + 64 + ((value as? [UInt8])?.count ?? 1024)
+        let bytes = (value as? [UInt8])?.count ?? (value as? RecordMarks).map { $0.marks.reduce(0) { $0 + $1.utf8.count + 16 } }
+        return key.utf8.count + 64 + (bytes ?? 1024)
     }
 
     private enum Lookup {

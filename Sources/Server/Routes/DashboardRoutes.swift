@@ -28,10 +28,10 @@ extension API {
     func dashboard(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         // Range-checked before any arithmetic: `(page - 1) * pageSize` must never overflow.
         let page = try Self.page(request)
-        let store = self.store, logger = self.logger
+        let store = self.store, recordPages = self.recordPages, logger = self.logger
         let latest = try await latestRuns()
         let prices = try await fromDatabase {
-            try await store.unifiedRecords(RecordQuery(limit: Self.pageSize, offset: (page - 1) * Self.pageSize), logger: logger)
+            try await recordPages.page(RecordQuery(limit: Self.pageSize, offset: (page - 1) * Self.pageSize), logger: logger)
         }
         let runs = try await fromDatabase { try await store.runs(RunQuery(limit: 10), logger: logger) }
         let pipelines: [[String: Any]] = controller.pipelines.map { pipeline in

@@ -8,24 +8,31 @@ extension API {
         [
             Endpoint(
                 method: .get, path: "/data",
-                summary: "Unified records (one per ticker), filtered by source, ticker, start_date, end_date; paged by limit and offset",
+                summary:
+                    "Unified records (one per ticker), filtered by source, ticker, start_date, end_date; paged by limit and offset or cursor",
                 handler: data),
             Endpoint(method: .get, path: "/data/{ticker}", summary: "The unified record of one ticker", handler: record),
         ]
     }
 
     func data(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let parameters = try QueryParameters(request, allowed: ["source", "ticker", "start_date", "end_date", "limit", "offset"])
+        let parameters = try QueryParameters(
+            request, allowed: ["source", "ticker", "start_date", "end_date", "limit", "offset", "cursor"])
         var context = context
         context.ignoredParameters = parameters.ignored
         let (start, end) = try parameters.dateRange()
+        let after = try parameters.cursor()
+        if after != nil, parameters.values["offset"] != nil {
+            throw APIError.invalidParameter("offset", "cannot be combined with cursor (a cursor already says where the page starts)")
+        }
         let query = RecordQuery(
             source: try parameters.text("source"), ticker: try parameters.text("ticker").map(Normalizer.unifyCase),
-            start: start, end: end, limit: try parameters.limit(), offset: try parameters.offset())
-        let store = self.store, logger = self.logger
+            start: start, end: end, after: after, limit: try parameters.limit(), offset: try parameters.offset())
+        let pages = self.recordPages, logger = self.logger
         return try await pageAnswer(
-            key: "data \(query)", limit: query.limit, offset: query.offset, matchesNothing: parameters.matchesNothing, context,
-            read: { try await store.unifiedRecords(query, logger: logger) }, json: Self.json)
+            key: "data \(query)", limit: query.limit, offset: after == nil ? query.offset : nil,
+            matchesNothing: parameters.matchesNothing, cursor: { RecordCursor.encode(after: $0.id) }, context,
+            read: { try await pages.page(query, logger: logger) }, json: Self.json)
     }
 
     func record(_ request: Request, _ context: APIRequestContext) async throws -> Response {

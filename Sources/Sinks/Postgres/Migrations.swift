@@ -132,5 +132,95 @@ struct Migration: Sendable {
             statements: [
                 "ALTER TABLE etl_runs ADD COLUMN filtered BIGINT NOT NULL DEFAULT 0"
             ]),
+        Migration(
+            version: 3, name: "unified record counts and membership version",
+            statements: [
+                // How many unified records each source holds, and a version that changes whenever a
+                // ticker is added, removed or moves to another source. Triggers keep both, so every
+                // change of normalized_records (one made by hand too) keeps them true.
+                """
+                CREATE TABLE unified_counts (
+                    source TEXT COLLATE "C" PRIMARY KEY,
+                    records BIGINT NOT NULL CHECK (records >= 0)
+                )
+                """,
+                """
+                CREATE TABLE unified_members (
+                    singleton BOOLEAN PRIMARY KEY DEFAULT true CHECK (singleton),
+                    version BIGINT NOT NULL
+                )
+                """,
+                "INSERT INTO unified_members (version) VALUES (1)",
+                "INSERT INTO unified_counts (source, records) SELECT source, count(*) FROM normalized_records GROUP BY source",
+                """
+                CREATE FUNCTION unified_records_added() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO unified_counts AS c (source, records)
+                    SELECT source, count(*) FROM added GROUP BY source
+                    ON CONFLICT (source) DO UPDATE SET records = c.records + EXCLUDED.records;
+                    IF FOUND THEN
+                        UPDATE unified_members SET version = version + 1;
+                    END IF;
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE FUNCTION unified_records_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    UPDATE unified_counts AS c SET records = c.records - r.n
+                    FROM (SELECT source, count(*) AS n FROM removed GROUP BY source) AS r WHERE c.source = r.source;
+                    IF FOUND THEN
+                        UPDATE unified_members SET version = version + 1;
+                    END IF;
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE FUNCTION unified_record_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    UPDATE unified_counts SET records = records - 1 WHERE source = OLD.source;
+                    INSERT INTO unified_counts AS c (source, records) VALUES (NEW.source, 1)
+                    ON CONFLICT (source) DO UPDATE SET records = c.records + 1;
+                    UPDATE unified_members SET version = version + 1;
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE FUNCTION unified_records_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    DELETE FROM unified_counts;
+                    UPDATE unified_members SET version = version + 1;
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE TRIGGER unified_records_added AFTER INSERT ON normalized_records
+                REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION unified_records_added()
+                """,
+                """
+                CREATE TRIGGER unified_records_removed AFTER DELETE ON normalized_records
+                REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION unified_records_removed()
+                """,
+                """
+                CREATE TRIGGER unified_record_moved AFTER UPDATE OF id, source ON normalized_records FOR EACH ROW
+                WHEN (OLD.source IS DISTINCT FROM NEW.source OR OLD.id IS DISTINCT FROM NEW.id)
+                EXECUTE FUNCTION unified_record_moved()
+                """,
+                """
+                CREATE TRIGGER unified_records_truncated AFTER TRUNCATE ON normalized_records
+                FOR EACH STATEMENT EXECUTE FUNCTION unified_records_truncated()
+                """,
+            ]),
+        Migration(
+            version: 4, name: "lighter per-batch writes",
+            statements: [
+                // A source asset row is written when it is new or renamed, no longer with every batch
+                // (which kept these two times): the newest observation decides a rename.
+                "ALTER TABLE source_assets DROP COLUMN first_observed_at, DROP COLUMN last_observed_at",
+                // Room on each page, so that a batch's new prices update rows in place (HOT updates,
+                // no new index entries) instead of moving them.
+                "ALTER TABLE assets SET (fillfactor = 50)",
+                "ALTER TABLE normalized_records SET (fillfactor = 50)",
+            ]),
     ]
 }

@@ -7,19 +7,71 @@ import PostgresNIO
 extension PostgresStore {
     package func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> {
         do {
+            // The page, the membership version and the total in one statement: one snapshot.
             var select = SQLBuilder("SELECT ")
             select.trustedSQL(Self.recordColumns)
+            select.sql(", (SELECT version FROM unified_members), ")
+            Self.appendTotal(query, to: &select)
             select.sql(" FROM normalized_records")
             Self.appendFilter(query, to: &select)
-            Self.appendPage(limit: query.limit, offset: query.offset, orderBy: " ORDER BY id", to: &select)
+            select.condition(" AND id > ", query.after)
+            Self.appendPage(limit: query.limit + 1, offset: query.offset, orderBy: " ORDER BY id", to: &select)
             var items: [UnifiedRecord] = []
-            for try await row in try await client.query(select.query, logger: logger) { items.append(try Self.record(row)) }
-            var counting = SQLBuilder("SELECT count(*) FROM normalized_records")
-            Self.appendFilter(query, to: &counting)
-            return Page(items: items, total: try await count(counting.query, logger: logger))
+            var total: Int?
+            var version: Int64?
+            for try await row in try await client.query(select.query, logger: logger) {
+                items.append(try Self.record(row))
+                let columns = row.makeRandomAccess()
+                version = try columns[12].decode(Int64.self)
+                total = Int(try columns[13].decode(Int64.self))
+            }
+            let hasMore = items.count > query.limit
+            if hasMore { items.removeLast() }
+            guard let total else {
+                // An empty page: the version and the total alone.
+                var counting = SQLBuilder("SELECT (SELECT version FROM unified_members), ")
+                Self.appendTotal(query, to: &counting)
+                for try await (version, total) in try await client.query(counting.query, logger: logger).decode((Int64, Int64).self) {
+                    return Page(items: [], total: Int(total), hasMore: false, version: version)
+                }
+                return Page(items: [], total: 0, hasMore: false)
+            }
+            return Page(items: items, total: total, hasMore: hasMore, version: version)
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading unified records")
         }
+    }
+
+    package func unifiedRecordMarks(source: String?, every: Int, logger: Logger) async throws -> RecordMarks {
+        do {
+            var select = SQLBuilder("SELECT id, (SELECT version FROM unified_members) FROM (SELECT id, row_number() OVER (ORDER BY id) AS n")
+            select.sql(" FROM normalized_records")
+            Self.appendFilter(RecordQuery(source: source), to: &select)
+            select.sql(") AS ordered WHERE n % ")
+            select.bind(every)
+            select.sql(" = 0 ORDER BY id")
+            var marks: [String] = []
+            var version: Int64?
+            for try await (id, at) in try await client.query(select.query, logger: logger).decode((String, Int64).self) {
+                marks.append(id)
+                version = at
+            }
+            return RecordMarks(version: version, every: every, marks: marks)
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "reading where the pages of unified records start")
+        }
+    }
+
+    /// The total of a record query: by source only, the maintained counts; otherwise counted.
+    static func appendTotal(_ query: RecordQuery, to builder: inout SQLBuilder) {
+        if query.isBySourceOnly {
+            builder.sql("(SELECT coalesce(sum(records), 0)::int8 FROM unified_counts WHERE true")
+            builder.condition(" AND source = ", query.source)
+        } else {
+            builder.sql("(SELECT count(*) FROM normalized_records")
+            appendFilter(query, to: &builder)
+        }
+        builder.sql(")")
     }
 
     package func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord? {

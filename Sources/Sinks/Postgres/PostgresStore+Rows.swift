@@ -113,20 +113,28 @@ extension PostgresStore {
             """
     }
 
-    /// Which assets each source delivers (and under which ticker); their ids key the observations.
-    static func upsertSourceAssets(_ quotes: [Quote], source: String) -> PostgresQuery {
+    /// Source assets not stored yet, with their ids. A source asset is delivered by one pipeline,
+    /// which one run at a time writes, so nothing else inserts it meanwhile.
+    static func insertSourceAssets(_ quotes: [Quote], source: String) -> PostgresQuery {
         let ids = quotes.map(\.sourceAssetID), tickers = quotes.map(\.ticker), names = quotes.map { $0.name ?? "" }
+        return """
+            INSERT INTO source_assets (source, source_asset_id, ticker, name)
+            SELECT \(source), id, t, NULLIF(n, '') FROM unnest(\(ids)::text[], \(tickers)::text[], \(names)::text[]) AS u(id, t, n)
+            ON CONFLICT (source, source_asset_id) DO NOTHING
+            RETURNING id, source_asset_id
+            """
+    }
+
+    /// A source asset's ticker and name are those of its newest observation: the batch's newest
+    /// quote renames it unless a newer observation is stored.
+    static func renameSourceAssets(_ quotes: [Quote], refs: [String: Int32]) -> PostgresQuery {
+        let ids = quotes.map { refs[$0.sourceAssetID] ?? -1 }, tickers = quotes.map(\.ticker), names = quotes.map { $0.name ?? "" }
         let times = quotes.map { PostgresTimestamp.text($0.observedAt) }
         return """
-            INSERT INTO source_assets AS s (source, source_asset_id, ticker, name, first_observed_at, last_observed_at)
-            SELECT \(source), id, t, NULLIF(n, ''), at::timestamptz, at::timestamptz
-            FROM unnest(\(ids)::text[], \(tickers)::text[], \(names)::text[], \(times)::text[]) AS u(id, t, n, at)
-            ON CONFLICT (source, source_asset_id) DO UPDATE SET
-                ticker = CASE WHEN EXCLUDED.last_observed_at >= s.last_observed_at THEN EXCLUDED.ticker ELSE s.ticker END,
-                name = CASE WHEN EXCLUDED.last_observed_at >= s.last_observed_at THEN EXCLUDED.name ELSE s.name END,
-                first_observed_at = LEAST(s.first_observed_at, EXCLUDED.first_observed_at),
-                last_observed_at = GREATEST(s.last_observed_at, EXCLUDED.last_observed_at)
-            RETURNING id, source_asset_id
+            UPDATE source_assets AS s SET ticker = u.t, name = NULLIF(u.n, '')
+            FROM unnest(\(ids)::int4[], \(tickers)::text[], \(names)::text[], \(times)::text[]) AS u(ref, t, n, at)
+            WHERE s.id = u.ref AND u.at::timestamptz >= coalesce(
+                (SELECT max(o.observed_at) FROM observations AS o WHERE o.asset_ref = s.id), '-infinity')
             """
     }
 

@@ -84,13 +84,36 @@ extension PostgresStore {
         }
     }
 
-    /// Upserts the batch's source assets and returns the id of each (by source asset id).
+    /// The id of each of the batch's source assets (by source asset id). One read finds those stored;
+    /// only new ones are inserted, and only those whose ticker or name changed are updated: a batch of
+    /// known assets writes nothing here.
     func sourceAssetRefs(_ plan: BatchPlan, on connection: PostgresConnection, logger: Logger) async throws -> [String: Int32] {
         guard !plan.batch.quotes.isEmpty else { return [:] }
+        let source = plan.batch.pipeline
+        let quotes = plan.newestPerSourceAsset
         var refs: [String: Int32] = [:]
+        refs.reserveCapacity(quotes.count)
+        var stored: [String: (ticker: String, name: String?)] = [:]
         let rows = try await connection.query(
-            Self.upsertSourceAssets(plan.newestPerSourceAsset, source: plan.batch.pipeline), logger: logger)
-        for try await (id, sourceAssetID) in rows.decode((Int32, String).self) { refs[sourceAssetID] = id }
+            """
+            SELECT id, source_asset_id, ticker, name FROM source_assets
+            WHERE source = \(source) AND source_asset_id = ANY(\(quotes.map(\.sourceAssetID))::text[])
+            """, logger: logger)
+        for try await (id, sourceAssetID, ticker, name) in rows.decode((Int32, String, String, String?).self) {
+            refs[sourceAssetID] = id
+            stored[sourceAssetID] = (ticker, name)
+        }
+        let new = quotes.filter { refs[$0.sourceAssetID] == nil }
+        if !new.isEmpty {
+            let inserted = try await connection.query(Self.insertSourceAssets(new, source: source), logger: logger)
+            for try await (id, sourceAssetID) in inserted.decode((Int32, String).self) { refs[sourceAssetID] = id }
+        }
+        let renamed = quotes.filter { quote in
+            stored[quote.sourceAssetID].map { $0.ticker != quote.ticker || $0.name != quote.name } ?? false
+        }
+        if !renamed.isEmpty {
+            try await connection.query(Self.renameSourceAssets(renamed, refs: refs), logger: logger)
+        }
         return refs
     }
 

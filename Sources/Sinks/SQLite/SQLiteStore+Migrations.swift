@@ -66,6 +66,46 @@ extension SQLiteStore {
             ]
         ),
         (2, "filtered counter", ["ALTER TABLE etl_runs ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0"]),
+        (
+            3, "unified record counts and membership version",
+            [
+                // As in PostgreSQL: counts per source and a membership version, kept by triggers.
+                "CREATE TABLE unified_counts (source TEXT PRIMARY KEY, records INTEGER NOT NULL CHECK (records >= 0))",
+                "CREATE TABLE unified_members (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), version INTEGER NOT NULL)",
+                "INSERT INTO unified_members (singleton, version) VALUES (1, 1)",
+                "INSERT INTO unified_counts (source, records) SELECT source, count(*) FROM normalized_records GROUP BY source",
+                """
+                CREATE TRIGGER unified_record_added AFTER INSERT ON normalized_records BEGIN
+                    INSERT INTO unified_counts (source, records) VALUES (NEW.source, 1)
+                    ON CONFLICT (source) DO UPDATE SET records = records + 1;
+                    UPDATE unified_members SET version = version + 1;
+                END
+                """,
+                """
+                CREATE TRIGGER unified_record_removed AFTER DELETE ON normalized_records BEGIN
+                    UPDATE unified_counts SET records = records - 1 WHERE source = OLD.source;
+                    UPDATE unified_members SET version = version + 1;
+                END
+                """,
+                """
+                CREATE TRIGGER unified_record_moved AFTER UPDATE OF id, source ON normalized_records
+                WHEN OLD.source IS NOT NEW.source OR OLD.id IS NOT NEW.id BEGIN
+                    UPDATE unified_counts SET records = records - 1 WHERE source = OLD.source;
+                    INSERT INTO unified_counts (source, records) VALUES (NEW.source, 1)
+                    ON CONFLICT (source) DO UPDATE SET records = records + 1;
+                    UPDATE unified_members SET version = version + 1;
+                END
+                """,
+            ]
+        ),
+        (
+            4, "lighter per-batch writes",
+            [
+                // As in PostgreSQL: source assets are written when new or renamed, not with every batch.
+                "ALTER TABLE source_assets DROP COLUMN first_observed_at",
+                "ALTER TABLE source_assets DROP COLUMN last_observed_at",
+            ]
+        ),
     ]
 
     package func migrate(logger: Logger) async throws -> [String] {

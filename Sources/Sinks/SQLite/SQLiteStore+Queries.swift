@@ -11,6 +11,59 @@ extension SQLiteStore {
         """
 
     package func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> {
+        let (filter, binds) = Self.recordFilter(query)
+        let (total, totalBinds) = Self.recordTotal(query)
+        var keyset = ""
+        var keysetBinds: [SQLiteData] = []
+        if let after = query.after {
+            keyset = " AND id > ?"
+            keysetBinds = [.text(after)]
+        }
+        do {
+            // The page, the membership version and the total in one statement: one snapshot.
+            let connection = try await reader()
+            let rows = try await connection.query(
+                """
+                SELECT \(Self.recordColumns), (SELECT version FROM unified_members) AS members_version, \(total) AS total
+                FROM normalized_records\(filter)\(keyset) ORDER BY id LIMIT ? OFFSET ?
+                """, totalBinds + binds + keysetBinds + [.integer(query.limit + 1), .integer(query.offset)])
+            var items = rows.compactMap(Self.record)
+            guard let first = rows.first, let count = first.column("total")?.integer else {
+                let row = try await connection.query(
+                    "SELECT (SELECT version FROM unified_members) AS members_version, \(total) AS total", totalBinds
+                ).first
+                return Page(
+                    items: [], total: Int(row?.column("total")?.integer ?? 0), hasMore: false,
+                    version: row?.column("members_version")?.integer.map { Int64($0) })
+            }
+            let hasMore = items.count > query.limit
+            if hasMore { items.removeLast() }
+            return Page(
+                items: items, total: Int(count), hasMore: hasMore, version: first.column("members_version")?.integer.map { Int64($0) })
+        } catch {
+            throw SQLiteStoreError.wrap(error, while: "reading unified records")
+        }
+    }
+
+    package func unifiedRecordMarks(source: String?, every: Int, logger: Logger) async throws -> RecordMarks {
+        let (filter, binds) = Self.recordFilter(RecordQuery(source: source))
+        do {
+            let rows = try await reader().query(
+                """
+                SELECT id, (SELECT version FROM unified_members) AS members_version
+                FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM normalized_records\(filter))
+                WHERE n % ? = 0 ORDER BY id
+                """, binds + [.integer(every)])
+            return RecordMarks(
+                version: rows.first?.column("members_version")?.integer.map { Int64($0) }, every: every,
+                marks: rows.compactMap { $0.column("id")?.string })
+        } catch {
+            throw SQLiteStoreError.wrap(error, while: "reading where the pages of unified records start")
+        }
+    }
+
+    /// The WHERE clause of a record query (without its keyset) and its binds.
+    static func recordFilter(_ query: RecordQuery) -> (String, [SQLiteData]) {
         var filter = " WHERE 1"
         var binds: [SQLiteData] = []
         if let source = query.source {
@@ -29,10 +82,18 @@ extension SQLiteStore {
             filter += " AND created_at <= ?"
             binds.append(.float(end.secondsSince1970))
         }
-        return try await page(
-            select: "SELECT \(Self.recordColumns) FROM normalized_records\(filter) ORDER BY id",
-            count: "SELECT count(*) AS n FROM normalized_records\(filter)", binds: binds, limit: query.limit,
-            offset: query.offset, doing: "reading unified records", Self.record)
+        return (filter, binds)
+    }
+
+    /// The total of a record query, as a subquery: by source only, the maintained counts; otherwise
+    /// counted.
+    static func recordTotal(_ query: RecordQuery) -> (String, [SQLiteData]) {
+        if query.isBySourceOnly {
+            guard let source = query.source else { return ("(SELECT coalesce(sum(records), 0) FROM unified_counts)", []) }
+            return ("(SELECT coalesce(sum(records), 0) FROM unified_counts WHERE source = ?)", [.text(source)])
+        }
+        let (filter, binds) = recordFilter(query)
+        return ("(SELECT count(*) FROM normalized_records\(filter))", binds)
     }
 
     package func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord? {

@@ -14,7 +14,7 @@ extension SQLiteStore {
             let counters = try await transaction { connection in
                 var plan = BatchPlan(prepared)
                 let now = Self.now()
-                let refs = try await upsertSourceAssets(plan, on: connection)
+                let refs = try await sourceAssetRefs(plan, on: connection)
                 let existingRaw = try await existing(
                     "SELECT id FROM raw_records WHERE id IN", values: plan.rawCandidates.map { .text(plan.rawIDs[$0]) },
                     on: connection)
@@ -162,38 +162,49 @@ extension SQLiteStore {
         return found
     }
 
-    /// Upserts the batch's source assets and returns the id of each.
-    func upsertSourceAssets(_ plan: BatchPlan, on connection: SQLiteConnection) async throws -> [String: Int] {
+    /// The id of each of the batch's source assets. One read finds those stored; only new ones are
+    /// inserted, and only those whose ticker or name changed are updated (see the PostgreSQL store).
+    func sourceAssetRefs(_ plan: BatchPlan, on connection: SQLiteConnection) async throws -> [String: Int] {
         let quotes = plan.newestPerSourceAsset
         guard !quotes.isEmpty else { return [:] }
         let source = plan.batch.pipeline
-        try await insert(
-            "source_assets", ["source", "source_asset_id", "ticker", "name", "first_observed_at", "last_observed_at"],
-            quotes.map { quote in
-                let at = quote.observedAt.timeIntervalSince1970
-                return [
-                    .text(source), .text(quote.sourceAssetID), .text(quote.ticker), quote.name.map { .text($0) } ?? .null, .float(at), .float(at),
-                ]
-            },
-            onConflict: """
-                ON CONFLICT (source, source_asset_id) DO UPDATE SET
-                    ticker = CASE WHEN excluded.last_observed_at >= last_observed_at THEN excluded.ticker ELSE ticker END,
-                    name = CASE WHEN excluded.last_observed_at >= last_observed_at THEN excluded.name ELSE name END,
-                    first_observed_at = min(first_observed_at, excluded.first_observed_at),
-                    last_observed_at = max(last_observed_at, excluded.last_observed_at)
-                """, on: connection)
         var refs: [String: Int] = [:]
-        let ids = quotes.map { SQLiteData.text($0.sourceAssetID) }
-        for start in stride(from: 0, to: ids.count, by: 900) {
-            let chunk = Array(ids[start..<min(ids.count, start + 900)])
-            let rows = try await connection.query(
-                "SELECT id, source_asset_id FROM source_assets WHERE source = ? AND source_asset_id IN ("
-                    + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")",
-                [.text(source)] + chunk)
-            for row in rows {
-                if let id = row.column("id")?.integer, let key = row.column("source_asset_id")?.string { refs[key] = id }
+        var stored: [String: (ticker: String?, name: String?)] = [:]
+        func read(_ ids: [String]) async throws {
+            for start in stride(from: 0, to: ids.count, by: 900) {
+                let chunk = ids[start..<min(ids.count, start + 900)].map { SQLiteData.text($0) }
+                let rows = try await connection.query(
+                    "SELECT id, source_asset_id, ticker, name FROM source_assets WHERE source = ? AND source_asset_id IN ("
+                        + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")",
+                    [.text(source)] + chunk)
+                for row in rows {
+                    guard let id = row.column("id")?.integer, let key = row.column("source_asset_id")?.string else { continue }
+                    refs[key] = Int(id)
+                    stored[key] = (row.column("ticker")?.string, row.column("name")?.string)
+                }
             }
         }
+        try await read(quotes.map(\.sourceAssetID))
+        let new = quotes.filter { refs[$0.sourceAssetID] == nil }
+        let renamed = quotes.filter { quote in
+            stored[quote.sourceAssetID].map { $0.ticker != quote.ticker || $0.name != quote.name } ?? false
+        }
+        try await insert(
+            "source_assets", ["source", "source_asset_id", "ticker", "name"],
+            new.map { [.text(source), .text($0.sourceAssetID), .text($0.ticker), $0.name.map { .text($0) } ?? .null] },
+            on: connection)
+        for quote in renamed {
+            _ = try await connection.query(
+                """
+                UPDATE source_assets SET ticker = ?, name = ? WHERE id = ?
+                    AND ? >= coalesce((SELECT max(observed_at) FROM observations WHERE asset_ref = ?), -1e300)
+                """,
+                [
+                    .text(quote.ticker), quote.name.map { .text($0) } ?? .null, .integer(refs[quote.sourceAssetID] ?? -1),
+                    .float(quote.observedAt.timeIntervalSince1970), .integer(refs[quote.sourceAssetID] ?? -1),
+                ])
+        }
+        if !new.isEmpty { try await read(new.map(\.sourceAssetID)) }
         return refs
     }
 

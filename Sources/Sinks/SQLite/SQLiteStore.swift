@@ -2,6 +2,7 @@ import ETLFramework
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import SQLiteNIO
 import Synchronization
 
@@ -59,6 +60,9 @@ final class SQLiteState: Sendable {
         var writer: SQLiteConnection
         var reader: SQLiteConnection
         var lockDescriptor: Int32
+        /// The connections' own threads: a long batch write never delays a read (or a health
+        /// check) by holding a thread of a shared pool, and busy readers never delay the writer.
+        var threads: [NIOThreadPool]
     }
 
     private let open = Mutex<Open?>(nil)
@@ -81,13 +85,18 @@ final class SQLiteState: Sendable {
                 Foundation.close(descriptor)
                 throw SQLiteStoreError(reason: "another host process owns \(path) (it holds \(path).lock); stop it, or give this one its own store")
             }
-            let writer = try await SQLiteConnection.open(storage: .file(path: path))
+            let writerThreads = NIOThreadPool(numberOfThreads: 1)
+            let readerThreads = NIOThreadPool(numberOfThreads: 2)
+            writerThreads.start()
+            readerThreads.start()
+            let loop = MultiThreadedEventLoopGroup.singleton.any()
+            let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: writerThreads, on: loop)
             _ = try await writer.query("PRAGMA journal_mode = WAL")
             _ = try await writer.query("PRAGMA synchronous = NORMAL")
             _ = try await writer.query("PRAGMA busy_timeout = 5000")
-            let reader = try await SQLiteConnection.open(storage: .file(path: path))
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: readerThreads, on: loop)
             _ = try await reader.query("PRAGMA busy_timeout = 5000")
-            let opened = Open(writer: writer, reader: reader, lockDescriptor: descriptor)
+            let opened = Open(writer: writer, reader: reader, lockDescriptor: descriptor, threads: [writerThreads, readerThreads])
             self.open.withLock { $0 = opened }
             return opened
         }
@@ -103,6 +112,7 @@ final class SQLiteState: Sendable {
         // The future-based close runs even when this task is cancelled (it is, at shutdown).
         let closing: [EventLoopFuture<Void>] = [current.reader.close(), current.writer.close()]
         for future in closing { try? await future.get() }
+        for threads in current.threads { try? await threads.shutdownGracefully() }
         flock(current.lockDescriptor, LOCK_UN)
         Foundation.close(current.lockDescriptor)
     }
