@@ -33,13 +33,51 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// `2025-12-10T12:00:00.123Z`: ISO 8601 in UTC with milliseconds, or microseconds when the value
     /// has them.
     public var iso8601: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(27)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``iso8601`` to `output` (digit by digit: answers hold many times).
+    public func appendISO8601(to output: inout [UInt8]) {
         let (days, micros) = microseconds.floorDivided(by: Self.microsecondsPerDay)
         let (year, month, day) = Self.civil(fromDays: days)
         let second = micros / 1_000_000, fraction = micros % 1_000_000
-        var text = "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))T"
-        text += "\(Self.pad(second / 3600, 2)):\(Self.pad(second / 60 % 60, 2)):\(Self.pad(second % 60, 2))"
-        text += fraction % 1000 == 0 ? ".\(Self.pad(fraction / 1000, 3))Z" : ".\(Self.pad(fraction, 6))Z"
-        return text
+        if (0...9999).contains(year) {
+            Self.appendDigits(year, 4, to: &output)
+        } else {
+            output.append(contentsOf: String(year).utf8)
+        }
+        output.append(UInt8(ascii: "-"))
+        Self.appendDigits(month, 2, to: &output)
+        output.append(UInt8(ascii: "-"))
+        Self.appendDigits(day, 2, to: &output)
+        output.append(UInt8(ascii: "T"))
+        Self.appendDigits(second / 3600, 2, to: &output)
+        output.append(UInt8(ascii: ":"))
+        Self.appendDigits(second / 60 % 60, 2, to: &output)
+        output.append(UInt8(ascii: ":"))
+        Self.appendDigits(second % 60, 2, to: &output)
+        output.append(UInt8(ascii: "."))
+        if fraction % 1000 == 0 {
+            Self.appendDigits(fraction / 1000, 3, to: &output)
+        } else {
+            Self.appendDigits(fraction, 6, to: &output)
+        }
+        output.append(UInt8(ascii: "Z"))
+    }
+
+    /// Appends the `width` lowest decimal digits of a non-negative `value`, zero-padded.
+    static func appendDigits(_ value: Int64, _ width: Int, to output: inout [UInt8]) {
+        var divisor: Int64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            output.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     public var description: String { iso8601 }
@@ -57,10 +95,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
 }
 
 extension Int64 {

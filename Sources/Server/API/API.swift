@@ -66,7 +66,7 @@ struct API: Sendable {
         bytes.reserveCapacity(members.count + 96)
         bytes += members
         bytes += Array(",\"meta\":".utf8)
-        bytes += Array(JSON.meta(context).jsonText.utf8)
+        JSON.meta(context).appendJSON(to: &bytes)
         bytes.append(UInt8(ascii: "}"))
         return JSON.response(bytes: bytes)
     }
@@ -99,6 +99,9 @@ struct API: Sendable {
 
     /// The members of an object, without its braces, for ``answer(cached:_:)``.
     static func members(_ fields: [(String, RawValue)]) -> [UInt8] {
-        Array(JSON.object(fields).jsonText.utf8.dropFirst().dropLast())
+        var bytes = JSON.object(fields).jsonBytes
+        bytes.removeLast()
+        bytes.removeFirst()
+        return bytes
     }
 }

@@ -37,7 +37,7 @@ enum JSON {
 
     /// A response with `body` and the JSON content type.
     static func response(_ body: RawValue, status: HTTPResponse.Status = .ok) -> Response {
-        response(bytes: Array(body.jsonText.utf8), status: status)
+        response(bytes: body.jsonBytes, status: status)
     }
 
     static func response(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
