@@ -65,6 +65,9 @@ final class SQLiteState: Sendable {
         var threads: [NIOThreadPool]
     }
 
+    /// The write connection's page cache, in KiB.
+    static let writerCacheKiB = 16 * 1024
+
     private let open = Mutex<Open?>(nil)
     let gate = AsyncLock()
     let opening = AsyncLock()
@@ -94,6 +97,9 @@ final class SQLiteState: Sendable {
             _ = try await writer.query("PRAGMA journal_mode = WAL")
             _ = try await writer.query("PRAGMA synchronous = NORMAL")
             _ = try await writer.query("PRAGMA busy_timeout = 5000")
+            // A batch touches pages all over the random-keyed indexes: with SQLite's default 2 MiB
+            // page cache it spills dirty pages to the WAL mid-transaction and reads them back.
+            _ = try await writer.query("PRAGMA cache_size = -\(Self.writerCacheKiB)")
             let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: readerThreads, on: loop)
             _ = try await reader.query("PRAGMA busy_timeout = 5000")
             let opened = Open(writer: writer, reader: reader, lockDescriptor: descriptor, threads: [writerThreads, readerThreads])
