@@ -44,7 +44,8 @@ struct APIHarness {
                 let api = API(
                     store: store, controller: controller,
                     settings: ServerSettings(host: "127.0.0.1", port: 0, triggerToken: token), logger: TestLog.logger,
-                    databaseDeadline: .seconds(30))  // the suite runs many databases at once on 2 cores
+                    // The suite runs many databases at once on 2 cores.
+                    databaseDeadline: .seconds(30), healthDeadline: .seconds(30))
                 let harness = APIHarness(store: store, controller: controller, api: api, directory: directory)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await controller.run(schedules: false) }

@@ -18,7 +18,7 @@ struct API: Sendable {
 
     init(
         store: any QueryStore, controller: RunController, settings: ServerSettings, logger: Logger,
-        databaseDeadline: Duration = .seconds(5)
+        databaseDeadline: Duration = .seconds(5), healthDeadline: Duration = .seconds(2)
     ) {
         self.databaseDeadline = databaseDeadline
         self.store = store
@@ -26,7 +26,7 @@ struct API: Sendable {
         self.settings = settings
         self.cache = ResponseCache(capacityBytes: settings.cacheBytes)
         self.recordPages = RecordPages(store: store)
-        self.health = HealthProbe(store: store, logger: logger)
+        self.health = HealthProbe(store: store, logger: logger, deadline: healthDeadline)
         self.logger = logger
     }
 

@@ -14,10 +14,13 @@ final class HealthProbe: Sendable {
     let store: any QueryStore
     let logger: Logger
     let maxAge: Duration = .seconds(1)
+    /// `/health` answers within this, whatever the database does: a probe must never hang.
+    let deadline: Duration
     private let last = Mutex<(checked: ContinuousClock.Instant, result: Database)?>(nil)
 
-    init(store: any QueryStore, logger: Logger) {
+    init(store: any QueryStore, logger: Logger, deadline: Duration = .seconds(2)) {
         self.store = store
+        self.deadline = deadline
         self.logger = logger
     }
 
@@ -27,11 +30,11 @@ final class HealthProbe: Sendable {
         let result: Database
         do {
             let store = self.store, logger = self.logger
-            try await withDeadline(.seconds(2), doing: "pinging the database") { try await store.ping(logger: logger) }
+            try await withDeadline(deadline, doing: "pinging the database") { try await store.ping(logger: logger) }
             result = .connected
         } catch {
             logger.warning("database check failed", metadata: ["error": "\(String(reflecting: error))"])
-            result = .unreachable(error is DeadlineExceeded ? "no answer within 2 seconds" : "the database does not answer")
+            result = .unreachable(error is DeadlineExceeded ? "no answer within \(deadline)" : "the database does not answer")
         }
         last.withLock { $0 = (ContinuousClock.now, result) }
         return result

@@ -11,9 +11,6 @@ extension API {
         ]
     }
 
-    /// `/health` answers within this, whatever the database does: a probe must never hang.
-    static let healthDeadline: Duration = .seconds(2)
-
     func healthCheck(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let started = ContinuousClock.now
@@ -28,12 +25,12 @@ extension API {
         }
         if case .unreachable(let reason) = await health.check() { return unavailable(reason) }
         // The probe's answer may be up to a second old: the run history read keeps the same deadline.
-        let left = max(.milliseconds(100), Self.healthDeadline - (ContinuousClock.now - started))
+        let left = max(.milliseconds(100), health.deadline - (ContinuousClock.now - started))
         let latest: [String: RunRecord]
         do {
             latest = try await withDeadline(left, doing: "reading the latest runs") { try await self.latestRuns() }
         } catch {
-            return unavailable("no answer within \(Self.healthDeadline)")
+            return unavailable("no answer within \(health.deadline)")
         }
         var reasons: [RawValue] = []
         var pipelines: [(String, RawValue)] = []

@@ -23,7 +23,7 @@ extension API {
             offset: try parameters.offset())
         let store = self.store, logger = self.logger
         return try await pageAnswer(
-            key: "history \(query)", limit: query.limit, offset: query.offset,
+            key: query.cacheKey, limit: query.limit, offset: query.offset,
             extra: [("ticker", .string(ticker))], matchesNothing: parameters.matchesNothing, context,
             read: { try await store.history(query, logger: logger) }, json: Self.json)
     }

@@ -30,7 +30,7 @@ extension API {
             start: start, end: end, after: after, limit: try parameters.limit(), offset: try parameters.offset())
         let pages = self.recordPages, logger = self.logger
         return try await pageAnswer(
-            key: "data \(query)", limit: query.limit, offset: after == nil ? query.offset : nil,
+            key: query.cacheKey, limit: query.limit, offset: after == nil ? query.offset : nil,
             matchesNothing: parameters.matchesNothing, cursor: { RecordCursor.encode(after: $0.id) }, context,
             read: { try await pages.page(query, logger: logger) }, json: Self.json)
     }

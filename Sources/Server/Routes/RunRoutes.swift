@@ -28,7 +28,7 @@ extension API {
             offset: try parameters.offset())
         let store = self.store, logger = self.logger
         return try await pageAnswer(
-            key: "runs \(query)", limit: query.limit, offset: query.offset, matchesNothing: parameters.matchesNothing, context,
+            key: query.cacheKey, limit: query.limit, offset: query.offset, matchesNothing: parameters.matchesNothing, context,
             read: { try await store.runs(query, logger: logger) }, json: Self.json)
     }
 

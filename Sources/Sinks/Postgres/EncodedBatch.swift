@@ -1,20 +1,41 @@
 import ETLFramework
+import PostgresNIO
 
 /// A batch encoded for PostgreSQL ahead of its transaction (see ``PostgresStore/prepare(_:)``): the
 /// plan, the COPY rows of every candidate raw record, and the COPY rows of every candidate
 /// observation but for their first column (the source asset's id, known only inside the transaction).
 package struct EncodedBatch: Sendable {
     let plan: BatchPlan
-    /// COPY rows of `plan.rawCandidates`, in order.
+    /// COPY rows of `plan.rawCandidates`, in raw id order.
     let rawRows: [UInt8]
     /// Quote indices of the candidate observations: for new data, all of them.
     let observationQuotes: [Int]
     let observationTails: (bytes: [UInt8], ends: [Int])
+    /// The newest quote of each source asset, and the statements upserting the assets and the
+    /// unified records of the batch: worked out here, so the transaction only sends them.
+    let sourceAssets: [Quote]
+    let upserts: Upserts
 
     init(_ batch: LoadBatch) {
         plan = BatchPlan(batch)
-        rawRows = PostgresStore.rawRows(plan, plan.rawCandidates)
+        // In id order: the primary key's index is then filled in one pass over its pages.
+        let plan = self.plan
+        rawRows = PostgresStore.rawRows(plan, plan.rawCandidates.sorted { plan.rawIDs[$0] < plan.rawIDs[$1] })
         observationQuotes = plan.observationCandidates
         observationTails = PostgresStore.observationTails(plan, observationQuotes)
+        sourceAssets = plan.newestPerSourceAsset
+        upserts = Upserts(plan)
+    }
+
+    /// The per-asset statements of a batch: none when it has no quotes.
+    struct Upserts: Sendable {
+        var assets: PostgresQuery?
+        var unified: PostgresQuery?
+
+        init(_ plan: BatchPlan) {
+            guard !plan.batch.quotes.isEmpty else { return }
+            assets = PostgresStore.upsertAssets(plan.newestPerAsset, source: plan.batch.pipeline)
+            unified = PostgresStore.refreshUnified(plan.tickers)
+        }
     }
 }

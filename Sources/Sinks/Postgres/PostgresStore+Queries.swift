@@ -21,9 +21,11 @@ extension PostgresStore {
             var version: Int64?
             for try await row in try await client.query(select.query, logger: logger) {
                 items.append(try Self.record(row))
-                let columns = row.makeRandomAccess()
-                version = try columns[12].decode(Int64.self)
-                total = Int(try columns[13].decode(Int64.self))
+                if total == nil {
+                    let columns = row.makeRandomAccess()
+                    version = try columns[12].decode(Int64.self)
+                    total = Int(try columns[13].decode(Int64.self))
+                }
             }
             let hasMore = items.count > query.limit
             if hasMore { items.removeLast() }
@@ -275,13 +277,22 @@ extension PostgresStore {
         "(extract(epoch FROM \(column)) * 1000000)::int8"
     }
 
+    /// A unified record from its row (``recordColumns`` first), cell by cell with concrete types:
+    /// pages decode many rows, and a 12-element tuple decode costs generic metadata lookups each time.
     static func record(_ row: PostgresRow) throws -> UnifiedRecord {
-        let (id, ticker, name, price, cap, volume, change, rank, source, sourceID, created, ingested) = try row.decode(
-            (String, String, String?, String, String?, String?, String?, Int32?, String, String, Int64, Int64).self)
+        var cells = row.makeIterator()
+        func next<T: PostgresDecodable>(_ type: T.Type) throws -> T {
+            guard let cell = cells.next() else {
+                throw PostgresStoreError(operation: "reading a unified record", reason: "its row has too few columns")
+            }
+            return try cell.decode(T.self)
+        }
         return UnifiedRecord(
-            id: id, ticker: ticker, name: name, priceUSD: price, marketCapUSD: cap, volume24hUSD: volume,
-            percentChange24h: change, rank: rank.map(Int.init), source: source, sourceAssetID: sourceID,
-            createdAt: Timestamp(microseconds: created), ingestedAt: Timestamp(microseconds: ingested))
+            id: try next(String.self), ticker: try next(String.self), name: try next(String?.self),
+            priceUSD: try next(String.self), marketCapUSD: try next(String?.self), volume24hUSD: try next(String?.self),
+            percentChange24h: try next(String?.self), rank: try next(Int32?.self).map(Int.init), source: try next(String.self),
+            sourceAssetID: try next(String.self), createdAt: Timestamp(microseconds: try next(Int64.self)),
+            ingestedAt: Timestamp(microseconds: try next(Int64.self)))
     }
 
     static let runColumns =

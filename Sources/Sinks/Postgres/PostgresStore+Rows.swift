@@ -53,19 +53,18 @@ extension PostgresStore {
         return (copy.bytes, ends)
     }
 
-    /// Full observation rows: each source asset's id, a tab, then the row's tail.
+    /// Full observation rows: each source asset's id, a tab, then the row's tail; in key order
+    /// (source asset id, then as given), so that the primary key's index is filled page by page.
     static func observationRows(
         _ plan: BatchPlan, _ indices: [Int], tails: (bytes: [UInt8], ends: [Int]), refs: [String: Int32]
     ) -> [UInt8] {
         var rows: [UInt8] = []
         rows.reserveCapacity(tails.bytes.count + indices.count * 8)
-        var start = 0
-        for (position, index) in indices.enumerated() {
-            let id = refs[plan.batch.quotes[index].sourceAssetID].map { String($0) } ?? "\\N"
-            rows.append(contentsOf: id.utf8)
+        let keyed = indices.enumerated().map { (position: $0.offset, ref: refs[plan.batch.quotes[$0.element].sourceAssetID]) }
+        for (position, ref) in keyed.sorted(by: { ($0.ref ?? -1, $0.position) < ($1.ref ?? -1, $1.position) }) {
+            rows.append(contentsOf: (ref.map { String($0) } ?? "\\N").utf8)
             rows.append(9)
-            rows.append(contentsOf: tails.bytes[start..<tails.ends[position]])
-            start = tails.ends[position]
+            rows.append(contentsOf: tails.bytes[(position == 0 ? 0 : tails.ends[position - 1])..<tails.ends[position]])
         }
         return rows
     }

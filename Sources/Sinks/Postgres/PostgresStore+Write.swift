@@ -23,7 +23,9 @@ extension PostgresStore {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 var plan = encoded.plan
-                let refs = try await sourceAssetRefs(plan, on: connection, logger: logger)
+                var upserts = encoded.upserts
+                let refs = try await sourceAssetRefs(
+                    encoded.sourceAssets, source: plan.batch.pipeline, on: connection, logger: logger)
                 var newRaw = plan.rawCandidates
                 var newObservations = encoded.observationQuotes
                 try await connection.query("SAVEPOINT batch_copy", logger: logger)
@@ -46,12 +48,13 @@ extension PostgresStore {
                     let candidates = encoded.observationQuotes
                     let stored = try await storedObservations(candidates, of: plan, refs: refs, on: connection, logger: logger)
                     (plan, newObservations) = plan.settling(candidates) { stored[$0] }
+                    upserts = EncodedBatch.Upserts(plan)
                     try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
                 }
                 let batch = plan.batch
-                if !batch.quotes.isEmpty {
-                    try await connection.query(Self.upsertAssets(plan.newestPerAsset, source: batch.pipeline), logger: logger)
-                    try await connection.query(Self.refreshUnified(plan.tickers), logger: logger)
+                if let assets = upserts.assets, let unified = upserts.unified {
+                    try await connection.query(assets, logger: logger)
+                    try await connection.query(unified, logger: logger)
                 }
                 if !batch.rejections.isEmpty {
                     try await copy(
@@ -87,10 +90,10 @@ extension PostgresStore {
     /// The id of each of the batch's source assets (by source asset id). One read finds those stored;
     /// only new ones are inserted, and only those whose ticker or name changed are updated: a batch of
     /// known assets writes nothing here.
-    func sourceAssetRefs(_ plan: BatchPlan, on connection: PostgresConnection, logger: Logger) async throws -> [String: Int32] {
-        guard !plan.batch.quotes.isEmpty else { return [:] }
-        let source = plan.batch.pipeline
-        let quotes = plan.newestPerSourceAsset
+    func sourceAssetRefs(
+        _ quotes: [Quote], source: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [String: Int32] {
+        guard !quotes.isEmpty else { return [:] }
         var refs: [String: Int32] = [:]
         refs.reserveCapacity(quotes.count)
         var stored: [String: (ticker: String, name: String?)] = [:]
