@@ -103,6 +103,11 @@ import TestSupport
             let history = try await store.history(HistoryQuery(ticker: "NEW"), logger: TestLog.logger)
             #expect(history.items.map(\.priceUSD) == ["2", "1", "0.5"])
             #expect(history.items.allSatisfy { $0.sourceAssetID == "c1" })
+            #expect(history.total == 3)
+            let pastTheEnd = try await store.history(HistoryQuery(ticker: "NEW", offset: 10), logger: TestLog.logger)
+            #expect(pastTheEnd.items.isEmpty && pastTheEnd.total == 3)
+            let second = try await store.history(HistoryQuery(ticker: "NEW", limit: 1, offset: 1), logger: TestLog.logger)
+            #expect(second.items.map(\.priceUSD) == ["1"] && second.total == 3)
             #expect(try await store.history(HistoryQuery(ticker: "OLDER"), logger: TestLog.logger).total == 0)
             #expect(try await store.history(HistoryQuery(ticker: "OLD"), logger: TestLog.logger).total == 0)
         }

@@ -99,30 +99,37 @@ extension PostgresStore {
                 builder.condition(" AND o.observed_at >= ", query.start)
                 builder.condition(" AND o.observed_at <= ", query.end)
             }
+            // The page and the total in one statement (`count(*) OVER ()` counts before the limit).
             var select = SQLBuilder("SELECT s.source, s.source_asset_id, o.ticker, ")
             select.trustedSQL(Self.micros("o.observed_at"))
             select.sql(
                 """
-                , o.price_usd::text, o.market_cap_usd::text, o.volume_24h_usd::text, o.percent_change_24h::text, o.rank
+                , o.price_usd::text, o.market_cap_usd::text, o.volume_24h_usd::text, o.percent_change_24h::text, o.rank,
+                count(*) OVER ()
                 """)
             filter(&select)
             Self.appendPage(
                 limit: query.limit, offset: query.offset, orderBy: " ORDER BY o.observed_at DESC, s.source, s.source_asset_id",
                 to: &select)
             var points: [HistoryPoint] = []
-            let rows = try await client.query(select.query, logger: logger)
-            for try await (source, id, ticker, at, price, cap, volume, change, rank) in rows.decode(
-                (String, String, String, Int64, String, String?, String?, String?, Int32?).self)
-            {
+            var counted: Int?
+            for try await row in try await client.query(select.query, logger: logger) {
+                var cells = RowCells(row, reading: "a history point")
                 points.append(
                     HistoryPoint(
-                        source: source, sourceAssetID: id, ticker: ticker, observedAt: Timestamp(microseconds: at), priceUSD: price,
-                        marketCapUSD: cap,
-                        volume24hUSD: volume, percentChange24h: change, rank: rank.map(Int.init)))
+                        source: try cells.next(), sourceAssetID: try cells.next(), ticker: try cells.next(),
+                        observedAt: Timestamp(microseconds: try cells.next()), priceUSD: try cells.next(),
+                        marketCapUSD: try cells.next(), volume24hUSD: try cells.next(), percentChange24h: try cells.next(),
+                        rank: try cells.next(Int32?.self).map(Int.init)))
+                counted = Int(try cells.next(Int64.self))
             }
-            var counting = SQLBuilder("SELECT count(*)")
-            filter(&counting)
-            let total = try await count(counting.query, logger: logger)
+            var total = counted ?? 0
+            if counted == nil, query.offset > 0 {
+                // A page past the end: the total alone.
+                var counting = SQLBuilder("SELECT count(*)")
+                filter(&counting)
+                total = try await count(counting.query, logger: logger)
+            }
             return Page(items: points, total: total)
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading the history of \(query.ticker)")
@@ -277,22 +284,14 @@ extension PostgresStore {
         "(extract(epoch FROM \(column)) * 1000000)::int8"
     }
 
-    /// A unified record from its row (``recordColumns`` first), cell by cell with concrete types:
-    /// pages decode many rows, and a 12-element tuple decode costs generic metadata lookups each time.
+    /// A unified record from its row (``recordColumns`` first).
     static func record(_ row: PostgresRow) throws -> UnifiedRecord {
-        var cells = row.makeIterator()
-        func next<T: PostgresDecodable>(_ type: T.Type) throws -> T {
-            guard let cell = cells.next() else {
-                throw PostgresStoreError(operation: "reading a unified record", reason: "its row has too few columns")
-            }
-            return try cell.decode(T.self)
-        }
+        var cells = RowCells(row, reading: "a unified record")
         return UnifiedRecord(
-            id: try next(String.self), ticker: try next(String.self), name: try next(String?.self),
-            priceUSD: try next(String.self), marketCapUSD: try next(String?.self), volume24hUSD: try next(String?.self),
-            percentChange24h: try next(String?.self), rank: try next(Int32?.self).map(Int.init), source: try next(String.self),
-            sourceAssetID: try next(String.self), createdAt: Timestamp(microseconds: try next(Int64.self)),
-            ingestedAt: Timestamp(microseconds: try next(Int64.self)))
+            id: try cells.next(), ticker: try cells.next(), name: try cells.next(), priceUSD: try cells.next(),
+            marketCapUSD: try cells.next(), volume24hUSD: try cells.next(), percentChange24h: try cells.next(),
+            rank: try cells.next(Int32?.self).map(Int.init), source: try cells.next(), sourceAssetID: try cells.next(),
+            createdAt: Timestamp(microseconds: try cells.next()), ingestedAt: Timestamp(microseconds: try cells.next()))
     }
 
     static let runColumns =
