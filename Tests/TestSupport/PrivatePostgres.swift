@@ -51,7 +51,10 @@ package final class PrivatePostgres: Sendable {
         let pidFile = try String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8)
         guard let postmaster = pidFile.split(separator: "\n").first.map(String.init) else { throw Failure(message: "no postmaster pid") }
         let children = try Command.run("/usr/bin/pgrep", ["-P", postmaster]).split(separator: "\n").map(String.init)
-        _ = try Command.run("/bin/kill", [name, postmaster] + children)
+        // One at a time: a backend may exit between the listing and its signal (once another one
+        // runs again), which is no failure; the postmaster's signal must arrive.
+        for child in children { _ = try? Command.run("/bin/kill", [name, child]) }
+        _ = try Command.run("/bin/kill", [name, postmaster])
     }
 
     /// The first column of the first row of `sql`, run with psql.

@@ -32,6 +32,7 @@ extension Sink {
 public struct LoadBatch: Sendable {
     public var runID: RunID
     public var pipeline: String
+    /// The batch's raw records; the runner drops their payload trees (sinks store `payloadText`).
     public var raw: [RawRecord]
     /// Quotes whose `rawIndex` points into ``raw``.
     public var quotes: [Quote]

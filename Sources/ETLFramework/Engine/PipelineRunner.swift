@@ -196,9 +196,12 @@ public struct PipelineRunner: Sendable {
         _ batch: SourceBatch, chain: inout TransformChain, sink: S, pipeline: String, runID: RunID
     ) -> Load<S.Prepared> {
         let transformed = BatchGuard.transform(batch, chain: &chain)
+        // Sinks store each payload's text; its tree is dropped here, since two batches are in flight.
+        var raw = transformed.raw
+        for index in raw.indices { raw[index].payload = .null }
         let prepared = sink.prepare(
             LoadBatch(
-                runID: runID, pipeline: pipeline, raw: transformed.raw, quotes: transformed.quotes,
+                runID: runID, pipeline: pipeline, raw: raw, quotes: transformed.quotes,
                 rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters))
         return Load(prepared: prepared, reasons: transformed.rejections.map(\.reason), records: transformed.raw.count)
     }
