@@ -45,6 +45,12 @@ import HostPlugins
             let filtered = try await client.json("/data?source=alpha&cursor=\(RecordCursor.encode(after: "BTC"))")
             #expect((filtered.body["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["ETH", "PEPE"])
             #expect(filtered.body[path: "pagination.total"] as? Int == 3)
+            // A cursor with a ticker: that ticker if it sorts after the cursor.
+            let eth = try await client.json("/data?ticker=eth&cursor=\(RecordCursor.encode(after: "BTC"))")
+            #expect((eth.body["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["ETH"])
+            let none = try await client.json("/data?ticker=eth&cursor=\(RecordCursor.encode(after: "ETH"))")
+            #expect((none.body["data"] as? [[String: Any]])?.isEmpty == true)
+            #expect(none.body[path: "pagination.total"] as? Int == 1)
         }
     }
 

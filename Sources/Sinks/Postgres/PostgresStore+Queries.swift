@@ -7,29 +7,27 @@ import PostgresNIO
 extension PostgresStore {
     package func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> {
         do {
-            // The page, the membership version and the total in one statement: one snapshot.
-            var select = SQLBuilder("SELECT ")
-            select.trustedSQL(Self.recordColumns)
-            select.sql(", (SELECT version FROM unified_members), ")
-            Self.appendTotal(query, to: &select)
-            select.sql(" FROM normalized_records")
-            Self.appendFilter(query, to: &select)
-            select.condition(" AND id > ", query.after)
-            Self.appendPage(limit: query.limit + 1, offset: query.offset, orderBy: " ORDER BY id", to: &select)
-            var items: [UnifiedRecord] = []
-            var total: Int?
-            var version: Int64?
-            for try await row in try await client.query(select.query, logger: logger) {
-                items.append(try Self.record(row))
-                if total == nil {
-                    let columns = row.makeRandomAccess()
-                    version = try columns[12].decode(Int64.self)
-                    total = Int(try columns[13].decode(Int64.self))
-                }
+            var rows: [PreparedReads.RecordRow] = []
+            let unfiltered = query.source == nil && query.start == nil && query.end == nil
+            if unfiltered, let ticker = query.ticker, query.after == nil {
+                let statement = PreparedReads.Ticker(ticker: ticker, limit: query.limit + 1, offset: query.offset)
+                for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+            } else if unfiltered, query.ticker == nil {
+                let statement = PreparedReads.RecordPage(after: query.after ?? "", limit: query.limit + 1, offset: query.offset)
+                for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+            } else {
+                // The page, the membership version and the total in one statement: one snapshot.
+                var select = SQLBuilder("SELECT ")
+                select.trustedSQL(Self.recordColumns)
+                select.sql(", (SELECT version FROM unified_members), ")
+                Self.appendTotal(query, to: &select)
+                select.sql(" FROM normalized_records")
+                Self.appendFilter(query, to: &select)
+                select.condition(" AND id > ", query.after)
+                Self.appendPage(limit: query.limit + 1, offset: query.offset, orderBy: " ORDER BY id", to: &select)
+                for try await row in try await client.query(select.query, logger: logger) { rows.append(try PreparedReads.recordRow(row)) }
             }
-            let hasMore = items.count > query.limit
-            if hasMore { items.removeLast() }
-            guard let total else {
+            guard let first = rows.first else {
                 // An empty page: the version and the total alone.
                 var counting = SQLBuilder("SELECT (SELECT version FROM unified_members), ")
                 Self.appendTotal(query, to: &counting)
@@ -38,7 +36,9 @@ extension PostgresStore {
                 }
                 return Page(items: [], total: 0, hasMore: false)
             }
-            return Page(items: items, total: total, hasMore: hasMore, version: version)
+            let hasMore = rows.count > query.limit
+            return Page(
+                items: rows.prefix(query.limit).map(\.record), total: Int(first.total), hasMore: hasMore, version: first.version)
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading unified records")
         }
@@ -100,28 +100,27 @@ extension PostgresStore {
                 builder.condition(" AND o.observed_at <= ", query.end)
             }
             // The page and the total in one statement (`count(*) OVER ()` counts before the limit).
-            var select = SQLBuilder("SELECT s.source, s.source_asset_id, o.ticker, ")
-            select.trustedSQL(Self.micros("o.observed_at"))
-            select.sql(
-                """
-                , o.price_usd::text, o.market_cap_usd::text, o.volume_24h_usd::text, o.percent_change_24h::text, o.rank,
-                count(*) OVER ()
-                """)
-            filter(&select)
-            Self.appendPage(
-                limit: query.limit, offset: query.offset, orderBy: " ORDER BY o.observed_at DESC, s.source, s.source_asset_id",
-                to: &select)
             var points: [HistoryPoint] = []
             var counted: Int?
-            for try await row in try await client.query(select.query, logger: logger) {
-                var cells = RowCells(row, reading: "a history point")
-                points.append(
-                    HistoryPoint(
-                        source: try cells.next(), sourceAssetID: try cells.next(), ticker: try cells.next(),
-                        observedAt: Timestamp(microseconds: try cells.next()), priceUSD: try cells.next(),
-                        marketCapUSD: try cells.next(), volume24hUSD: try cells.next(), percentChange24h: try cells.next(),
-                        rank: try cells.next(Int32?.self).map(Int.init)))
-                counted = Int(try cells.next(Int64.self))
+            if query.source == nil, query.start == nil, query.end == nil {
+                let statement = PreparedReads.History(ticker: query.ticker, limit: query.limit, offset: query.offset)
+                for try await (point, total) in try await client.execute(statement, logger: logger) {
+                    points.append(point)
+                    counted = Int(total)
+                }
+            } else {
+                var select = SQLBuilder("SELECT ")
+                select.trustedSQL(Self.historyColumns)
+                select.sql(", count(*) OVER ()")
+                filter(&select)
+                Self.appendPage(
+                    limit: query.limit, offset: query.offset, orderBy: " ORDER BY o.observed_at DESC, s.source, s.source_asset_id",
+                    to: &select)
+                for try await row in try await client.query(select.query, logger: logger) {
+                    var cells = RowCells(row, reading: "a history point")
+                    points.append(try Self.historyPoint(&cells))
+                    counted = Int(try cells.next(Int64.self))
+                }
             }
             var total = counted ?? 0
             if counted == nil, query.offset > 0 {
@@ -287,11 +286,29 @@ extension PostgresStore {
     /// A unified record from its row (``recordColumns`` first).
     static func record(_ row: PostgresRow) throws -> UnifiedRecord {
         var cells = RowCells(row, reading: "a unified record")
-        return UnifiedRecord(
+        return try record(&cells)
+    }
+
+    /// A unified record from the next cells of a row (``recordColumns``).
+    static func record(_ cells: inout RowCells) throws -> UnifiedRecord {
+        UnifiedRecord(
             id: try cells.next(), ticker: try cells.next(), name: try cells.next(), priceUSD: try cells.next(),
             marketCapUSD: try cells.next(), volume24hUSD: try cells.next(), percentChange24h: try cells.next(),
             rank: try cells.next(Int32?.self).map(Int.init), source: try cells.next(), sourceAssetID: try cells.next(),
             createdAt: Timestamp(microseconds: try cells.next()), ingestedAt: Timestamp(microseconds: try cells.next()))
+    }
+
+    static let historyColumns = """
+        s.source, s.source_asset_id, o.ticker, \(micros("o.observed_at")), o.price_usd::text, o.market_cap_usd::text,
+        o.volume_24h_usd::text, o.percent_change_24h::text, o.rank
+        """
+
+    /// A history point from the next cells of a row (``historyColumns``).
+    static func historyPoint(_ cells: inout RowCells) throws -> HistoryPoint {
+        HistoryPoint(
+            source: try cells.next(), sourceAssetID: try cells.next(), ticker: try cells.next(),
+            observedAt: Timestamp(microseconds: try cells.next()), priceUSD: try cells.next(), marketCapUSD: try cells.next(),
+            volume24hUSD: try cells.next(), percentChange24h: try cells.next(), rank: try cells.next(Int32?.self).map(Int.init))
     }
 
     static let runColumns =
