@@ -35,12 +35,14 @@ host="$root/.build/debug/host"
 work=$(mktemp -d)
 cleanup() {
   [ -n "${host_pid:-}" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
-  [ -n "${PG_DIR:-}" ] && scripts/pg.sh stop "$PG_DIR" >/dev/null 2>&1
+  # Only a server this script started: a caller's PG_DIR is the caller's.
+  [ -n "${own_pg_dir:-}" ] && scripts/pg.sh stop "$own_pg_dir" >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   eval "$(scripts/pg.sh start)"
+  own_pg_dir=$PG_DIR
 fi
 database_url=$TEST_DATABASE_URL
 

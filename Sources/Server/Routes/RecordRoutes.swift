@@ -22,9 +22,6 @@ extension API {
         context.ignoredParameters = parameters.ignored
         let (start, end) = try parameters.dateRange()
         let after = try parameters.cursor()
-        if after != nil, parameters.values["offset"] != nil {
-            throw APIError.invalidParameter("offset", "cannot be combined with cursor (a cursor already says where the page starts)")
-        }
         let query = RecordQuery(
             source: try parameters.text("source"), ticker: try parameters.text("ticker").map(Normalizer.unifyCase),
             start: start, end: end, after: after, limit: try parameters.limit(), offset: try parameters.offset())
