@@ -57,8 +57,7 @@ final class ResponseCache: Sendable {
     var count: Int { state.withLock { $0.entries.count } }
 
     static func cost(of value: any Sendable, key: String) -> Int {
-        let bytes = (value as? [UInt8])?.count ?? (value as? RecordMarks).map { $0.marks.reduce(0) { $0 + $1.utf8.count + 16 } }
-        return key.utf8.count + 64 + (bytes ?? 1024)
+        key.utf8.count + 64 + ((value as? any CacheSized)?.cacheBytes ?? 1024)
     }
 
     private enum Lookup {
@@ -142,4 +141,17 @@ final class ResponseCache: Sendable {
             }
         }
     }
+}
+
+/// A value that knows how many bytes it holds in a ``ResponseCache``.
+protocol CacheSized {
+    var cacheBytes: Int { get }
+}
+
+extension [UInt8]: CacheSized {
+    var cacheBytes: Int { count }
+}
+
+extension RecordMarks: CacheSized {
+    var cacheBytes: Int { marks.reduce(0) { $0 + $1.utf8.count + 16 } }
 }

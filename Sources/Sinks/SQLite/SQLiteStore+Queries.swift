@@ -64,25 +64,12 @@ extension SQLiteStore {
 
     /// The WHERE clause of a record query (without its keyset) and its binds.
     static func recordFilter(_ query: RecordQuery) -> (String, [SQLiteData]) {
-        var filter = " WHERE 1"
-        var binds: [SQLiteData] = []
-        if let source = query.source {
-            filter += " AND source = ?"
-            binds.append(.text(source))
-        }
-        if let ticker = query.ticker {
-            filter += " AND id = ?"
-            binds.append(.text(ticker))
-        }
-        if let start = query.start {
-            filter += " AND created_at >= ?"
-            binds.append(.float(start.secondsSince1970))
-        }
-        if let end = query.end {
-            filter += " AND created_at <= ?"
-            binds.append(.float(end.secondsSince1970))
-        }
-        return (filter, binds)
+        var filter = SQLiteFilter(" WHERE 1")
+        filter.condition(" AND source = ?", query.source.map { .text($0) })
+        filter.condition(" AND id = ?", query.ticker.map { .text($0) })
+        filter.condition(" AND created_at >= ?", query.start)
+        filter.condition(" AND created_at <= ?", query.end)
+        return (filter.sql, filter.binds)
     }
 
     /// The total of a record query, as a subquery: by source only, the maintained counts; otherwise
@@ -107,26 +94,16 @@ extension SQLiteStore {
     }
 
     package func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint> {
-        var filter = " FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = ?"
-        var binds: [SQLiteData] = [.text(query.ticker)]
-        if let source = query.source {
-            filter += " AND s.source = ?"
-            binds.append(.text(source))
-        }
-        if let start = query.start {
-            filter += " AND o.observed_at >= ?"
-            binds.append(.float(start.secondsSince1970))
-        }
-        if let end = query.end {
-            filter += " AND o.observed_at <= ?"
-            binds.append(.float(end.secondsSince1970))
-        }
+        var filter = SQLiteFilter(" FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = ?", binds: [.text(query.ticker)])
+        filter.condition(" AND s.source = ?", query.source.map { .text($0) })
+        filter.condition(" AND o.observed_at >= ?", query.start)
+        filter.condition(" AND o.observed_at <= ?", query.end)
         return try await page(
             select: """
                 SELECT s.source, s.source_asset_id, o.ticker, o.observed_at, o.price_usd, o.market_cap_usd, o.volume_24h_usd,
-                    o.percent_change_24h, o.rank\(filter) ORDER BY o.observed_at DESC, s.source, s.source_asset_id
+                    o.percent_change_24h, o.rank\(filter.sql) ORDER BY o.observed_at DESC, s.source, s.source_asset_id
                 """,
-            count: "SELECT count(*) AS n\(filter)", binds: binds, limit: query.limit, offset: query.offset,
+            count: "SELECT count(*) AS n\(filter.sql)", binds: filter.binds, limit: query.limit, offset: query.offset,
             doing: "reading the history of \(query.ticker)"
         ) { row in
             guard let source = row.column("source")?.string, let id = row.column("source_asset_id")?.string,
@@ -141,18 +118,12 @@ extension SQLiteStore {
     }
 
     package func runs(_ query: RunQuery, logger: Logger) async throws -> Page<RunRecord> {
-        var filter = " FROM etl_runs WHERE 1"
-        var binds: [SQLiteData] = []
-        if let pipeline = query.pipeline {
-            filter += " AND pipeline = ?"
-            binds.append(.text(pipeline))
-        }
-        if let status = query.status {
-            filter += " AND status = ?"
-            binds.append(.text(status.rawValue))
-        }
+        var filter = SQLiteFilter(" FROM etl_runs WHERE 1")
+        filter.condition(" AND pipeline = ?", query.pipeline.map { .text($0) })
+        filter.condition(" AND status = ?", query.status.map { .text($0.rawValue) })
         return try await page(
-            select: "SELECT \(Self.runColumns)\(filter) ORDER BY id DESC", count: "SELECT count(*) AS n\(filter)", binds: binds,
+            select: "SELECT \(Self.runColumns)\(filter.sql) ORDER BY id DESC", count: "SELECT count(*) AS n\(filter.sql)",
+            binds: filter.binds,
             limit: query.limit, offset: query.offset, doing: "reading the run history", Self.run)
     }
 
