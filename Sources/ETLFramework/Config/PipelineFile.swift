@@ -5,10 +5,11 @@ public struct PipelineFile: Sendable, Decodable {
     /// The database everything is written to (`type: postgres`).
     public var store: ComponentSpec
     public var server: ServerSpec?
+    public var notify: NotifySpec?
     public var pipelines: [PipelineSpec]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case store, server, pipelines
+        case store, server, pipelines, notify
     }
 }
 
@@ -48,43 +49,6 @@ public struct PipelineSpec: Sendable, Decodable {
     }
 
     public static let defaultBatchSize = 10_000
-}
-
-/// The `checks:` block of a pipeline: conditions a run must meet to count as a success.
-public struct ChecksSpec: Sendable, Decodable {
-    /// The largest share of the records read that may be quarantined (`50%`, or a share such as 0.5).
-    public var maxQuarantined: Share?
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case maxQuarantined = "max_quarantined"
-    }
-
-    /// The checks this block asks for, defaults filled in.
-    public var runChecks: RunChecks {
-        RunChecks(maxQuarantinedShare: maxQuarantined?.value ?? RunChecks.defaultMaxQuarantinedShare)
-    }
-}
-
-/// A share from 0 to 1, written as a percentage (`50%`, `2.5%`) or as a plain share (`0.5`).
-public struct Share: Sendable, Decodable, Hashable {
-    public var value: Double
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self).trimmingCharacters(in: .whitespaces)
-        let parsed: Double?
-        if text.hasSuffix("%") {
-            parsed = Double(text.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
-        } else {
-            parsed = Double(text)
-        }
-        guard let parsed, parsed.isFinite, (0...1).contains(parsed) else {
-            let node = (decoder as? any ConfigNodeDecoding)?.configNode
-            let message = "expected a percentage from 0% to 100% (such as 50%) or a share from 0 to 1, got \"\(text)\""
-            if let node { throw node.diagnostic(message) }
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: message))
-        }
-        value = parsed
-    }
 }
 
 /// When a pipeline runs on its own.

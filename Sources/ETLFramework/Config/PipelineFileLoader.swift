@@ -40,6 +40,13 @@ public struct PipelineFileLoader: Sendable {
         if let mib = serverSpec?.cacheMiB, !(0...4096).contains(mib) {
             collected.append((root["server"]?["cache_mib"] ?? root).diagnostic("cache_mib must be between 0 (no response cache) and 4096"))
         }
+        let notifySpec = root["notify"].flatMap { node in collect { try decoder.decode(NotifySpec.self, from: node) } }
+        if let retries = notifySpec?.retries, !(0...10).contains(retries) {
+            collected.append((root["notify"]?["retries"] ?? root).diagnostic("retries must be between 0 and 10"))
+        }
+        if let timeout = notifySpec?.timeout, !(Duration.milliseconds(100)...Duration.seconds(60)).contains(timeout.duration) {
+            collected.append((root["notify"]?["timeout"] ?? root).diagnostic("timeout must be between 100ms and 60s"))
+        }
         let storeContext = ComponentContext(baseDirectory: baseDirectory, logger: logger)
         let store: (any Store)? = root["store"].flatMap { node in
             collect { try registry.makeStore(try decoder.decode(ComponentSpec.self, from: node), context: storeContext) }
@@ -84,8 +91,19 @@ public struct PipelineFileLoader: Sendable {
         var secrets = document.secrets
         let server = ServerSettings(serverSpec, environment: environment)
         if let token = server.triggerToken { secrets.append(token) }
+        let notify = notifySpec.flatMap { spec in
+            URL(string: spec.webhook).map { url in
+                NotifySettings(
+                    webhook: url, headers: spec.headers, events: Set(spec.on ?? NotifyEvent.allCases),
+                    timeout: spec.timeout?.duration ?? NotifySettings.defaultTimeout,
+                    retries: spec.retries ?? NotifySettings.defaultRetries)
+            }
+        }
+        // Header values (tokens) and the webhook's address are never logged.
+        secrets += notify.map { [$0.webhook.absoluteString] + $0.headers.map(\.value) } ?? []
         return LoadedPipelineFile(
-            file: file, store: store, pipelines: pipelines, server: server, redaction: Redaction(secrets: secrets))
+            file: file, store: store, pipelines: pipelines, server: server, notify: notify,
+            redaction: Redaction(secrets: secrets))
     }
 
     func makePipeline(_ spec: PipelineSpec, node: ConfigNode, baseDirectory: String, logger: Logger) throws -> Pipeline {
@@ -104,6 +122,12 @@ public struct PipelineFileLoader: Sendable {
         }
         if let batchSize = spec.batchSize, !(1...100_000).contains(batchSize) {
             throw ConfigErrors([(node["batch_size"] ?? node).diagnostic("batch_size must be between 1 and 100000")])
+        }
+        if let minimum = spec.checks?.minRecords?.limit, minimum < 0 {
+            throw ConfigErrors([(node["checks"]?["min_records"] ?? node).diagnostic("min_records must be at least 0")])
+        }
+        if let freshness = spec.checks?.freshness?.limit, freshness.duration < .seconds(1) {
+            throw ConfigErrors([(node["checks"]?["freshness"] ?? node).diagnostic("freshness must be at least 1s")])
         }
         if let every = spec.schedule?.every, every.duration < .seconds(1) {
             throw ConfigErrors([(node["schedule"] ?? node).diagnostic("schedule.every must be at least 1s")])
@@ -127,7 +151,7 @@ public struct PipelineFileLoader: Sendable {
     /// Checks the top level for unknown keys only; the blocks are decoded one by one.
     struct TopLevelKeys: Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case store, server, pipelines
+            case store, server, pipelines, notify
         }
 
         init(from decoder: any Decoder) throws {
@@ -142,6 +166,8 @@ public struct LoadedPipelineFile: Sendable {
     public var store: any Store
     public var pipelines: [Pipeline]
     public var server: ServerSettings
+    /// Where run notifications go, when the file has a `notify:` block.
+    public var notify: NotifySettings?
     /// Redacts the secrets this file read from the environment.
     public var redaction: Redaction
 }

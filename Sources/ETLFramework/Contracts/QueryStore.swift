@@ -28,6 +28,9 @@ public protocol QueryStore: Sendable {
     /// One run with (up to `rejectionLimit` of) its quarantined records.
     func run(id: RunID, rejectionLimit: Int, logger: Logger) async throws -> RunDetail?
 
+    /// The anomalies of one run (prices that moved beyond the pipeline's limit), in the order found.
+    func anomalies(run: RunID, limit: Int, offset: Int, logger: Logger) async throws -> Page<Anomaly>
+
     /// Per-pipeline aggregates of the run history, and the number of unified records.
     func statistics(logger: Logger) async throws -> StoreStatistics
 

@@ -18,8 +18,15 @@ public protocol RunLog: Sendable {
     /// Records a new run as `running` and returns its id.
     func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID
 
-    /// Records the end of a run. Counters were already added batch by batch.
-    func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport
+    /// Records the end of a run with its check results and tickers. Counters were already added
+    /// batch by batch.
+    func finishRun(
+        _ id: RunID, status: RunStatus, message: String?, quality: RunQuality, logger: Logger
+    ) async throws -> RunReport
+
+    /// What the checks of run `run` need: the runs before it, the largest price move among its
+    /// anomalies, and (when `newestObservation`) the newest observed-at of the pipeline's data.
+    func qualityFacts(pipeline: String, run: RunID, newestObservation: Bool, logger: Logger) async throws -> QualityFacts
 
     /// Answers when the database does; throws otherwise. A run pings first, to fail fast.
     func ping(logger: Logger) async throws

@@ -13,7 +13,8 @@ public protocol Sink: Sendable {
     /// the checkpoint and the run's counters. Either all of it is stored or none of it.
     ///
     /// Returns what the batch added to the run's counters: records whose observation was already
-    /// stored count as skipped, not processed.
+    /// stored count as skipped, not processed; price moves beyond ``LoadBatch/priceMoveLimit`` are
+    /// stored with the run and counted as anomalies.
     func write(_ batch: Prepared, logger: Logger) async throws -> RunCounters
 }
 
@@ -42,10 +43,13 @@ public struct LoadBatch: Sendable {
     /// skipped and records the transforms filtered. The sink turns already-stored quotes into
     /// skipped ones.
     public var counters: RunCounters
+    /// `checks.max_price_change`: when set, the sink records as anomalies the new observations whose
+    /// price moved more than this share (see ``PriceMoves``), in the batch's transaction.
+    public var priceMoveLimit: Double?
 
     public init(
         runID: RunID, pipeline: String, raw: [RawRecord], quotes: [Quote], rejections: [Rejection],
-        checkpoint: Checkpoint, counters: RunCounters
+        checkpoint: Checkpoint, counters: RunCounters, priceMoveLimit: Double? = nil
     ) {
         self.runID = runID
         self.pipeline = pipeline
@@ -54,5 +58,6 @@ public struct LoadBatch: Sendable {
         self.rejections = rejections
         self.checkpoint = checkpoint
         self.counters = counters
+        self.priceMoveLimit = priceMoveLimit
     }
 }

@@ -17,6 +17,8 @@ public struct PipelineRunner: Sendable {
     public let runLog: any RunLog
     /// The longest one database call of a run may take (see ``Store/callDeadline``).
     public let callDeadline: Duration?
+    /// Told of every recorded run (notifications); must not block.
+    public var observer: (any RunObserver)?
     /// How long the database may take to answer before a run is not even started.
     public static let reachDeadline: Duration = .seconds(3)
     /// How long recording a run's end may take (kept short: it also runs during a forced shutdown).
@@ -65,12 +67,13 @@ public struct PipelineRunner: Sendable {
             logger[metadataKey: "run_id"] = "\(runID)"
             logger.info("run started", metadata: ["trigger": "\(trigger.rawValue)"])
             let outcome = await execute(pipeline, sink: sink, runID: runID, logger: logger, stop: stop, progress: progress)
-            let report: RunReport
+            var report: RunReport
             do {
                 // Recorded even when the run's task was cancelled (a forced shutdown): the record is
                 // what tells the next reader what happened.
                 let finish: @Sendable () async throws -> RunReport = { [logger] in
-                    try await runLog.finishRun(runID, status: outcome.status, message: outcome.message, logger: logger)
+                    try await runLog.finishRun(
+                        runID, status: outcome.status, message: outcome.message, quality: outcome.quality, logger: logger)
                 }
                 let deadline = callDeadline.map { min($0, Self.recordDeadline) }
                 report = try await Task {
@@ -83,15 +86,20 @@ public struct PipelineRunner: Sendable {
                     runID: runID, pipeline: pipeline.name, trigger: trigger, status: outcome.status, startedAt: started,
                     finishedAt: Date(), counters: outcome.counters,
                     message: (outcome.message.map { $0 + "; " } ?? "")
-                        + "not recorded: \(RunFailure.message(for: error)); the next start marks the run interrupted")
+                        + "not recorded: \(RunFailure.message(for: error)); the next start marks the run interrupted",
+                    checks: outcome.quality.checks)
             }
+            report.checks = outcome.quality.checks
+            report.previous = outcome.previous
             RunMetrics.record(report)
+            observer?.runFinished(report, logger: logger)
             logger.log(
                 level: report.status == .success ? .info : .error, "run finished",
                 metadata: [
                     "status": "\(report.status.rawValue)", "processed": "\(report.counters.processed)",
                     "quarantined": "\(report.counters.quarantined)", "skipped": "\(report.counters.skipped)",
-                    "filtered": "\(report.counters.filtered)",
+                    "filtered": "\(report.counters.filtered)", "anomalies": "\(report.counters.anomalies)",
+                    "checks_failed": "\(report.checks.failed.map(\.name).joined(separator: ","))",
                     "duration_ms": "\(Int(report.duration * 1000))",
                 ].merging(report.message.map { ["message": "\($0)"] } ?? [:]) { $1 })
             return report
@@ -103,6 +111,10 @@ public struct PipelineRunner: Sendable {
         var message: String?
         /// What the committed batches added (as far as this process knows).
         var counters = RunCounters()
+        /// The check results and the tickers received.
+        var quality = RunQuality()
+        /// The pipeline's previous finished run, when the checks read it.
+        var previous: RunRecord?
     }
 
     func execute<S: Sink>(
@@ -113,6 +125,8 @@ public struct PipelineRunner: Sendable {
         var counters = RunCounters()
         var reasons = ReasonTally()
         var notes: [String] = []
+        var tickers = Set<String>()
+        func quality() -> RunQuality { RunQuality(tickers: tickers.sorted()) }
         do {
             let checkpoints = self.checkpoints
             let checkpoint = try await database("reading the checkpoint") {
@@ -128,30 +142,33 @@ public struct PipelineRunner: Sendable {
                     available: fields, receiptTime: pipeline.source.receiptTimeMeaning)
                 if let failure = report.failure {
                     logger.error("the field mapping does not fit the data", metadata: ["problems": "\(report.errors)"])
-                    return Outcome(status: .failed, message: failure)
+                    return Outcome(status: .failed, message: failure, quality: quality())
                 }
                 notes = report.notes
                 if !notes.isEmpty { logger.warning("defaults apply", metadata: ["notes": "\(notes)"]) }
             }
             // While batch N is being written, batch N+1 is read and transformed.
-            var load = first.map { makeLoad($0, chain: &chain, sink: sink, pipeline: pipeline.name, runID: runID) }
+            var load = first.map { makeLoad($0, chain: &chain, sink: sink, pipeline: pipeline, runID: runID) }
             while let current = load {
                 async let written = database("writing a batch") { try await sink.write(current.prepared, logger: logger) }
                 if stopping() {
                     load = nil
                 } else if let next = try await reader.nextBatch(maxRecords: pipeline.batchSize) {
-                    load = makeLoad(next, chain: &chain, sink: sink, pipeline: pipeline.name, runID: runID)
+                    load = makeLoad(next, chain: &chain, sink: sink, pipeline: pipeline, runID: runID)
                 } else {
                     load = nil
                 }
                 let added = try await written
                 counters = counters + added
+                tickers.formUnion(current.tickers)
                 for reason in current.reasons { reasons.add(reason) }
                 reasons.add(Rejection.storedConflictReason, count: added.quarantined - current.reasons.count)
                 progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
                 logger.debug("batch committed", metadata: ["records": "\(current.records)"])
                 if stopping() {
-                    return Outcome(status: .interrupted, message: "stopped at a batch boundary by shutdown", counters: counters)
+                    return Outcome(
+                        status: .interrupted, message: "stopped at a batch boundary by shutdown", counters: counters,
+                        quality: quality())
                 }
             }
             if let summary = reader.summary { logger.warning("source summary", metadata: ["summary": "\(summary)"]) }
@@ -161,13 +178,38 @@ public struct PipelineRunner: Sendable {
                 said.append("the transform steps filtered out every record read (\(counters.filtered))")
                 logger.warning("every record was filtered out", metadata: ["filtered": "\(counters.filtered)"])
             }
-            if let failure = pipeline.checks.failure(counters, reasons: reasons) {
-                logger.error("run failed its checks", metadata: ["check": "\(failure)"])
-                return Outcome(status: .failed, message: ([failure] + said).joined(separator: "; "), counters: counters)
+            let runLog = self.runLog
+            let facts = try await database("reading what the checks compare with") {
+                try await runLog.qualityFacts(
+                    pipeline: pipeline.name, run: runID, newestObservation: pipeline.checks.freshness != nil, logger: logger)
             }
-            return Outcome(status: .success, message: said.isEmpty ? nil : said.joined(separator: "; "), counters: counters)
+            let checks = pipeline.checks.evaluate(
+                RunFacts(
+                    counters: counters, reasons: reasons, previousSuccess: facts.previousSuccess,
+                    newestObservation: facts.newestObservation, largestPriceMove: facts.largestPriceMove))
+            var runQuality = quality()
+            runQuality.checks = checks
+            runQuality.comparedRun = facts.previousSuccess?.id
+            let failing = checks.failed.filter { $0.onFail == .fail }
+            let warning = checks.failed.filter { $0.onFail == .warn }
+            if !warning.isEmpty {
+                logger.warning("checks failed (warn)", metadata: ["checks": "\(warning.map(\.sentence))"])
+                said.append("checks failed (warn): " + warning.map(\.sentence).joined(separator: "; "))
+            }
+            if !failing.isEmpty {
+                logger.error("run failed its checks", metadata: ["checks": "\(failing.map(\.sentence))"])
+                let failure = "failed checks: " + failing.map(\.sentence).joined(separator: "; ")
+                return Outcome(
+                    status: .failed, message: ([failure] + said).joined(separator: "; "), counters: counters,
+                    quality: runQuality, previous: facts.previousFinished)
+            }
+            return Outcome(
+                status: .success, message: said.isEmpty ? nil : said.joined(separator: "; "), counters: counters,
+                quality: runQuality, previous: facts.previousFinished)
         } catch is CancellationError {
-            return Outcome(status: .interrupted, message: "stopped by shutdown before the batch committed", counters: counters)
+            return Outcome(
+                status: .interrupted, message: "stopped by shutdown before the batch committed", counters: counters,
+                quality: quality())
         } catch {
             logger.error("run failed", metadata: ["error": "\(String(reflecting: error))"])
             // Say what is stored: the batches committed before the failure are kept.
@@ -176,7 +218,8 @@ public struct PipelineRunner: Sendable {
                 ? ""
                 : "; stored before the failure: \(counters.processed) processed, "
                     + "\(counters.quarantined) quarantined, \(counters.skipped) skipped (kept; the next run resumes after them)"
-            return Outcome(status: .failed, message: RunFailure.message(for: error) + stored, counters: counters)
+            return Outcome(
+                status: .failed, message: RunFailure.message(for: error) + stored, counters: counters, quality: quality())
         }
     }
 
@@ -187,13 +230,15 @@ public struct PipelineRunner: Sendable {
         var reasons: [String]
         /// How many raw records it holds.
         var records: Int
+        /// The distinct tickers of its quotes.
+        var tickers: Set<String>
     }
 
     /// Runs a source batch through the chain and lets the sink encode it: all the CPU work of a
     /// batch. Records a store cannot hold and quotes that conflict within the batch become rejections
     /// here, the same for every store.
     func makeLoad<S: Sink>(
-        _ batch: SourceBatch, chain: inout TransformChain, sink: S, pipeline: String, runID: RunID
+        _ batch: SourceBatch, chain: inout TransformChain, sink: S, pipeline: Pipeline, runID: RunID
     ) -> Load<S.Prepared> {
         let transformed = BatchGuard.transform(batch, chain: &chain)
         // Sinks store each payload's text; its tree is dropped here, since two batches are in flight.
@@ -201,9 +246,12 @@ public struct PipelineRunner: Sendable {
         for index in raw.indices { raw[index].payload = .null }
         let prepared = sink.prepare(
             LoadBatch(
-                runID: runID, pipeline: pipeline, raw: raw, quotes: transformed.quotes,
-                rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters))
-        return Load(prepared: prepared, reasons: transformed.rejections.map(\.reason), records: transformed.raw.count)
+                runID: runID, pipeline: pipeline.name, raw: raw, quotes: transformed.quotes,
+                rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters,
+                priceMoveLimit: pipeline.checks.maxPriceChange?.value))
+        return Load(
+            prepared: prepared, reasons: transformed.rejections.map(\.reason), records: transformed.raw.count,
+            tickers: Set(transformed.quotes.lazy.map(\.ticker)))
     }
 }
 
@@ -216,6 +264,10 @@ enum RunMetrics {
         Counter(label: "etl_records_skipped_total", dimensions: pipeline).increment(by: report.counters.skipped)
         Counter(label: "etl_records_filtered_total", dimensions: pipeline).increment(by: report.counters.filtered)
         Counter(label: "etl_runs_total", dimensions: pipeline + [("status", report.status.rawValue)]).increment()
+        Counter(label: "etl_anomalies_total", dimensions: pipeline).increment(by: report.counters.anomalies)
+        for check in report.checks.failed {
+            Counter(label: "etl_check_failures_total", dimensions: pipeline + [("check", check.name)]).increment()
+        }
         Timer(label: "etl_run_duration_seconds", dimensions: pipeline, preferredDisplayUnit: .seconds)
             .recordNanoseconds(Int64(report.duration * 1_000_000_000))
     }

@@ -75,10 +75,14 @@ public struct RunRecord: Sendable, Hashable {
     public var counters: RunCounters
     public var durationMS: Int?
     public var message: String?
+    /// The check results stored with the run (empty while it runs, and for runs recorded before checks).
+    public var checks: [CheckResult]
+    /// The previous successful run of the pipeline, which the run was compared with.
+    public var comparedRun: RunID?
 
     public init(
         id: RunID, pipeline: String, trigger: RunTrigger, status: RunStatus, startedAt: Date, finishedAt: Date?,
-        counters: RunCounters, durationMS: Int?, message: String?
+        counters: RunCounters, durationMS: Int?, message: String?, checks: [CheckResult] = [], comparedRun: RunID? = nil
     ) {
         self.id = id
         self.pipeline = pipeline
@@ -89,6 +93,8 @@ public struct RunRecord: Sendable, Hashable {
         self.counters = counters
         self.durationMS = durationMS
         self.message = message
+        self.checks = checks
+        self.comparedRun = comparedRun
     }
 }
 
@@ -98,11 +104,14 @@ public struct RunDetail: Sendable {
     public var rejections: [Rejection]
     /// All quarantined records of the run (``rejections`` may hold fewer).
     public var rejectionCount: Int
+    /// The run beside the previous successful run, when the run has finished and one exists.
+    public var comparison: RunComparison?
 
-    public init(run: RunRecord, rejections: [Rejection], rejectionCount: Int) {
+    public init(run: RunRecord, rejections: [Rejection], rejectionCount: Int, comparison: RunComparison? = nil) {
         self.run = run
         self.rejections = rejections
         self.rejectionCount = rejectionCount
+        self.comparison = comparison
     }
 }
 

@@ -226,5 +226,34 @@ struct Migration: Sendable {
                 // without). Date filters on /data read the table instead.
                 "DROP INDEX normalized_records_created_at",
             ]),
+        Migration(
+            version: 5, name: "run checks and anomalies",
+            statements: [
+                // What a run's end records: its check results (a JSON array), the tickers it received
+                // (one per line) and the run they were compared with.
+                """
+                ALTER TABLE etl_runs ADD COLUMN anomalies BIGINT NOT NULL DEFAULT 0, ADD COLUMN checks TEXT,
+                    ADD COLUMN tickers TEXT, ADD COLUMN compared_run_id BIGINT
+                """,
+                // Observations whose price moved beyond the pipeline's max_price_change; written in the
+                // batch's transaction, so a crash keeps or loses them with their records.
+                """
+                CREATE TABLE run_anomalies (
+                    id BIGSERIAL PRIMARY KEY,
+                    run_id BIGINT NOT NULL,
+                    source TEXT NOT NULL,
+                    ticker TEXT NOT NULL,
+                    source_asset_id TEXT NOT NULL,
+                    observed_at TIMESTAMPTZ NOT NULL,
+                    price_usd NUMERIC NOT NULL,
+                    previous_price_usd NUMERIC NOT NULL,
+                    previous_observed_at TIMESTAMPTZ NOT NULL,
+                    previous_source TEXT NOT NULL,
+                    change DOUBLE PRECISION NOT NULL,
+                    raw_id UUID NOT NULL
+                )
+                """,
+                "CREATE INDEX run_anomalies_run ON run_anomalies (run_id, id)",
+            ]),
     ]
 }

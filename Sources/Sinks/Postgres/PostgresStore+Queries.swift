@@ -181,7 +181,8 @@ extension PostgresStore {
                         raw: raw))
             }
             let total = try await count("SELECT count(*) FROM quarantine WHERE run_id = \(id.rawValue)", logger: logger)
-            return RunDetail(run: run, rejections: rejections, rejectionCount: total)
+            return RunDetail(
+                run: run, rejections: rejections, rejectionCount: total, comparison: try await comparison(of: run, logger: logger))
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading run \(id)")
         }
@@ -312,16 +313,23 @@ extension PostgresStore {
     }
 
     static let runColumns =
-        "id, pipeline, trigger, status, started_at, finished_at, processed, quarantined, skipped, filtered, duration_ms, message"
+        "id, pipeline, trigger, status, started_at, finished_at, processed, quarantined, skipped, filtered, duration_ms, message, "
+        + "anomalies, checks, compared_run_id"
 
     static func run(_ row: PostgresRow) throws -> RunRecord {
-        let (id, pipeline, trigger, status, started, finished, processed, quarantined, skipped, filtered, duration, message) = try row.decode(
-            (Int64, String, String, String, Date, Date?, Int64, Int64, Int64, Int64, Int64?, String?).self)
+        var cells = RowCells(row, reading: "a run")
+        let id: Int64 = try cells.next(), pipeline: String = try cells.next(), trigger: String = try cells.next()
+        let status: String = try cells.next(), started: Date = try cells.next(), finished: Date? = try cells.next()
+        let processed: Int64 = try cells.next(), quarantined: Int64 = try cells.next(), skipped: Int64 = try cells.next()
+        let filtered: Int64 = try cells.next(), duration: Int64? = try cells.next(), message: String? = try cells.next()
+        let anomalies: Int64 = try cells.next(), checks: String? = try cells.next(), compared: Int64? = try cells.next()
         return RunRecord(
             id: RunID(id), pipeline: pipeline, trigger: RunTrigger(rawValue: trigger) ?? .cli,
             status: RunStatus(rawValue: status) ?? .failed, startedAt: started, finishedAt: finished,
             counters: RunCounters(
-                processed: Int(processed), quarantined: Int(quarantined), skipped: Int(skipped), filtered: Int(filtered)),
-            durationMS: duration.map(Int.init), message: message)
+                processed: Int(processed), quarantined: Int(quarantined), skipped: Int(skipped), filtered: Int(filtered),
+                anomalies: Int(anomalies)),
+            durationMS: duration.map(Int.init), message: message, checks: [CheckResult](storedText: checks),
+            comparedRun: compared.map(RunID.init))
     }
 }

@@ -118,26 +118,35 @@ extension PostgresStore {
         }
     }
 
-    package func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport {
+    package func finishRun(
+        _ id: RunID, status: RunStatus, message: String?, quality: RunQuality, logger: Logger
+    ) async throws -> RunReport {
         do {
-            let rows = try await client.query(
+            var update = SQLBuilder("WITH run AS (UPDATE etl_runs SET status = ")
+            update.bind(status.rawValue)
+            update.sql(", message = ")
+            update.bind(message)
+            update.sql(", checks = ")
+            update.bind(quality.checks.storedText)
+            update.sql(", tickers = ")
+            update.bind(quality.tickerText)
+            update.sql(", compared_run_id = ")
+            update.bind(quality.comparedRun?.rawValue)
+            update.sql(
                 """
-                WITH run AS (
-                    UPDATE etl_runs SET status = \(status.rawValue), message = \(message), finished_at = clock_timestamp(),
-                        duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - started_at) * 1000)::bigint
-                    WHERE id = \(id.rawValue)
-                    RETURNING pipeline, trigger, started_at, finished_at, processed, quarantined, skipped, filtered
-                ) SELECT run.* FROM run, pg_notify('etl_changes', '')
-                """, logger: logger)
-            for try await (pipeline, trigger, started, finished, processed, quarantined, skipped, filtered) in rows.decode(
-                (String, String, Date, Date, Int64, Int64, Int64, Int64).self)
-            {
+                , finished_at = clock_timestamp(),
+                    duration_ms = (EXTRACT(EPOCH FROM clock_timestamp() - started_at) * 1000)::bigint
+                WHERE id = 
+                """)
+            update.bind(id.rawValue)
+            update.sql(" RETURNING ")
+            update.trustedSQL(Self.runColumns)
+            update.sql(") SELECT run.* FROM run, pg_notify('etl_changes', '')")
+            for try await row in try await client.query(update.query, logger: logger) {
+                let run = try Self.run(row)
                 return RunReport(
-                    runID: id, pipeline: pipeline, trigger: RunTrigger(rawValue: trigger) ?? .cli, status: status,
-                    startedAt: started, finishedAt: finished,
-                    counters: RunCounters(
-                        processed: Int(processed), quarantined: Int(quarantined), skipped: Int(skipped), filtered: Int(filtered)),
-                    message: message)
+                    runID: id, pipeline: run.pipeline, trigger: run.trigger, status: status, startedAt: run.startedAt,
+                    finishedAt: run.finishedAt ?? Date(), counters: run.counters, message: message, checks: quality.checks)
             }
             throw PostgresStoreError(operation: "finishing run \(id)", reason: "the run does not exist")
         } catch {

@@ -52,6 +52,10 @@ extension PostgresStore {
                     try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
                 }
                 let batch = plan.batch
+                var anomalies = 0
+                if let limit = batch.priceMoveLimit {
+                    anomalies = try await recordPriceMoves(plan, observations: newObservations, limit: limit, on: connection, logger: logger)
+                }
                 if let assets = upserts.assets, let unified = upserts.unified {
                     try await connection.query(assets, logger: logger)
                     try await connection.query(unified, logger: logger)
@@ -64,7 +68,7 @@ extension PostgresStore {
                 let counters = RunCounters(
                     processed: newObservations.count, quarantined: batch.rejections.count,
                     skipped: batch.counters.skipped + batch.quotes.count - newObservations.count,
-                    filtered: batch.counters.filtered)
+                    filtered: batch.counters.filtered, anomalies: anomalies)
                 try await connection.query(
                     """
                     INSERT INTO checkpoints (pipeline, kind, state, run_id) VALUES
@@ -76,7 +80,7 @@ extension PostgresStore {
                     """
                     UPDATE etl_runs SET processed = processed + \(counters.processed),
                         quarantined = quarantined + \(counters.quarantined), skipped = skipped + \(counters.skipped),
-                        filtered = filtered + \(counters.filtered)
+                        filtered = filtered + \(counters.filtered), anomalies = anomalies + \(counters.anomalies)
                     WHERE id = \(batch.runID.rawValue)
                     """, logger: logger)
                 try await connection.query(Self.notifyChange, logger: logger)

@@ -25,6 +25,11 @@ struct SQLBuilder {
         interpolation.appendInterpolation(value)
     }
 
+    /// Appends a bind for `value`, NULL when there is none.
+    mutating func bind<Value: PostgresNonThrowingEncodable & Sendable>(_ value: Value?) {
+        interpolation.appendInterpolation(value)
+    }
+
     /// Appends `sql` and a bind for `value` when there is a value (an optional filter).
     mutating func condition<Value: PostgresNonThrowingEncodable & Sendable>(_ sql: StaticString, _ value: Value?) {
         guard let value else { return }

@@ -106,6 +106,24 @@ extension SQLiteStore {
                 "ALTER TABLE source_assets DROP COLUMN last_observed_at",
             ]
         ),
+        (
+            5, "run checks and anomalies",
+            [
+                // As in PostgreSQL: check results, tickers received, the compared run, and anomalies.
+                "ALTER TABLE etl_runs ADD COLUMN anomalies INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE etl_runs ADD COLUMN checks TEXT",
+                "ALTER TABLE etl_runs ADD COLUMN tickers TEXT",
+                "ALTER TABLE etl_runs ADD COLUMN compared_run_id INTEGER",
+                """
+                CREATE TABLE run_anomalies (
+                    id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, source TEXT NOT NULL, ticker TEXT NOT NULL,
+                    source_asset_id TEXT NOT NULL, observed_at REAL NOT NULL, price_usd TEXT NOT NULL,
+                    previous_price_usd TEXT NOT NULL, previous_observed_at REAL NOT NULL, previous_source TEXT NOT NULL,
+                    change REAL NOT NULL, raw_id TEXT NOT NULL)
+                """,
+                "CREATE INDEX run_anomalies_run ON run_anomalies (run_id, id)",
+            ]
+        ),
     ]
 
     package func migrate(logger: Logger) async throws -> [String] {

@@ -85,22 +85,30 @@ extension SQLiteStore {
         }
     }
 
-    package func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport {
+    package func finishRun(
+        _ id: RunID, status: RunStatus, message: String?, quality: RunQuality, logger: Logger
+    ) async throws -> RunReport {
         do {
             let now = Self.now()
             let row = try await transaction { connection in
                 try await connection.query(
                     """
-                    UPDATE etl_runs SET status = ?, message = ?, finished_at = ?, duration_ms = CAST((? - started_at) * 1000 AS INTEGER)
+                    UPDATE etl_runs SET status = ?, message = ?, checks = ?, tickers = ?, compared_run_id = ?, finished_at = ?,
+                        duration_ms = CAST((? - started_at) * 1000 AS INTEGER)
                     WHERE id = ? RETURNING \(Self.runColumns)
-                    """, [.text(status.rawValue), message.map { .text($0) } ?? .null, .float(now), .float(now), .integer(Int(id.rawValue))]
+                    """,
+                    [
+                        .text(status.rawValue), message.map { .text($0) } ?? .null, quality.checks.storedText.map { .text($0) } ?? .null,
+                        .text(quality.tickerText), quality.comparedRun.map { .integer(Int($0.rawValue)) } ?? .null, .float(now),
+                        .float(now), .integer(Int(id.rawValue)),
+                    ]
                 ).first
             }
             state.changed()
             guard let row, let run = Self.run(row) else { throw SQLiteStoreError(reason: "run \(id) does not exist") }
             return RunReport(
                 runID: id, pipeline: run.pipeline, trigger: run.trigger, status: status, startedAt: run.startedAt,
-                finishedAt: run.finishedAt ?? Date(), counters: run.counters, message: message)
+                finishedAt: run.finishedAt ?? Date(), counters: run.counters, message: message, checks: quality.checks)
         } catch {
             throw SQLiteStoreError.wrap(error, while: "recording the end of run \(id)")
         }
@@ -118,7 +126,8 @@ extension SQLiteStore {
     }
 
     static let runColumns =
-        "id, pipeline, trigger, status, started_at, finished_at, processed, quarantined, skipped, filtered, duration_ms, message"
+        "id, pipeline, trigger, status, started_at, finished_at, processed, quarantined, skipped, filtered, duration_ms, message, "
+        + "anomalies, checks, compared_run_id"
 
     static func run(_ row: SQLiteRow) -> RunRecord? {
         guard let id = row.column("id")?.integer, let pipeline = row.column("pipeline")?.string,
@@ -132,7 +141,10 @@ extension SQLiteStore {
             finishedAt: row.column("finished_at")?.double.map(Date.init(timeIntervalSince1970:)),
             counters: RunCounters(
                 processed: row.column("processed")?.integer ?? 0, quarantined: row.column("quarantined")?.integer ?? 0,
-                skipped: row.column("skipped")?.integer ?? 0, filtered: row.column("filtered")?.integer ?? 0),
-            durationMS: row.column("duration_ms")?.integer, message: row.column("message")?.string)
+                skipped: row.column("skipped")?.integer ?? 0, filtered: row.column("filtered")?.integer ?? 0,
+                anomalies: row.column("anomalies")?.integer ?? 0),
+            durationMS: row.column("duration_ms")?.integer, message: row.column("message")?.string,
+            checks: [CheckResult](storedText: row.column("checks")?.string),
+            comparedRun: row.column("compared_run_id")?.integer.map { RunID(Int64($0)) })
     }
 }

@@ -53,6 +53,10 @@ extension SQLiteStore {
                             .text(plan.rawIDs[quote.rawIndex]), .integer(Int(batch.runID.rawValue)), .float(now),
                         ]
                     }, on: connection)
+                var anomalies = 0
+                if let limit = batch.priceMoveLimit {
+                    anomalies = try await recordPriceMoves(plan, observations: newObservations, limit: limit, on: connection)
+                }
                 if !batch.quotes.isEmpty {
                     try await upsertAssets(plan, now: now, on: connection)
                     try await refreshUnified(plan.tickers, now: now, on: connection)
@@ -69,7 +73,7 @@ extension SQLiteStore {
                 let counters = RunCounters(
                     processed: newObservations.count, quarantined: batch.rejections.count,
                     skipped: batch.counters.skipped + batch.quotes.count - newObservations.count,
-                    filtered: batch.counters.filtered)
+                    filtered: batch.counters.filtered, anomalies: anomalies)
                 _ = try await connection.query(
                     """
                     INSERT INTO checkpoints (pipeline, kind, state, run_id, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -81,10 +85,13 @@ extension SQLiteStore {
                         .float(now),
                     ])
                 _ = try await connection.query(
-                    "UPDATE etl_runs SET processed = processed + ?, quarantined = quarantined + ?, skipped = skipped + ?, filtered = filtered + ? WHERE id = ?",
+                    """
+                    UPDATE etl_runs SET processed = processed + ?, quarantined = quarantined + ?, skipped = skipped + ?,
+                        filtered = filtered + ?, anomalies = anomalies + ? WHERE id = ?
+                    """,
                     [
                         .integer(counters.processed), .integer(counters.quarantined), .integer(counters.skipped), .integer(counters.filtered),
-                        .integer(Int(batch.runID.rawValue)),
+                        .integer(counters.anomalies), .integer(Int(batch.runID.rawValue)),
                     ])
                 return counters
             }

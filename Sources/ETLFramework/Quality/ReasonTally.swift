@@ -1,33 +1,3 @@
-/// Checks a finished run must pass to count as a success (`checks:` in a pipeline block).
-public struct RunChecks: Sendable, Hashable {
-    /// The largest share (0...1) of the records read that may be quarantined; above it the run fails.
-    public var maxQuarantinedShare: Double
-
-    public static let defaultMaxQuarantinedShare = 0.5
-
-    public init(maxQuarantinedShare: Double = Self.defaultMaxQuarantinedShare) {
-        self.maxQuarantinedShare = maxQuarantinedShare
-    }
-
-    /// Why the run fails its checks, or `nil` when it passes. Records read = processed + quarantined
-    /// + skipped + filtered; a run that read nothing passes.
-    public func failure(_ counters: RunCounters, reasons: ReasonTally) -> String? {
-        let read = counters.read
-        guard read > 0 else { return nil }
-        let share = Double(counters.quarantined) / Double(read)
-        guard share > maxQuarantinedShare else { return nil }
-        let common = reasons.mostCommon(3).map { "\($0.reason) (\($0.count))" }.joined(separator: "; ")
-        return "quarantined \(Self.percent(share)) of \(read) records read, above the limit of "
-            + "\(Self.percent(maxQuarantinedShare)) (checks.max_quarantined)"
-            + (common.isEmpty ? "" : "; most common reasons: \(common)")
-    }
-
-    static func percent(_ share: Double) -> String {
-        let value = share * 100
-        return value == value.rounded() ? "\(Int(value))%" : String(format: "%.1f%%", value)
-    }
-}
-
 /// Counts quarantine reasons by kind: quoted values and numbers in a reason are masked, so that
 /// "price_usd must be greater than 0, got -1" and "..., got -7" count as one kind.
 public struct ReasonTally: Sendable {
