@@ -32,14 +32,20 @@ struct RunCommand: AsyncParsableCommand {
             }
             selected = selected.filter { pipeline.contains($0.name) }
         }
-        let runner = PipelineRunner(store: loaded.store)
+        let notifier = once ? loaded.notify.map { WebhookNotifier(settings: $0, redaction: loaded.redaction) } : nil
+        let runner = PipelineRunner(store: loaded.store, observer: notifier)
         let pipelines = selected
         do {
             if once {
                 let interruption = OnceInterruption()
                 let results = try await withStore(loaded.store, logger: logger) { _ in
                     await interruption.watching(logger: logger) { stop in
-                        await Self.runOnce(pipelines, runner: runner, logger: logger, stop: stop)
+                        async let delivered: Void = notifier?.run(logger: logger) ?? ()
+                        let results = await Self.runOnce(pipelines, runner: runner, logger: logger, stop: stop)
+                        // Notifications of these runs go out before the process exits, within a bound.
+                        notifier?.finish(drainingFor: WebhookNotifier.onceDrainGrace)
+                        await delivered
+                        return results
                     }
                 }
                 print(RunSummary.table(results))

@@ -52,9 +52,13 @@ struct StubStore: Store, Decodable {
     func latestRuns(logger: Logger) async throws -> [String: RunRecord] { throw NotUsed() }
     func ping(logger: Logger) async throws { throw NotUsed() }
     func startRun(pipeline: String, trigger: RunTrigger, logger: Logger) async throws -> RunID { RunID(1) }
-    func finishRun(_ id: RunID, status: RunStatus, message: String?, logger: Logger) async throws -> RunReport {
+    func finishRun(_ id: RunID, status: RunStatus, message: String?, quality: RunQuality, logger: Logger) async throws -> RunReport {
         fatalError("not used")
     }
+    func qualityFacts(pipeline: String, run: RunID, newestObservation: Bool, logger: Logger) async throws -> QualityFacts {
+        QualityFacts()
+    }
+    func anomalies(run: RunID, limit: Int, offset: Int, logger: Logger) async throws -> Page<Anomaly> { throw NotUsed() }
 }
 
 let testRegistry: ComponentRegistry = {

@@ -50,7 +50,7 @@ import TestSupport
                 let id = try await store.startRun(pipeline: "csv", trigger: .api, logger: TestLog.logger)
                 enter.yield(id)
                 for await _ in release { break }
-                _ = try await store.finishRun(id, status: .success, message: nil, logger: TestLog.logger)
+                _ = try await store.finishRun(id, status: .success, message: nil, quality: RunQuality(), logger: TestLog.logger)
             }
             var iterator = entered.makeAsyncIterator()
             let holding = await iterator.next()

@@ -90,9 +90,9 @@ import TestSupport
             let failed = try await loader.run("a", file: "a.csv")
             #expect(failed.status == .failed)
             #expect(
-                failed.message == "quarantined 75% of 4 records read, above the limit of 50% (checks.max_quarantined); "
+                failed.message == "failed checks: max_quarantined: quarantined 75% of 4 records read, above the limit of 50%; "
                     + "most common reasons: price_usd must be greater than N, got -N (2); price_usd \"…\" is not a decimal number (1)")
-            let allowed = try await loader.run("b", file: "a.csv", checks: RunChecks(maxQuarantinedShare: 0.8))
+            let allowed = try await loader.run("b", file: "a.csv", checks: RunChecks(maxQuarantined: CheckLimit(0.8, onFail: .fail)))
             #expect(allowed.status == .success)
         }
     }

@@ -18,22 +18,26 @@ public struct PipelineRunner: Sendable {
     /// The longest one database call of a run may take (see ``Store/callDeadline``).
     public let callDeadline: Duration?
     /// Told of every recorded run (notifications); must not block.
-    public var observer: (any RunObserver)?
+    public let observer: (any RunObserver)?
     /// How long the database may take to answer before a run is not even started.
     public static let reachDeadline: Duration = .seconds(3)
     /// How long recording a run's end may take (kept short: it also runs during a forced shutdown).
     public static let recordDeadline: Duration = .seconds(3)
 
-    public init(sink: any Sink, checkpoints: any CheckpointStore, runLog: any RunLog, callDeadline: Duration?) {
+    public init(
+        sink: any Sink, checkpoints: any CheckpointStore, runLog: any RunLog, callDeadline: Duration?,
+        observer: (any RunObserver)? = nil
+    ) {
         self.sink = sink
         self.checkpoints = checkpoints
         self.runLog = runLog
         self.callDeadline = callDeadline
+        self.observer = observer
     }
 
     /// A runner writing to, and recording runs in, one store.
-    public init(store: any Store) {
-        self.init(sink: store, checkpoints: store, runLog: store, callDeadline: store.callDeadline)
+    public init(store: any Store, observer: (any RunObserver)? = nil) {
+        self.init(sink: store, checkpoints: store, runLog: store, callDeadline: store.callDeadline, observer: observer)
     }
 
     /// Runs one database call under ``callDeadline``, so that a lost or stalled database fails the

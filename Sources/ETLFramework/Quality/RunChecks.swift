@@ -127,12 +127,14 @@ public struct RunChecks: Sendable, Hashable {
                 + (failed ? "older than" : "within") + " the limit of \(limit.spokenDuration)")
     }
 
-    static func percent(_ share: Double) -> String {
+    /// `50%`, `2.5%`: a share for people.
+    public static func percent(_ share: Double) -> String {
         let value = share * 100
         return value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))%" : String(format: "%.1f%%", value)
     }
 
-    static func signedPercent(_ share: Double) -> String {
+    /// `+9900%`, `-50%`: a change for people.
+    public static func signedPercent(_ share: Double) -> String {
         (share >= 0 ? "+" : "") + percent(share)
     }
 }

@@ -12,6 +12,12 @@ enum JSON {
         value.map { .number(String($0)) } ?? .null
     }
 
+    /// A measured value (a share, seconds) as a JSON number.
+    static func double(_ value: Double?) -> RawValue {
+        guard let value, value.isFinite else { return .null }
+        return .number(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value))
+    }
+
     /// An exact decimal text (from the store) as a JSON number.
     static func decimal(_ text: String?) -> RawValue {
         text.map { .number($0) } ?? .null

@@ -42,9 +42,11 @@ extension API {
             } else {
                 next = pipeline.schedule == nil ? "on demand" : "after the current run"
             }
+            let failedChecks = (run?.checks.failed ?? []).map(\.name)
             return [
                 "name": pipeline.name, "status": run?.status.rawValue ?? "never run", "run": run.map { "#\($0.id)" } ?? "",
                 "finished": run?.finishedAt.map(JSON.timestamp) ?? "", "next": next,
+                "checksFailed": failedChecks.isEmpty ? "" : "failed checks: " + failedChecks.joined(separator: ", "),
             ]
         }
         var runRows: [[String: Any]] = []
@@ -52,11 +54,24 @@ extension API {
             var row: [String: Any] = [
                 "id": "\(run.id)", "pipeline": run.pipeline, "status": run.status.rawValue, "trigger": run.trigger.rawValue,
                 "processed": run.counters.processed, "quarantined": run.counters.quarantined, "skipped": run.counters.skipped,
-                "filtered": run.counters.filtered, "message": run.message ?? "",
+                "filtered": run.counters.filtered, "message": run.message ?? "", "anomalyCount": run.counters.anomalies,
+                "checksFailed": run.checks.failed.map(\.name).joined(separator: ", "),
             ]
             if run.counters.quarantined > 0 {
                 let detail = try await fromDatabase { try await store.run(id: run.id, rejectionLimit: 5, logger: logger) }
                 row["rejections"] = (detail?.rejections ?? []).map { ["location": $0.location.description, "reason": $0.reason] }
+            }
+            if run.counters.anomalies > 0 {
+                let flagged = try await fromDatabase { try await store.anomalies(run: run.id, limit: 5, offset: 0, logger: logger) }
+                row["anomalies"] = flagged.items.map { anomaly -> [String: Any] in
+                    [
+                        "ticker": anomaly.ticker, "path": HTML.pathSegment(anomaly.ticker), "price": anomaly.priceUSD,
+                        "observed": anomaly.observedAt.iso8601, "previous": anomaly.previousPriceUSD,
+                        "previousObserved": anomaly.previousObservedAt.iso8601, "previousSource": anomaly.previousSource,
+                        "change": RunChecks.signedPercent(anomaly.change),
+                    ]
+                }
+                if flagged.total > flagged.items.count { row["moreAnomalies"] = flagged.total - flagged.items.count }
             }
             runRows.append(row)
         }

@@ -34,10 +34,21 @@ extension API {
         }
         var reasons: [RawValue] = []
         var pipelines: [(String, RawValue)] = []
+        // While a pipeline runs, its checks are those of the run before (from the statistics).
+        let finished: [String: RunRecord]
+        do {
+            finished = try await lastFinishedRuns(latest, within: max(.milliseconds(100), health.deadline - (ContinuousClock.now - started)))
+        } catch {
+            return unavailable("no answer within \(health.deadline)")
+        }
         for name in pipelineNames {
             let run = latest[name]
             if let run, run.status == .failed {
                 reasons.append(.string("pipeline \(name): last run \(run.id) failed: \(run.message ?? "no message")"))
+            }
+            let checked = finished[name]
+            if let checked, let stale = checked.checks.first(where: { $0.name == "freshness" && $0.status == .failed }) {
+                reasons.append(.string("pipeline \(name): stale: \(stale.detail) (run \(checked.id))"))
             }
             pipelines.append(
                 (
@@ -45,6 +56,7 @@ extension API {
                     JSON.object([
                         ("status", JSON.string(run?.status.rawValue)), ("run_id", JSON.integer(run?.id.rawValue)),
                         ("finished_at", JSON.time(run?.finishedAt)),
+                        ("checks_failed", .array((checked?.checks.failed ?? []).map { .string($0.name) })),
                     ])
                 ))
         }
@@ -66,6 +78,18 @@ extension API {
                 ("last_etl_status", JSON.string(lastFinished?.status.rawValue)), ("pipelines", JSON.object(pipelines)),
                 ("timestamp", now), ("request_id", .string(context.requestID)),
             ]))
+    }
+
+    /// The newest finished run of each pipeline: the latest run, or, while one runs, the newest of
+    /// its last success and last failure.
+    func lastFinishedRuns(_ latest: [String: RunRecord], within deadline: Duration) async throws -> [String: RunRecord] {
+        var finished = latest.filter { $0.value.status != .running }
+        guard finished.count < latest.count else { return finished }
+        let statistics = try await withDeadline(deadline, doing: "reading the run statistics") { try await self.cachedStatistics() }
+        for stats in statistics.pipelines where latest[stats.pipeline]?.status == .running {
+            finished[stats.pipeline] = [stats.lastSuccess, stats.lastFailure].compactMap { $0 }.max { $0.id.rawValue < $1.id.rawValue }
+        }
+        return finished
     }
 
     /// Run statistics, cached until the run history changes; shared by /stats and /metrics.

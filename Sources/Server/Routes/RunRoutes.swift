@@ -2,12 +2,17 @@ import ETLFramework
 import Foundation
 import Hummingbird
 
-/// The run history: `GET /runs` and `GET /runs/{id}`.
+/// The run history: `GET /runs`, `GET /runs/{id}` and `GET /runs/{id}/anomalies`.
 extension API {
     var runRoutes: [Endpoint] {
         [
             Endpoint(method: .get, path: "/runs", summary: "Run history, newest first, filtered by pipeline and status", handler: runs),
-            Endpoint(method: .get, path: "/runs/{id}", summary: "One run with its quarantined records", handler: run),
+            Endpoint(
+                method: .get, path: "/runs/{id}", summary: "One run with its checks, its comparison and its quarantined records",
+                handler: run),
+            Endpoint(
+                method: .get, path: "/runs/{id}/anomalies", summary: "The records of a run whose price moved beyond the limit",
+                handler: anomalies),
         ]
     }
 
@@ -35,10 +40,7 @@ extension API {
     func run(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         var context = context
         context.ignoredParameters = try QueryParameters(request, allowed: []).ignored
-        let text = try context.pathParameter("id")
-        guard let number = Int64(text), number > 0 else {
-            throw APIError.invalidParameter("id", "must be a positive integer, got \"\(text.prefix(40))\"")
-        }
+        let number = try Self.runNumber(context)
         let found = try await fromDatabase { try await store.run(id: RunID(number), rejectionLimit: 100, logger: logger) }
         guard let detail = found else {
             throw APIError.notFound("no run \(number)")
@@ -62,7 +64,80 @@ extension API {
                     ),
                 ])
             ))
+        fields.append(("comparison", detail.comparison.map(Self.json) ?? .null))
         return answer(cached: Self.members([("data", JSON.object(fields))]), context)
+    }
+
+    func anomalies(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["limit", "offset"])
+        var context = context
+        context.ignoredParameters = parameters.ignored
+        let run = RunID(try Self.runNumber(context))
+        let (limit, offset) = (try parameters.limit(), try parameters.offset())
+        let store = self.store, logger = self.logger
+        guard try await fromDatabase({ try await store.run(id: run, rejectionLimit: 0, logger: logger) }) != nil else {
+            throw APIError.notFound("no run \(run)")
+        }
+        return try await pageAnswer(
+            key: "anomalies:\(run):\(limit):\(offset)", limit: limit, offset: offset, extra: [("run_id", JSON.integer(run.rawValue))],
+            context, read: { try await store.anomalies(run: run, limit: limit, offset: offset, logger: logger) },
+            json: Self.json)
+    }
+
+    static func runNumber(_ context: APIRequestContext) throws -> Int64 {
+        let text = try context.pathParameter("id")
+        guard let number = Int64(text), number > 0 else {
+            throw APIError.invalidParameter("id", "must be a positive integer, got \"\(text.prefix(40))\"")
+        }
+        return number
+    }
+
+    static func json(_ anomaly: Anomaly) -> RawValue {
+        JSON.object([
+            ("ticker", .string(anomaly.ticker)), ("source", .string(anomaly.source)),
+            ("source_asset_id", .string(anomaly.sourceAssetID)), ("observed_at", JSON.time(anomaly.observedAt)),
+            ("price_usd", JSON.decimal(anomaly.priceUSD)),
+            (
+                "previous",
+                JSON.object([
+                    ("price_usd", JSON.decimal(anomaly.previousPriceUSD)), ("observed_at", JSON.time(anomaly.previousObservedAt)),
+                    ("source", .string(anomaly.previousSource)),
+                ])
+            ),
+            ("change", JSON.double(anomaly.change)), ("location", .string(anomaly.location)), ("raw", .string(anomaly.raw)),
+        ])
+    }
+
+    static func json(_ comparison: RunComparison) -> RawValue {
+        func tickers(_ list: [String]) -> RawValue {
+            JSON.object([
+                ("count", JSON.integer(list.count)), ("tickers", .array(list.prefix(100).map { .string($0) })),
+            ])
+        }
+        return JSON.object([
+            ("run_id", JSON.integer(comparison.previousRun.rawValue)),
+            (
+                "records",
+                JSON.object([
+                    ("before", JSON.integer(comparison.recordsBefore)), ("now", JSON.integer(comparison.recordsNow)),
+                    (
+                        "change",
+                        comparison.recordsBefore > 0
+                            ? JSON.double(Double(comparison.recordsNow - comparison.recordsBefore) / Double(comparison.recordsBefore))
+                            : .null
+                    ),
+                ])
+            ),
+            ("new_tickers", tickers(comparison.newTickers)), ("vanished_tickers", tickers(comparison.vanishedTickers)),
+        ])
+    }
+
+    static func json(_ check: CheckResult) -> RawValue {
+        JSON.object([
+            ("name", .string(check.name)), ("status", .string(check.status.rawValue)), ("on_fail", .string(check.onFail.rawValue)),
+            ("observed", JSON.double(check.observed)), ("limit", JSON.double(check.limit)), ("unit", .string(check.unit)),
+            ("compared_run", JSON.integer(check.comparedRun)), ("detail", .string(check.detail)),
+        ])
     }
 
     static func json(_ run: RunRecord) -> RawValue {
@@ -77,6 +152,9 @@ extension API {
             ("duration_ms", JSON.integer(run.durationMS)), ("processed", JSON.integer(run.counters.processed)),
             ("quarantined", JSON.integer(run.counters.quarantined)), ("skipped", JSON.integer(run.counters.skipped)),
             ("filtered", JSON.integer(run.counters.filtered)), ("message", JSON.string(run.message)),
+            ("anomalies", JSON.integer(run.counters.anomalies)), ("checks", .array(run.checks.map(json))),
+            ("checks_failed", .array(run.checks.failed.map { .string($0.name) })),
+            ("compared_run", JSON.integer(run.comparedRun?.rawValue)),
         ]
     }
 }

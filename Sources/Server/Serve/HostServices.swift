@@ -39,3 +39,20 @@ struct RunControllerService: Service {
         }
     }
 }
+
+/// Delivers run notifications; on shutdown, once the runs have stopped, delivers what is queued
+/// for up to ``drainGrace``.
+struct NotifierService: Service {
+    let notifier: WebhookNotifier
+    let logger: Logger
+
+    static let drainGrace: Duration = .seconds(5)
+
+    func run() async {
+        await withGracefulShutdownHandler {
+            await notifier.run(logger: logger)
+        } onGracefulShutdown: {
+            notifier.finish(drainingFor: Self.drainGrace)
+        }
+    }
+}

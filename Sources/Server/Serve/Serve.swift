@@ -12,8 +12,12 @@ package enum Serve {
     package static func run(_ loaded: LoadedPipelineFile, logger: Logger) async throws {
         HostMetrics.bootstrap()
         try await withStore(loaded.store, logger: logger) { _ in
-            let controller = RunController(
-                runner: PipelineRunner(store: loaded.store), pipelines: loaded.pipelines, logger: logger)
+            let notifier = loaded.notify.map { WebhookNotifier(settings: $0, redaction: loaded.redaction) }
+            let runner = PipelineRunner(store: loaded.store, observer: notifier)
+            if let notify = loaded.notify {
+                logger.info("notifications on", metadata: ["webhook": "\(notify.safeDescription)", "events": "\(notify.events.map(\.rawValue).sorted())"])
+            }
+            let controller = RunController(runner: runner, pipelines: loaded.pipelines, logger: logger)
             let api = API(store: loaded.store, controller: controller, settings: loaded.server, logger: logger)
             let idle = loaded.server.idleTimeout.components
             let app = Application(
@@ -29,11 +33,10 @@ package enum Serve {
                 logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [
-                        ChangeWatcherService(store: loaded.store, cache: api.cache, logger: logger),
-                        RunControllerService(controller: controller),
-                        app,
-                    ],
+                    // Stopped in reverse order: the notifier after the runs, so it can tell of their end.
+                    services: [ChangeWatcherService(store: loaded.store, cache: api.cache, logger: logger)]
+                        + (notifier.map { [NotifierService(notifier: $0, logger: logger)] } ?? [])
+                        + [RunControllerService(controller: controller), app],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             do {
