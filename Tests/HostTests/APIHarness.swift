@@ -23,7 +23,7 @@ struct APIHarness {
     /// Sets everything up with one CSV pipeline per `files` entry (name -> contents), loads each once,
     /// runs `body`, and tears it all down.
     static func with(
-        _ kind: StoreKind, files: [(String, String)], token: String? = "test-token",
+        _ kind: StoreKind, files: [(String, String)], token: String? = "test-token", checks: [String: RunChecks] = [:],
         _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await kind.with { store, directory in
@@ -36,7 +36,7 @@ struct APIHarness {
                         Pipeline(
                             name: name, source: source, transforms: TransformChain(normalizer: Normalizer(mapping: CSVSource.defaultMapping)),
                             batchSize: 1000,
-                            schedule: nil))
+                            schedule: nil, checks: checks[name] ?? RunChecks()))
                 }
                 let runner = PipelineRunner(store: store)
                 for pipeline in pipelines { _ = try await runner.run(pipeline, trigger: .cli, logger: TestLog.logger) }

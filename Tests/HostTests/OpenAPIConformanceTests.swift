@@ -50,6 +50,9 @@ import HostPlugins
                 ("/runs?status=x", "/runs", .get, .badRequest, [:]),
                 ("/runs/2", "/runs/{id}", .get, .ok, [:]),
                 ("/runs/99", "/runs/{id}", .get, .notFound, [:]),
+                ("/runs/2/anomalies", "/runs/{id}/anomalies", .get, .ok, [:]),
+                ("/runs/2/anomalies?limit=0", "/runs/{id}/anomalies", .get, .badRequest, [:]),
+                ("/runs/99/anomalies", "/runs/{id}/anomalies", .get, .notFound, [:]),
             ]
             for item in cases {
                 let answer = try await client.json(item.uri, method: item.method, headers: item.headers)

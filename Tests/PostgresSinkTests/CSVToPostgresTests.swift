@@ -91,7 +91,7 @@ import TestSupport
             #expect(report.counters == RunCounters(processed: 2, quarantined: 4, skipped: 0))
             // Every batch went on, but 4 of 6 quarantined is above the default 50%: the run fails, saying why.
             #expect(report.status == .failed)
-            #expect(report.message?.hasPrefix("quarantined 66.7% of 6 records read, above the limit of 50%") == true)
+            #expect(report.message?.hasPrefix("failed checks: max_quarantined: quarantined 66.7% of 6 records read, above the limit of 50%") == true)
             #expect(report.message?.contains("price_usd must be greater than N, got -N (1)") == true)
             let quarantined = try await harness.database.rows(
                 "SELECT line, field, reason, run_id FROM quarantine ORDER BY line")
