@@ -1,0 +1,112 @@
+import CSVFileAdapter
+import ETLFramework
+import Foundation
+import Testing
+import TestSupport
+
+@testable import Server
+
+/// `notify:` against a webhook server on loopback, on every store.
+@Suite struct NotificationTests {
+    static let rows = APIHarness.header + "BTC,Bitcoin,100,1000,1,1,2025-01-01T00:00:00Z\n"
+
+    func pipeline(_ name: String, in directory: URL, checks: RunChecks = RunChecks()) -> Pipeline {
+        let path = directory.appendingPathComponent("\(name).csv").path
+        return Pipeline(
+            name: name, source: CSVSource(path: path, displayPath: "\(name).csv"),
+            transforms: TransformChain(normalizer: Normalizer(mapping: CSVSource.defaultMapping)), batchSize: 100, schedule: nil,
+            checks: checks)
+    }
+
+    /// Runs `body` with a runner whose notifier delivers to `url`, then lets the queue drain.
+    func withNotifier(
+        _ store: any Store, url: URL, retries: Int = 1, _ body: (PipelineRunner, WebhookNotifier) async throws -> Void
+    ) async throws {
+        let settings = NotifySettings(
+            webhook: url, headers: [("Authorization", "Bearer hook-token-1234")], timeout: .seconds(2), retries: retries)
+        let notifier = WebhookNotifier(settings: settings, redaction: Redaction(secrets: ["hook-token-1234"]))
+        let runner = PipelineRunner(store: store, observer: notifier)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await notifier.run(logger: TestLog.logger) }
+            try await body(runner, notifier)
+            notifier.finish(drainingFor: .seconds(10))
+            try await group.waitForAll()
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func theWebhookHearsOfEachFailedRunOfFailedChecksAndOfTheRecovery(kind: StoreKind) async throws {
+        try await kind.with { store, directory in
+            let webhook = WebhookServer()
+            try await webhook.serve { url in
+                try await withNotifier(store, url: url) { runner, _ in
+                    let hooked = pipeline("hooked", in: directory)
+                    var ids: [RunID] = []
+                    // The file is missing twice, then there: failed, failed, recovered, then nothing.
+                    for attempt in 0..<4 {
+                        if attempt == 2 { try Data(Self.rows.utf8).write(to: directory.appendingPathComponent("hooked.csv")) }
+                        ids.append(try await runner.run(hooked, trigger: .cli, logger: TestLog.logger).runID)
+                    }
+                    try Data(Self.rows.utf8).write(to: directory.appendingPathComponent("thin.csv"))
+                    let thin = pipeline("thin", in: directory, checks: RunChecks(minRecords: CheckLimit(10, onFail: .warn)))
+                    ids.append(try await runner.run(thin, trigger: .cli, logger: TestLog.logger).runID)
+                    try await Self.waitFor { webhook.deliveries.count >= 4 }
+                    let events = webhook.deliveries.map { $0.body }
+                    #expect(events.map { $0["event"] as? String } == ["failed", "failed", "recovered", "check_failed"])
+                    #expect(events.map { $0["run_id"] as? Int } == [ids[0], ids[1], ids[2], ids[4]].map { Int($0.rawValue) })
+                    #expect(events.map { $0["link"] as? String } == [ids[0], ids[1], ids[2], ids[4]].map { "/runs/\($0)" })
+                    #expect(events[0]["status"] as? String == "failed" && events[0]["pipeline"] as? String == "hooked")
+                    #expect((events[0]["message"] as? String)?.contains("hooked.csv") == true)
+                    #expect((events[2]["previous_run"] as? [String: Any])?["status"] as? String == "failed")
+                    let failedChecks = events[3]["failed_checks"] as? [[String: Any]] ?? []
+                    #expect(failedChecks.map { $0["name"] as? String } == ["min_records"])
+                    #expect(failedChecks.first?["detail"] as? String == "received 1 records (1 new, 0 unchanged), fewer than 10")
+                    #expect(webhook.deliveries.allSatisfy { $0.headers["authorization"] == "Bearer hook-token-1234" })
+                    #expect(webhook.deliveries.allSatisfy { $0.headers["content-type"] == "application/json" })
+                }
+            }
+            #expect(webhook.deliveries.count == 4)
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aHangingOrDeadWebhookNeverHoldsARun(kind: StoreKind) async throws {
+        try await kind.with { store, directory in
+            let webhook = WebhookServer()
+            webhook.hold()
+            try await webhook.serve { url in
+                try await withNotifier(store, url: url) { runner, _ in
+                    let missing = pipeline("missing", in: directory)
+                    _ = try await runner.run(missing, trigger: .cli, logger: TestLog.logger)
+                    try await Self.waitFor { webhook.waiting == 1 }
+                    // The webhook holds the first event unanswered; runs go on and finish regardless.
+                    let second = try await runner.run(missing, trigger: .cli, logger: TestLog.logger)
+                    let third = try await runner.run(missing, trigger: .cli, logger: TestLog.logger)
+                    #expect(second.status == .failed && third.status == .failed)
+                    #expect(webhook.waiting == 1 && webhook.deliveries.count == 1)
+                    webhook.release()
+                    try await Self.waitFor { webhook.deliveries.count == 3 }
+                }
+            }
+            // Nothing listens on the port any more: each attempt is refused, the run is not touched.
+            let closed = try await Self.closedPort()
+            try await withNotifier(store, url: URL(string: "http://127.0.0.1:\(closed)/hook")!, retries: 2) { runner, _ in
+                let report = try await runner.run(pipeline("missing", in: directory), trigger: .cli, logger: TestLog.logger)
+                #expect(report.status == .failed)
+            }
+        }
+    }
+
+    static func waitFor(_ condition: () -> Bool) async throws {
+        for _ in 0..<400 {
+            if condition() { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        Issue.record("the condition did not come true in 10 s")
+    }
+
+    /// A loopback port nothing listens on (a server's, once it has stopped).
+    static func closedPort() async throws -> Int {
+        try await WebhookServer().serve { $0.port ?? 9 }
+    }
+}
