@@ -97,6 +97,34 @@ import TestSupport
         }
     }
 
+    @Test func runOnceTellsTheWebhookBeforeItExitsAndNeverLogsTheSecret() async throws {
+        let directory = try Paths.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let webhook = WebhookServer()
+        try await webhook.serve { url in
+            let file = """
+                store: {url: "sqlite:db.sqlite"}
+                notify:
+                  webhook: \(url.absoluteString)
+                  headers: {Authorization: "Bearer ${HOOK_TOKEN}"}
+                  on: [failed]
+                  timeout: 2s
+                pipelines:
+                  - {name: gone, source: {type: csv, path: gone.csv}}
+                """
+            try Data(file.utf8).write(to: directory.appendingPathComponent("p.yaml"))
+            let run = try await HostProcess.run(
+                ["run", "p.yaml", "--once"], in: directory, environment: ["HOOK_TOKEN": "tok-5f1d2c", "LOG_LEVEL": "debug"])
+            #expect(run.status == 1)
+            #expect(webhook.deliveries.count == 1)
+            #expect(webhook.deliveries.first?.body["event"] as? String == "failed")
+            #expect(webhook.deliveries.first?.headers["authorization"] == "Bearer tok-5f1d2c")
+            #expect(run.stderr.contains("notification delivered"), "\(run.stderr)")
+            #expect(!(run.stdout + run.stderr).contains("tok-5f1d2c"))
+            #expect(!(run.stdout + run.stderr).contains("etl-secret-path"))
+        }
+    }
+
     static func waitFor(_ condition: () -> Bool) async throws {
         for _ in 0..<400 {
             if condition() { return }

@@ -99,7 +99,9 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let wrong = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory)
         #expect(wrong.status == 1)
-        #expect(wrong.stdout.contains("csv: failed checks: max_quarantined: quarantined 100% of 2 records read, above the limit of 50%"), "\(wrong.stdout)")
+        #expect(
+            wrong.stdout.contains("csv: failed checks: max_quarantined: quarantined 100% of 2 records read, above the limit of 50%"),
+            "\(wrong.stdout)")
         try file(format: "dd/MM/yyyy HH:mm").write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         let stuck = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory)
         #expect(stuck.status == 0)

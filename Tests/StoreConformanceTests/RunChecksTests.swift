@@ -86,7 +86,8 @@ import TestSupport
             #expect(jumped.status == .success && jumped.counters.processed == 3 && jumped.counters.anomalies == 2)
             let flagged = try #require(check(jumped, "max_price_change"))
             #expect(flagged.status == .failed && flagged.observed == 99)
-            #expect(flagged.detail == "2 prices moved more than 50% from the previous observation; the largest by +9900% (listed as the run's anomalies)")
+            #expect(
+                flagged.detail == "2 prices moved more than 50% from the previous observation; the largest by +9900% (listed as the run's anomalies)")
             let page = try await store.anomalies(run: jumped.runID, limit: 10, offset: 0, logger: TestLog.logger)
             #expect(page.total == 2)
             let up = try #require(page.items.first), down = try #require(page.items.last)

@@ -123,12 +123,14 @@ public struct PipelineFileLoader: Sendable {
         if let batchSize = spec.batchSize, !(1...100_000).contains(batchSize) {
             throw ConfigErrors([(node["batch_size"] ?? node).diagnostic("batch_size must be between 1 and 100000")])
         }
-        if let minimum = spec.checks?.minRecords?.limit, minimum < 0 {
-            throw ConfigErrors([(node["checks"]?["min_records"] ?? node).diagnostic("min_records must be at least 0")])
-        }
+        var limits: [ConfigDiagnostic] = []
         if let freshness = spec.checks?.freshness?.limit, freshness.duration < .seconds(1) {
-            throw ConfigErrors([(node["checks"]?["freshness"] ?? node).diagnostic("freshness must be at least 1s")])
+            limits.append((node["checks"]?["freshness"] ?? node).diagnostic("freshness must be at least 1s"))
         }
+        if let minimum = spec.checks?.minRecords?.limit, minimum < 0 {
+            limits.append((node["checks"]?["min_records"] ?? node).diagnostic("min_records must be at least 0"))
+        }
+        guard limits.isEmpty else { throw ConfigErrors(limits) }
         if let every = spec.schedule?.every, every.duration < .seconds(1) {
             throw ConfigErrors([(node["schedule"] ?? node).diagnostic("schedule.every must be at least 1s")])
         }

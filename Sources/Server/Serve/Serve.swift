@@ -15,7 +15,8 @@ package enum Serve {
             let notifier = loaded.notify.map { WebhookNotifier(settings: $0, redaction: loaded.redaction) }
             let runner = PipelineRunner(store: loaded.store, observer: notifier)
             if let notify = loaded.notify {
-                logger.info("notifications on", metadata: ["webhook": "\(notify.safeDescription)", "events": "\(notify.events.map(\.rawValue).sorted())"])
+                let events = notify.events.map(\.rawValue).sorted()
+                logger.info("notifications on", metadata: ["webhook": "\(notify.safeDescription)", "events": "\(events)"])
             }
             let controller = RunController(runner: runner, pipelines: loaded.pipelines, logger: logger)
             let api = API(store: loaded.store, controller: controller, settings: loaded.server, logger: logger)
