@@ -20,10 +20,10 @@ import TestSupport
 
     /// Runs `body` with a runner whose notifier delivers to `url`, then lets the queue drain.
     func withNotifier(
-        _ store: any Store, url: URL, retries: Int = 1, _ body: (PipelineRunner, WebhookNotifier) async throws -> Void
+        _ store: any Store, url: URL, retries: Int = 1, timeout: Duration = .seconds(2), _ body: (PipelineRunner, WebhookNotifier) async throws -> Void
     ) async throws {
         let settings = NotifySettings(
-            webhook: url, headers: [("Authorization", "Bearer hook-token-1234")], timeout: .seconds(2), retries: retries)
+            webhook: url, headers: [("Authorization", "Bearer hook-token-1234")], timeout: timeout, retries: retries)
         let notifier = WebhookNotifier(settings: settings, redaction: Redaction(secrets: ["hook-token-1234"]))
         let runner = PipelineRunner(store: store, observer: notifier)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -75,7 +75,8 @@ import TestSupport
             let webhook = WebhookServer()
             webhook.hold()
             try await webhook.serve { url in
-                try await withNotifier(store, url: url) { runner, _ in
+                // A long timeout: the held request stays in its first attempt however slow the runs are.
+                try await withNotifier(store, url: url, timeout: .seconds(60)) { runner, _ in
                     let missing = pipeline("missing", in: directory)
                     _ = try await runner.run(missing, trigger: .cli, logger: TestLog.logger)
                     try await Self.waitFor { webhook.waiting == 1 }

@@ -14,11 +14,11 @@ import TestSupport
         let document = try JSONDecoder().decode(OpenAPI.Document.self, from: data)
         try document.validate()
         #expect(document.info.title == "Kasparro ETL")
-        #expect(document.paths.count == 12)
+        #expect(document.paths.count == 13)
         let operations = document.paths.flatMap { path, item in
             (item.pathItemValue?.endpoints ?? []).map { "\($0.method.rawValue.uppercased()) \(path.rawValue)" }
         }
-        #expect(operations.count == 12)
+        #expect(operations.count == 13)
         #expect(operations.contains("POST /trigger-etl"))
     }
 
