@@ -20,7 +20,8 @@ import TestSupport
 
     /// Runs `body` with a runner whose notifier delivers to `url`, then lets the queue drain.
     func withNotifier(
-        _ store: any Store, url: URL, retries: Int = 1, timeout: Duration = .seconds(2), _ body: (PipelineRunner, WebhookNotifier) async throws -> Void
+        _ store: any Store, url: URL, retries: Int = 1, timeout: Duration = .seconds(2),
+        _ body: (PipelineRunner, WebhookNotifier) async throws -> Void
     ) async throws {
         let settings = NotifySettings(
             webhook: url, headers: [("Authorization", "Bearer hook-token-1234")], timeout: timeout, retries: retries)
