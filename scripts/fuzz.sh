@@ -58,10 +58,14 @@ token=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
 FUZZ_DATABASE_URL=$database_url FUZZ_TOKEN=$token LOG_LEVEL=warning \
   "$host" run "$work/pipelines.yaml" 2>"$work/host.log" &
 host_pid=$!
+ready=0
 for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+  curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && { ready=1; break; }
   sleep 0.2
 done
+if [ "$ready" -ne 1 ]; then
+  echo "fuzz.sh: the host did not answer /health within 20 s" >&2
+fi
 
 status=0
 "${st[@]}" run "http://127.0.0.1:$port/openapi.json" --checks all --max-examples "$examples" "${seed[@]}" \
@@ -72,4 +76,13 @@ if grep -q '"level":"critical"' "$work/host.log"; then
   status=1
 fi
 kill -0 "$host_pid" 2>/dev/null || { echo "fuzz.sh: the host died during the fuzz" >&2; status=1; }
+if [ "$status" -ne 0 ]; then
+  # What the host and its database said, to tell a host fault from a database that went away.
+  echo "fuzz.sh: the host's log (last 40 lines):" >&2
+  tail -n 40 "$work/host.log" >&2 || true
+  if [ -n "${own_pg_dir:-}" ]; then
+    echo "fuzz.sh: the PostgreSQL server's log (last 40 lines):" >&2
+    tail -n 40 "$own_pg_dir/server.log" >&2 || true
+  fi
+fi
 exit $status

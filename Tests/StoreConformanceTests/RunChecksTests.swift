@@ -32,6 +32,12 @@ import TestSupport
             let passed = try await loader.run("passed", file: "a.csv", checks: RunChecks(minRecords: CheckLimit(4, onFail: .fail)))
             #expect(passed.status == .success && passed.message == nil)
             #expect(passed.checks.map(\.status) == [.passed, .passed])
+            // A quarantine share above a `warn` limit flags the run instead of failing it.
+            try loader.write("b.csv", "BTC,Bitcoin,-1,,,,\n" + Self.four)
+            let lenient = try await loader.run(
+                "lenient", file: "b.csv", checks: RunChecks(maxQuarantined: CheckLimit(0.1, onFail: .warn)))
+            #expect(lenient.status == .success && lenient.counters.quarantined == 1)
+            #expect(check(lenient, "max_quarantined")?.status == .failed && check(lenient, "max_quarantined")?.observed == 0.2)
             // What the run record keeps is what the runner decided.
             let stored = try await store.run(id: warned.runID, rejectionLimit: 0, logger: TestLog.logger)?.run
             #expect(stored?.checks == warned.checks)
@@ -66,6 +72,11 @@ import TestSupport
             #expect(check(third, "max_count_change")?.observed == 1)
             let grown = try #require(try await store.run(id: third.runID, rejectionLimit: 0, logger: TestLog.logger)?.comparison)
             #expect(grown.newTickers == ["DOGE", "ETH"] && grown.vanishedTickers == ["BTC"])
+            // Two records against two: within the limit.
+            try loader.append("a.csv", "DOGE,Dogecoin,0.1,5,1,1,2025-01-04T00:00:00Z\nSOL,Solana,6,60,1,1,2025-01-04T00:00:00Z\n")
+            let steady = try await loader.run("p", file: "a.csv", checks: checks)
+            #expect(check(steady, "max_count_change")?.status == .passed && check(steady, "max_count_change")?.observed == 0)
+            #expect(steady.message == nil)
         }
     }
 

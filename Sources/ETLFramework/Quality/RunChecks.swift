@@ -118,7 +118,7 @@ public struct RunChecks: Sendable, Hashable {
                 name: "freshness", status: .skipped, onFail: check.onFail, observed: nil, limit: limit, unit: "seconds",
                 detail: "the pipeline has no stored observations")
         }
-        let age = max(0, facts.now.timeIntervalSince(newest))
+        let age = (max(0, facts.now.timeIntervalSince(newest)) * 1000).rounded() / 1000
         let failed = age > limit
         return CheckResult(
             name: "freshness", status: failed ? .failed : .passed, onFail: check.onFail, observed: age, limit: limit,
