@@ -65,7 +65,7 @@ def main():
     generate(csv_path, args.rows, args.tickers)
     size_mb = os.path.getsize(csv_path) / 2**20
 
-    for name in ("bench_host", "bench_copy", "bench_baseline"):
+    for name in ("bench_host", "bench_copy", "bench_baseline", "bench_checks"):
         psql(bin_dir, server_url, "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}")
     host_url = database_url(server_url, "bench_host")
     copy_url = database_url(server_url, "bench_copy")
@@ -82,6 +82,17 @@ def main():
                      f"pipelines:\n  - {{name: bench, source: {{type: csv, path: bench.csv}}, batch_size: {args.batch_size}}}\n")
     env = dict(os.environ, DATABASE_URL=host_url, LOG_LEVEL="warning")
     host_seconds, peak_kib, result = timed([args.host, "run", "bench.yaml", "--once"], env=env, cwd=work)
+
+    # The same PostgreSQL load held to every check of `checks:` (the price of each record compared
+    # with its asset's previous one, the tickers kept for the comparison, freshness read at the end).
+    with open(os.path.join(work, "bench-checks.yaml"), "w") as config:
+        config.write("store: {type: postgres, url: \"${DATABASE_URL}\"}\n"
+                     f"pipelines:\n  - name: bench\n    source: {{type: csv, path: bench.csv}}\n    batch_size: {args.batch_size}\n"
+                     "    checks: {min_records: 1, max_count_change: 50%, max_price_change: 50%, freshness: 30m}\n")
+    checks_seconds, _, _ = timed(
+        [args.host, "run", "bench-checks.yaml", "--once"], env=dict(env, DATABASE_URL=database_url(server_url, "bench_checks")),
+        cwd=work)
+    anomalies = psql(bin_dir, database_url(server_url, "bench_checks"), "-c", "SELECT count(*) FROM run_anomalies").stdout.strip()
 
     # The same load into the embedded store (SQLite, WAL, synchronous=NORMAL).
     with open(os.path.join(work, "bench-sqlite.yaml"), "w") as config:
@@ -138,6 +149,8 @@ def main():
     print("| loader | seconds | rows/s | rows stored |")
     print("|---|---:|---:|---|")
     print(f"| host run --once (release) | {host_seconds:.2f} | {host_rate:,.0f} | raw {counts[0]}, observations {counts[1]}, unified {counts[2]} |")
+    print(f"| host run --once, every check of checks: on (release) | {checks_seconds:.2f} | {args.rows / checks_seconds:,.0f} | "
+          f"same, and {anomalies} anomalies |")
     print(f"| host run --once into SQLite (release) | {sqlite_seconds:.2f} | {args.rows / sqlite_seconds:,.0f} | same tables, one file |")
     print(f"| host run --once into SQLite, rename + set + filter + dedupe before normalize (release) | {chain_seconds:.2f} | "
           f"{args.rows / chain_seconds:,.0f} | same rows |")
@@ -152,6 +165,7 @@ def main():
     print(f"ratio schema floor / \\copy: {copy_seconds / floor_seconds:.2f}")
     if baseline:
         print(f"ratio host / baseline: PostgreSQL {baseline[0] / host_seconds:.2f}, SQLite {baseline[1] / sqlite_seconds:.2f}  (rows/s)")
+    print(f"ratio host with every check / without: {host_seconds / checks_seconds:.2f}  (rows/s; 1.00 = the checks cost nothing)")
     print(f"ratio SQLite with the chain / without: {sqlite_seconds / chain_seconds:.2f}  (rows/s; 1.00 = the chain costs nothing)")
     print(f"host peak RSS: {peak_kib / 1024:.1f} MiB  (target < 150 MiB); SQLite with the chain: {chain_peak_kib / 1024:.1f} MiB")
     print()

@@ -40,7 +40,8 @@ import TestSupport
         try await kind.with { store, directory in
             let webhook = WebhookServer()
             try await webhook.serve { url in
-                try await withNotifier(store, url: url) { runner, _ in
+                // A long timeout: a slow answer on a busy machine is not retried (which could repeat an event).
+                try await withNotifier(store, url: url, timeout: .seconds(30)) { runner, _ in
                     let hooked = pipeline("hooked", in: directory)
                     var ids: [RunID] = []
                     // The file is missing twice, then there: failed, failed, recovered, then nothing.
@@ -56,6 +57,11 @@ import TestSupport
                     #expect(events.map { $0["event"] as? String } == ["failed", "failed", "recovered", "check_failed"])
                     #expect(events.map { $0["run_id"] as? Int } == [ids[0], ids[1], ids[2], ids[4]].map { Int($0.rawValue) })
                     #expect(events.map { $0["link"] as? String } == [ids[0], ids[1], ids[2], ids[4]].map { "/runs/\($0)" })
+                    #expect(
+                        events.map { $0["event_id"] as? String } == [
+                            "\(ids[0])-failed", "\(ids[1])-failed", "\(ids[2])-recovered", "\(ids[4])-check_failed",
+                        ])
+                    #expect(webhook.deliveries.map { $0.headers["x-event-id"] } == events.map { $0["event_id"] as? String })
                     #expect(events[0]["status"] as? String == "failed" && events[0]["pipeline"] as? String == "hooked")
                     #expect((events[0]["message"] as? String)?.contains("hooked.csv") == true)
                     #expect((events[2]["previous_run"] as? [String: Any])?["status"] as? String == "failed")
@@ -110,7 +116,7 @@ import TestSupport
                   webhook: \(url.absoluteString)
                   headers: {Authorization: "Bearer ${HOOK_TOKEN}"}
                   on: [failed]
-                  timeout: 2s
+                  timeout: 20s
                 pipelines:
                   - {name: gone, source: {type: csv, path: gone.csv}}
                 """

@@ -6,6 +6,9 @@ package struct RunEvent: Sendable {
     package var event: NotifyEvent
     package var pipeline: String
     package var runID: RunID
+    /// `<run id>-<event>`: the same for every delivery attempt of one event, so that a receiver can
+    /// drop a repeat (a retry after a timeout may deliver an event twice).
+    package var id: String { "\(runID)-\(event.rawValue)" }
     package var body: [UInt8]
 
     /// The event a recorded run raises, if any: `failed` for a failed run, `check_failed` for a
@@ -31,7 +34,8 @@ package struct RunEvent: Sendable {
         runID = report.runID
         let counters = report.counters
         let body = JSON.object([
-            ("event", .string(event.rawValue)), ("pipeline", .string(report.pipeline)), ("run_id", JSON.integer(report.runID.rawValue)),
+            ("event_id", .string("\(report.runID)-\(event.rawValue)")), ("event", .string(event.rawValue)), ("pipeline", .string(report.pipeline)),
+            ("run_id", JSON.integer(report.runID.rawValue)),
             ("status", .string(report.status.rawValue)), ("trigger", .string(report.trigger.rawValue)),
             ("started_at", JSON.time(report.startedAt)), ("finished_at", JSON.time(report.finishedAt)),
             ("message", JSON.string(report.message.map(redaction.redact))),

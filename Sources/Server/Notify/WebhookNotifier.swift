@@ -11,7 +11,9 @@ import Synchronization
 /// ``runFinished(_:logger:)`` only queues an event (up to ``queueLimit``; the oldest are dropped,
 /// said in the log, when a dead webhook lets more pile up). ``run(logger:)`` delivers them one by one,
 /// each attempt bounded by the timeout, retried with backoff on connection errors, timeouts, 429
-/// and 5xx. Header values and the webhook's path never reach the log.
+/// and 5xx. Delivery is at least once: an attempt that timed out may have arrived, so a retry can
+/// repeat an event; each carries its `event_id` (and `X-Event-Id`) for the receiver to drop repeats.
+/// Header values and the webhook's path never reach the log.
 package final class WebhookNotifier: RunObserver, Sendable {
     package let settings: NotifySettings
     let redaction: Redaction
@@ -78,6 +80,7 @@ package final class WebhookNotifier: RunObserver, Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "kasparro-etl/1.0")
+        request.headers.add(name: "X-Event-Id", value: event.id)
         for header in settings.headers { request.headers.replaceOrAdd(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(bytes: event.body))
         var backoff = Duration.milliseconds(500)
