@@ -89,10 +89,14 @@ import HostPlugins
         func documented(_ text: String) -> Bool {
             pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }
-        for id in ["BTC", "A", "ÄÖÜ", "x y", String(repeating: "Z", count: 32)] {
+        for id in ["BTC", "A", "ÄÖÜ", "x y", String(repeating: "Z", count: 32), "", "ab", "abc", "abcd", "?>~\u{7f}"] {
             let cursor = RecordCursor.encode(after: id)
             #expect(documented(cursor), "\(cursor)")
             #expect(RecordCursor.decode(cursor) == id)
+            // Foundation's base64, made URL-safe and unpadded, says the same.
+            let reference = Data(Array("k1:".utf8) + Array(id.utf8)).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(cursor == reference)
         }
         for text in ["azE6", "azE6AA", "azE6AAA", "azE6____", "azE6AAAAAA", "azE6_-_-_-_", "azE6AP8"] {
             #expect(documented(text))

@@ -80,6 +80,18 @@ struct API: Sendable {
         cursor: (@Sendable (Item) -> String)? = nil, _ context: APIRequestContext,
         read: @escaping @Sendable () async throws -> Page<Item>, json: @escaping (Item) -> RawValue
     ) async throws -> Response {
+        try await pageAnswer(
+            key: key, limit: limit, offset: offset, extra: extra, matchesNothing: matchesNothing, cursor: cursor, context,
+            read: read, write: { item, writer in writer.value(json(item)) })
+    }
+
+    /// ``pageAnswer(key:limit:offset:extra:matchesNothing:cursor:_:read:json:)`` with each item written
+    /// straight to bytes by `write`.
+    func pageAnswer<Item: Sendable>(
+        key: String, limit: Int, offset: Int?, extra: [(String, RawValue)] = [], matchesNothing: Bool = false,
+        cursor: (@Sendable (Item) -> String)? = nil, _ context: APIRequestContext,
+        read: @escaping @Sendable () async throws -> Page<Item>, write: @escaping (Item, inout JSONBytes) -> Void
+    ) async throws -> Response {
         func pagination(_ page: Page<Item>) -> RawValue {
             var next: RawValue?? = nil
             if let cursor { next = .some(page.hasMore == true ? page.items.last.map { .string(cursor($0)) } : nil) }
@@ -92,7 +104,22 @@ struct API: Sendable {
         }
         let members = try await cache.value(for: key) { () -> [UInt8] in
             let page = try await fromDatabase(read)
-            return Self.members(extra + [("data", .array(page.items.map(json))), ("pagination", pagination(page))])
+            // The members of {extra..., "data": [...], "pagination": {...}}, without the braces.
+            var writer = JSONBytes(capacity: 128 + 320 * page.items.count)
+            for (name, value) in extra {
+                writer.string(name)
+                writer.raw(":")
+                writer.value(value)
+                writer.raw(",")
+            }
+            writer.raw("\"data\":[")
+            for (index, item) in page.items.enumerated() {
+                if index > 0 { writer.raw(",") }
+                write(item, &writer)
+            }
+            writer.raw("],\"pagination\":")
+            writer.value(pagination(page))
+            return writer.bytes
         }
         return answer(cached: members, context)
     }

@@ -43,7 +43,11 @@ struct QueryParameters {
 
     /// `+` as a space, then percent-decoding; `nil` when the encoding is broken.
     static func decode(_ text: Substring) -> String? {
-        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        // Most values hold neither: no Foundation call for them.
+        let (plus, percent) = (text.utf8.contains(UInt8(ascii: "+")), text.utf8.contains(UInt8(ascii: "%")))
+        guard plus || percent else { return String(text) }
+        let spaced = plus ? String(text).replacingOccurrences(of: "+", with: " ") : String(text)
+        return percent ? spaced.removingPercentEncoding : spaced
     }
 
     /// Texts longer than this are refused (no ticker, pipeline or date is near it).

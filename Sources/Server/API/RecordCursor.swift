@@ -11,9 +11,23 @@ enum RecordCursor {
     static let maxLength = 1000
 
     static func encode(after id: String) -> String {
-        Data(tag + Array(id.utf8)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        // Written directly (every page of /data carries one): base64url, no padding.
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        let input = tag + Array(id.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity((input.count * 4 + 2) / 3)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in input {
+            buffer = (buffer << 8) | UInt32(byte)
+            bits += 8
+            while bits >= 6 {
+                bits -= 6
+                output.append(alphabet[Int((buffer >> UInt32(bits)) & 63)])
+            }
+        }
+        if bits > 0 { output.append(alphabet[Int((buffer << UInt32(6 - bits)) & 63)]) }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The id a cursor stands for, or nil when the text does not have a cursor's form.

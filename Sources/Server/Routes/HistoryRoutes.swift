@@ -25,7 +25,7 @@ extension API {
         return try await pageAnswer(
             key: query.cacheKey, limit: query.limit, offset: query.offset,
             extra: [("ticker", .string(ticker))], matchesNothing: parameters.matchesNothing, context,
-            read: { try await store.history(query, logger: logger) }, json: Self.json)
+            read: { try await store.history(query, logger: logger) }, write: { $1.point($0) })
     }
 
     static func json(_ point: HistoryPoint) -> RawValue {

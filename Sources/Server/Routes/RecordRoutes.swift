@@ -29,7 +29,7 @@ extension API {
         return try await pageAnswer(
             key: query.cacheKey, limit: query.limit, offset: after == nil ? query.offset : nil,
             matchesNothing: parameters.matchesNothing, cursor: { RecordCursor.encode(after: $0.id) }, context,
-            read: { try await pages.page(query, logger: logger) }, json: Self.json)
+            read: { try await pages.page(query, logger: logger) }, write: { $1.record($0) })
     }
 
     func record(_ request: Request, _ context: APIRequestContext) async throws -> Response {
