@@ -25,8 +25,10 @@ extension PostgresStore {
             JOIN unnest(\(identities.map(\.ticker))::text[], \(identities.map(\.assetKey))::text[]) AS k(t, key)
                 ON a.ticker = k.t AND a.asset_key = k.key
             """, logger: logger)
-        for try await (ticker, key, price, observedAt, source) in rows.decode((String, String, String, Date, String).self) {
-            stored[AssetIdentity(ticker: ticker, assetKey: key)] = AssetPrice(price: price, observedAt: observedAt, source: source)
+        for try await row in rows {
+            var cells = RowCells(row, reading: "an asset's price")
+            let identity = AssetIdentity(ticker: try cells.next(), assetKey: try cells.next())
+            stored[identity] = AssetPrice(price: try cells.next(), observedAt: try cells.next(), source: try cells.next())
         }
         let moves = PriceMoves.flag(batch.quotes, indices: observations, source: batch.pipeline, stored: stored, limit: limit)
         guard !moves.isEmpty else { return 0 }
