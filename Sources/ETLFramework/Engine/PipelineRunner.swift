@@ -182,34 +182,10 @@ public struct PipelineRunner: Sendable {
                 said.append("the transform steps filtered out every record read (\(counters.filtered))")
                 logger.warning("every record was filtered out", metadata: ["filtered": "\(counters.filtered)"])
             }
-            let runLog = self.runLog
-            let facts = try await database("reading what the checks compare with") {
-                try await runLog.qualityFacts(
-                    pipeline: pipeline.name, run: runID, newestObservation: pipeline.checks.freshness != nil, logger: logger)
-            }
-            let checks = pipeline.checks.evaluate(
-                RunFacts(
-                    counters: counters, reasons: reasons, previousSuccess: facts.previousSuccess,
-                    newestObservation: facts.newestObservation, largestPriceMove: facts.largestPriceMove))
-            var runQuality = quality()
-            runQuality.checks = checks
-            runQuality.comparedRun = facts.previousSuccess?.id
-            let failing = checks.failed.filter { $0.onFail == .fail }
-            let warning = checks.failed.filter { $0.onFail == .warn }
-            if !warning.isEmpty {
-                logger.warning("checks failed (warn)", metadata: ["checks": "\(warning.map(\.sentence))"])
-                said.append("checks failed (warn): " + warning.map(\.sentence).joined(separator: "; "))
-            }
-            if !failing.isEmpty {
-                logger.error("run failed its checks", metadata: ["checks": "\(failing.map(\.sentence))"])
-                let failure = "failed checks: " + failing.map(\.sentence).joined(separator: "; ")
-                return Outcome(
-                    status: .failed, message: ([failure] + said).joined(separator: "; "), counters: counters,
-                    quality: runQuality, previous: facts.previousFinished)
-            }
-            return Outcome(
-                status: .success, message: said.isEmpty ? nil : said.joined(separator: "; "), counters: counters,
-                quality: runQuality, previous: facts.previousFinished)
+            var outcome = try await judged(
+                pipeline, runID: runID, counters: counters, reasons: reasons, said: said, logger: logger)
+            outcome.quality.tickers = tickers.sorted()
+            return outcome
         } catch is CancellationError {
             return Outcome(
                 status: .interrupted, message: "stopped by shutdown before the batch committed", counters: counters,
@@ -256,24 +232,6 @@ public struct PipelineRunner: Sendable {
         return Load(
             prepared: prepared, reasons: transformed.rejections.map(\.reason), records: transformed.raw.count,
             tickers: Set(transformed.quotes.lazy.map(\.ticker)))
-    }
-}
-
-/// Prometheus-style metrics of runs, through swift-metrics (the host picks the backend).
-enum RunMetrics {
-    static func record(_ report: RunReport) {
-        let pipeline = [("pipeline", report.pipeline)]
-        Counter(label: "etl_records_processed_total", dimensions: pipeline).increment(by: report.counters.processed)
-        Counter(label: "etl_records_quarantined_total", dimensions: pipeline).increment(by: report.counters.quarantined)
-        Counter(label: "etl_records_skipped_total", dimensions: pipeline).increment(by: report.counters.skipped)
-        Counter(label: "etl_records_filtered_total", dimensions: pipeline).increment(by: report.counters.filtered)
-        Counter(label: "etl_runs_total", dimensions: pipeline + [("status", report.status.rawValue)]).increment()
-        Counter(label: "etl_anomalies_total", dimensions: pipeline).increment(by: report.counters.anomalies)
-        for check in report.checks.failed {
-            Counter(label: "etl_check_failures_total", dimensions: pipeline + [("check", check.name)]).increment()
-        }
-        Timer(label: "etl_run_duration_seconds", dimensions: pipeline, preferredDisplayUnit: .seconds)
-            .recordNanoseconds(Int64(report.duration * 1_000_000_000))
     }
 }
 
