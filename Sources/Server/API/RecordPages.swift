@@ -8,7 +8,7 @@ import Logging
 /// at another version than its marks is read again the plain way, so an answer is always exact.
 final class RecordPages: Sendable {
     /// The distance between marks: the most index entries a deep page walks.
-    static let spacing = 128
+    static let spacing = 32
 
     let store: any QueryStore
     /// Marks by source filter (`""`: all sources); dropped when a page finds them outdated.
