@@ -59,6 +59,7 @@ struct StubStore: Store, Decodable {
         QualityFacts()
     }
     func anomalies(run: RunID, limit: Int, offset: Int, logger: Logger) async throws -> Page<Anomaly> { throw NotUsed() }
+    func comparison(of run: RunRecord, logger: Logger) async throws -> RunComparison? { throw NotUsed() }
 }
 
 let testRegistry: ComponentRegistry = {

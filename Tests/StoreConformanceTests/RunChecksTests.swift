@@ -61,7 +61,7 @@ import TestSupport
             #expect(shrink.status == .failed && shrink.observed == -0.75 && shrink.comparedRun == first.runID.rawValue)
             #expect(shrink.detail == "received 1 records against 4 in run \(first.runID) (-75%), beyond the limit of 50%")
             let detail = try #require(try await store.run(id: second.runID, rejectionLimit: 0, logger: TestLog.logger))
-            let comparison = try #require(detail.comparison)
+            let comparison = try #require(try await store.comparison(of: detail.run, logger: TestLog.logger))
             #expect(comparison.previousRun == first.runID)
             #expect(comparison.recordsBefore == 4 && comparison.recordsNow == 1)
             #expect(comparison.vanishedTickers == ["ETH", "SOL", "XRP"] && comparison.newTickers.isEmpty)
@@ -70,7 +70,8 @@ import TestSupport
             let third = try await loader.run("p", file: "a.csv", checks: checks)
             #expect(check(third, "max_count_change")?.comparedRun == second.runID.rawValue)
             #expect(check(third, "max_count_change")?.observed == 1)
-            let grown = try #require(try await store.run(id: third.runID, rejectionLimit: 0, logger: TestLog.logger)?.comparison)
+            let thirdRun = try #require(try await store.run(id: third.runID, rejectionLimit: 0, logger: TestLog.logger)?.run)
+            let grown = try #require(try await store.comparison(of: thirdRun, logger: TestLog.logger))
             #expect(grown.newTickers == ["DOGE", "ETH"] && grown.vanishedTickers == ["BTC"])
             // Two records against two: within the limit.
             try loader.append("a.csv", "DOGE,Dogecoin,0.1,5,1,1,2025-01-04T00:00:00Z\nSOL,Solana,6,60,1,1,2025-01-04T00:00:00Z\n")

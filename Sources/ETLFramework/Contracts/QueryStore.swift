@@ -28,6 +28,10 @@ public protocol QueryStore: Sendable {
     /// One run with (up to `rejectionLimit` of) its quarantined records.
     func run(id: RunID, rejectionLimit: Int, logger: Logger) async throws -> RunDetail?
 
+    /// `run` beside the run it was compared with (``RunRecord/comparedRun``), from the tickers both
+    /// recorded; nil when it was compared with none.
+    func comparison(of run: RunRecord, logger: Logger) async throws -> RunComparison?
+
     /// The anomalies of one run (prices that moved beyond the pipeline's limit), in the order found.
     func anomalies(run: RunID, limit: Int, offset: Int, logger: Logger) async throws -> Page<Anomaly>
 

@@ -93,7 +93,6 @@ public struct PipelineRunner: Sendable {
                         + "not recorded: \(RunFailure.message(for: error)); the next start marks the run interrupted",
                     checks: outcome.quality.checks)
             }
-            report.checks = outcome.quality.checks
             report.previous = outcome.previous
             RunMetrics.record(report)
             observer?.runFinished(report, logger: logger)

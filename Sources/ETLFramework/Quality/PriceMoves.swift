@@ -37,6 +37,16 @@ public struct PriceMove: Sendable, Hashable {
 
 /// Finds the quotes of a batch whose price moved beyond a limit.
 public enum PriceMoves {
+    /// The distinct assets of the quotes at `indices`, in first-seen order: whose stored prices a
+    /// store reads before ``flag(_:indices:source:stored:limit:)``.
+    public static func assets(of quotes: [Quote], indices: [Int]) -> [AssetIdentity] {
+        var seen = Set<AssetIdentity>()
+        return indices.compactMap { index in
+            let identity = AssetIdentity(ticker: quotes[index].ticker, assetKey: quotes[index].assetKey)
+            return seen.insert(identity).inserted ? identity : nil
+        }
+    }
+
     /// The quotes among `indices` whose price moved more than `limit` (a share) from the asset's
     /// previous observation: the newest one stored before the batch (`stored`, from any source) or an
     /// earlier quote of the same batch. A quote not newer than what is stored (a late record) has no

@@ -104,14 +104,11 @@ public struct RunDetail: Sendable {
     public var rejections: [Rejection]
     /// All quarantined records of the run (``rejections`` may hold fewer).
     public var rejectionCount: Int
-    /// The run beside the previous successful run, when the run has finished and one exists.
-    public var comparison: RunComparison?
 
-    public init(run: RunRecord, rejections: [Rejection], rejectionCount: Int, comparison: RunComparison? = nil) {
+    public init(run: RunRecord, rejections: [Rejection], rejectionCount: Int) {
         self.run = run
         self.rejections = rejections
         self.rejectionCount = rejectionCount
-        self.comparison = comparison
     }
 }
 

@@ -28,7 +28,8 @@ package final class WebhookNotifier: RunObserver, Sendable {
 
     package init(settings: NotifySettings, redaction: Redaction) {
         self.settings = settings
-        self.redaction = redaction
+        // The webhook's address (its path is often its secret) is redacted wherever the notifier logs.
+        self.redaction = Redaction(secrets: redaction.secrets + [settings.webhook.absoluteString])
         (events, queue) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .bufferingNewest(Self.queueLimit))
     }
 
@@ -104,8 +105,7 @@ package final class WebhookNotifier: RunObserver, Sendable {
                     return
                 }
             } catch {
-                failure = redaction.redact(RunFailure.message(for: error)).replacingOccurrences(
-                    of: settings.webhook.absoluteString, with: settings.safeDescription)
+                failure = redaction.redact(RunFailure.message(for: error))
             }
             if attempt > settings.retries {
                 logger.error("notification not delivered", metadata: ["error": "\(failure)", "attempts": "\(attempt)"])

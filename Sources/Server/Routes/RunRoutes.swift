@@ -64,7 +64,8 @@ extension API {
                     ),
                 ])
             ))
-        fields.append(("comparison", detail.comparison.map(Self.json) ?? .null))
+        let comparison = try await fromDatabase { try await store.comparison(of: detail.run, logger: logger) }
+        fields.append(("comparison", comparison.map(Self.json) ?? .null))
         return answer(cached: Self.members([("data", JSON.object(fields))]), context)
     }
 

@@ -12,12 +12,7 @@ extension PostgresStore {
     ) async throws -> Int {
         let batch = plan.batch
         guard !observations.isEmpty else { return 0 }
-        var identities: [AssetIdentity] = []
-        var seen = Set<AssetIdentity>()
-        for index in observations {
-            let identity = AssetIdentity(ticker: batch.quotes[index].ticker, assetKey: batch.quotes[index].assetKey)
-            if seen.insert(identity).inserted { identities.append(identity) }
-        }
+        let identities = PriceMoves.assets(of: batch.quotes, indices: observations)
         var stored: [AssetIdentity: AssetPrice] = [:]
         let rows = try await connection.query(
             """

@@ -7,26 +7,10 @@ extension PostgresStore {
     package func qualityFacts(pipeline: String, run: RunID, newestObservation: Bool, logger: Logger) async throws -> QualityFacts {
         do {
             var facts = QualityFacts()
-            var select = SQLBuilder("SELECT ")
-            select.trustedSQL(Self.runColumns)
-            select.sql(" FROM etl_runs WHERE pipeline = ")
-            select.bind(pipeline)
-            select.sql(" AND id < ")
-            select.bind(run.rawValue)
-            select.sql(" AND status <> 'running' ORDER BY id DESC LIMIT 1")
-            for try await row in try await client.query(select.query, logger: logger) { facts.previousFinished = try Self.run(row) }
-            if facts.previousFinished?.status == .success {
-                facts.previousSuccess = facts.previousFinished
-            } else {
-                var success = SQLBuilder("SELECT ")
-                success.trustedSQL(Self.runColumns)
-                success.sql(" FROM etl_runs WHERE pipeline = ")
-                success.bind(pipeline)
-                success.sql(" AND id < ")
-                success.bind(run.rawValue)
-                success.sql(" AND status = 'success' ORDER BY id DESC LIMIT 1")
-                for try await row in try await client.query(success.query, logger: logger) { facts.previousSuccess = try Self.run(row) }
-            }
+            facts.previousFinished = try await previousRun(of: pipeline, before: run, successOnly: false, logger: logger)
+            facts.previousSuccess =
+                facts.previousFinished?.status == .success
+                ? facts.previousFinished : try await previousRun(of: pipeline, before: run, successOnly: true, logger: logger)
             let largest = try await client.query(
                 "SELECT change FROM run_anomalies WHERE run_id = \(run.rawValue) ORDER BY abs(change) DESC LIMIT 1", logger: logger)
             for try await change in largest.decode(Double.self) { facts.largestPriceMove = change }
@@ -46,22 +30,39 @@ extension PostgresStore {
         }
     }
 
-    /// The run beside the run it was compared with, from the tickers both recorded.
-    func comparison(of run: RunRecord, logger: Logger) async throws -> RunComparison? {
-        guard let compared = run.comparedRun else { return nil }
+    /// The newest finished (or successful) run of `pipeline` before `run`.
+    func previousRun(of pipeline: String, before run: RunID, successOnly: Bool, logger: Logger) async throws -> RunRecord? {
         var select = SQLBuilder("SELECT ")
         select.trustedSQL(Self.runColumns)
-        select.sql(", tickers FROM etl_runs WHERE id = ANY(")
-        select.bind([run.id.rawValue, compared.rawValue])
-        select.sql(")")
-        var found: [RunID: (RunRecord, [String])] = [:]
-        for try await row in try await client.query(select.query, logger: logger) {
-            let record = try Self.run(row)
-            let tickers = try row.makeRandomAccess()["tickers"].decode(String?.self)
-            found[record.id] = (record, RunQuality.tickers(fromText: tickers))
+        select.sql(" FROM etl_runs WHERE pipeline = ")
+        select.bind(pipeline)
+        select.sql(" AND id < ")
+        select.bind(run.rawValue)
+        select.sql(successOnly ? " AND status = 'success'" : " AND status <> 'running'")
+        select.sql(" ORDER BY id DESC LIMIT 1")
+        for try await row in try await client.query(select.query, logger: logger) { return try Self.run(row) }
+        return nil
+    }
+
+    package func comparison(of run: RunRecord, logger: Logger) async throws -> RunComparison? {
+        guard let compared = run.comparedRun else { return nil }
+        do {
+            var select = SQLBuilder("SELECT ")
+            select.trustedSQL(Self.runColumns)
+            select.sql(", tickers FROM etl_runs WHERE id = ANY(")
+            select.bind([run.id.rawValue, compared.rawValue])
+            select.sql(")")
+            var found: [RunID: (RunRecord, [String])] = [:]
+            for try await row in try await client.query(select.query, logger: logger) {
+                let record = try Self.run(row)
+                let tickers = try row.makeRandomAccess()["tickers"].decode(String?.self)
+                found[record.id] = (record, RunQuality.tickers(fromText: tickers))
+            }
+            guard let now = found[run.id], let before = found[compared] else { return nil }
+            return RunComparison(previous: before.0, now: now.0, tickersBefore: before.1, tickersNow: now.1)
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "comparing run \(run.id) with run \(compared)")
         }
-        guard let now = found[run.id], let before = found[compared] else { return nil }
-        return RunComparison(previous: before.0, now: now.0, tickersBefore: before.1, tickersNow: now.1)
     }
 
     package func anomalies(run: RunID, limit: Int, offset: Int, logger: Logger) async throws -> Page<Anomaly> {

@@ -181,8 +181,7 @@ extension PostgresStore {
                         raw: raw))
             }
             let total = try await count("SELECT count(*) FROM quarantine WHERE run_id = \(id.rawValue)", logger: logger)
-            return RunDetail(
-                run: run, rejections: rejections, rejectionCount: total, comparison: try await comparison(of: run, logger: logger))
+            return RunDetail(run: run, rejections: rejections, rejectionCount: total)
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading run \(id)")
         }

@@ -9,12 +9,7 @@ extension SQLiteStore {
     func recordPriceMoves(_ plan: BatchPlan, observations: [Int], limit: Double, on connection: SQLiteConnection) async throws -> Int {
         let batch = plan.batch
         guard !observations.isEmpty else { return 0 }
-        var identities: [AssetIdentity] = []
-        var seen = Set<AssetIdentity>()
-        for index in observations {
-            let identity = AssetIdentity(ticker: batch.quotes[index].ticker, assetKey: batch.quotes[index].assetKey)
-            if seen.insert(identity).inserted { identities.append(identity) }
-        }
+        let identities = PriceMoves.assets(of: batch.quotes, indices: observations)
         var stored: [AssetIdentity: AssetPrice] = [:]
         for start in stride(from: 0, to: identities.count, by: 400) {
             let chunk = identities[start..<min(identities.count, start + 400)]
@@ -82,14 +77,18 @@ extension SQLiteStore {
         }
     }
 
-    /// The run beside the run it was compared with, from the tickers both recorded.
-    func comparison(of run: RunRecord, on connection: SQLiteConnection) async throws -> RunComparison? {
+    package func comparison(of run: RunRecord, logger: Logger) async throws -> RunComparison? {
         guard let compared = run.comparedRun else { return nil }
         var found: [RunID: (RunRecord, [String])] = [:]
-        for row in try await connection.query(
-            "SELECT \(Self.runColumns), tickers FROM etl_runs WHERE id IN (?, ?)",
-            [.integer(Int(run.id.rawValue)), .integer(Int(compared.rawValue))])
-        {
+        let rows: [SQLiteRow]
+        do {
+            rows = try await reader().query(
+                "SELECT \(Self.runColumns), tickers FROM etl_runs WHERE id IN (?, ?)",
+                [.integer(Int(run.id.rawValue)), .integer(Int(compared.rawValue))])
+        } catch {
+            throw SQLiteStoreError.wrap(error, while: "comparing run \(run.id) with run \(compared)")
+        }
+        for row in rows {
             guard let record = Self.run(row) else { continue }
             found[record.id] = (record, RunQuality.tickers(fromText: row.column("tickers")?.string))
         }

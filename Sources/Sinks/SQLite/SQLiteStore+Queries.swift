@@ -146,9 +146,7 @@ extension SQLiteStore {
             let total =
                 try await connection.query("SELECT count(*) AS n FROM quarantine WHERE run_id = ?", [.integer(Int(id.rawValue))])
                 .first?.column("n")?.integer ?? 0
-            return RunDetail(
-                run: run, rejections: rejections, rejectionCount: total,
-                comparison: try await comparison(of: run, on: connection))
+            return RunDetail(run: run, rejections: rejections, rejectionCount: total)
         } catch {
             throw SQLiteStoreError.wrap(error, while: "reading run \(id)")
         }
