@@ -76,7 +76,7 @@ import TestSupport
             #expect(
                 recorded == [
                     ["1", "initial schema"], ["2", "filtered counter"], ["3", "unified record counts and membership version"],
-                    ["4", "lighter per-batch writes"], ["5", "run checks and anomalies"],
+                    ["4", "lighter per-batch writes"], ["5", "run checks and anomalies"], ["6", "history partitioned by month"],
                 ])
         }
     }

@@ -2,7 +2,7 @@ import Logging
 
 /// A database that holds everything: the sink, the checkpoints, the run history, and the read side
 /// the REST API serves.
-public protocol Store: Sink, CheckpointStore, RunLog, QueryStore {
+public protocol Store: Sink, CheckpointStore, RunLog, QueryStore, StoreMaintenance {
     /// Runs the store's connections until the task is cancelled. Queries need it running.
     func run() async
 

@@ -56,3 +56,30 @@ struct NotifierService: Service {
         }
     }
 }
+
+/// Repeats the store's maintenance pass (partitions ahead, retention) daily; the first pass ran at
+/// start (see ``withStore(_:logger:_:)``). A failed pass is tried again after ``retryDelay``.
+struct MaintenanceService: Service {
+    let store: any Store
+    let logger: Logger
+
+    static let interval: Duration = .seconds(86_400)
+    static let retryDelay: Duration = .seconds(300)
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            var delay = Self.interval
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    return  // shutting down
+                }
+                switch await Maintenance.run(store, logger: logger) {
+                case .success: delay = Self.interval
+                case .failure: delay = Self.retryDelay
+                }
+            }
+        }
+    }
+}

@@ -35,7 +35,10 @@ package enum Serve {
             let group = ServiceGroup(
                 configuration: .init(
                     // Stopped in reverse order: the notifier after the runs, so it can tell of their end.
-                    services: [ChangeWatcherService(store: loaded.store, cache: api.cache, logger: logger)]
+                    services: [
+                        ChangeWatcherService(store: loaded.store, cache: api.cache, logger: logger),
+                        MaintenanceService(store: loaded.store, logger: logger),
+                    ]
                         + (notifier.map { [NotifierService(notifier: $0, logger: logger)] } ?? [])
                         + [RunControllerService(controller: controller), app],
                     gracefulShutdownSignals: [.sigterm, .sigint],

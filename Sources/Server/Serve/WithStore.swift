@@ -1,8 +1,9 @@
 import ETLFramework
 import Logging
 
-/// Connects, migrates and recovers abandoned runs, then runs `body` (given the migrations applied)
-/// while the store's connections run, then stops them.
+/// Connects, migrates, recovers abandoned runs and runs one maintenance pass (partitions ahead,
+/// retention), then runs `body` (given the migrations applied) while the store's connections run,
+/// then stops them.
 package func withStore<T: Sendable>(
     _ store: any Store, logger: Logger, _ body: @escaping @Sendable ([String]) async throws -> T
 ) async throws -> T {
@@ -17,6 +18,7 @@ package func withStore<T: Sendable>(
             _ = try await store.recoverAbandonedRuns(logger: logger)
             return applied
         }
+        await Maintenance.run(store, logger: logger)
         return try await body(applied)
     }
 }

@@ -15,6 +15,8 @@ package struct EncodedBatch: Sendable {
     /// unified records of the batch: worked out here, so the transaction only sends them.
     let sourceAssets: [Quote]
     let upserts: Upserts
+    /// The months (`YYYY-MM-01`) the batch's observations fall in: their partitions must exist.
+    let months: Set<String>
 
     init(_ batch: LoadBatch) {
         plan = BatchPlan(batch)
@@ -25,6 +27,7 @@ package struct EncodedBatch: Sendable {
         observationTails = PostgresStore.observationTails(plan, observationQuotes)
         sourceAssets = plan.newestPerSourceAsset
         upserts = Upserts(plan)
+        months = PostgresStore.months(of: batch.quotes.lazy.map(\.observedAt))
     }
 
     /// The per-asset statements of a batch: none when it has no quotes.

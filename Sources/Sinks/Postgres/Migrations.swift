@@ -255,5 +255,6 @@ struct Migration: Sendable {
                 """,
                 "CREATE INDEX run_anomalies_run ON run_anomalies (run_id, id)",
             ]),
+        Migration(version: 6, name: "history partitioned by month", statements: MonthPartitioning.migration),
     ]
 }

@@ -13,6 +13,10 @@ package enum PostgresSink {
                         "call_timeout", "duration",
                         "longest one database call of a run may take (a batch write included) before the run fails as the database is lost or stalled (default 15s)"
                     ),
+                    ConfigKeyDoc(
+                        "retention", "mapping",
+                        "history: DURATION and raw: DURATION (at least 1d): observations and raw payloads older than this are dropped, a whole month partition at a time, at start and daily (default: kept forever)"
+                    ),
                 ]
             ) { config in
                 let settings = try config.decode(PostgresStoreConfig.self)
@@ -24,7 +28,8 @@ package enum PostgresSink {
                 }
                 let deadline = settings.callTimeout?.duration ?? PostgresStore.defaultCallDeadline
                 guard deadline >= .seconds(1) else { throw config.diagnostic(key: "call_timeout", "call_timeout must be at least 1s") }
-                return PostgresStore(url: url, logger: config.context.logger, callDeadline: deadline)
+                return PostgresStore(
+                    url: url, logger: config.context.logger, callDeadline: deadline, retention: settings.retention ?? RetentionPolicy())
             })
     }
 }
@@ -33,9 +38,10 @@ package enum PostgresSink {
 struct PostgresStoreConfig: Decodable {
     var url: String
     var callTimeout: ConfigDuration?
+    var retention: RetentionPolicy?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case url
+        case url, retention
         case callTimeout = "call_timeout"
     }
 }

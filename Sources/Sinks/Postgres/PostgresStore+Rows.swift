@@ -5,7 +5,7 @@ import PostgresNIO
 /// The rows and statements of a batch write: COPY text for the per-record tables, array-bound
 /// upserts for the per-asset ones. Every value is a bind or COPY data, never spliced SQL.
 extension PostgresStore {
-    static let rawColumns = ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id"]
+    static let rawColumns = ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id", "observed_at"]
 
     static func rawRows(_ plan: BatchPlan, _ indices: [Int]) -> [UInt8] {
         let batch = plan.batch
@@ -20,9 +20,15 @@ extension PostgresStore {
             copy.text(raw.location.description)
             copy.integer(raw.location.line)
             copy.integer(batch.runID.rawValue)
+            copy.text(rawTime(plan, index))
             copy.endRow()
         }
         return copy.bytes
+    }
+
+    /// A raw payload's partition key: its record's observation time, or `-infinity` for one without.
+    static func rawTime(_ plan: BatchPlan, _ index: Int) -> String {
+        plan.quoteOfRaw[index].map { PostgresTimestamp.text(plan.batch.quotes[$0].observedAt) } ?? "-infinity"
     }
 
     static let observationColumns = [

@@ -21,6 +21,23 @@ extension PostgresStore {
     package func write(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
         let pipeline = encoded.plan.batch.pipeline
         do {
+            try await ensurePartitions(months: encoded.months, logger: logger)
+            do {
+                return try await writeTransaction(encoded, logger: logger)
+            } catch where Self.isMissingPartition(error) {
+                // A partition this process had seen was dropped since (retention, here or elsewhere):
+                // the transaction left nothing behind; create what is missing and write again.
+                knownPartitions.forget()
+                try await ensurePartitions(months: encoded.months, logger: logger)
+                return try await writeTransaction(encoded, logger: logger)
+            }
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "writing a batch of \(pipeline)")
+        }
+    }
+
+    func writeTransaction(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
+        do {
             return try await client.withTransaction(logger: logger) { connection in
                 var plan = encoded.plan
                 var upserts = encoded.upserts
@@ -43,7 +60,8 @@ extension PostgresStore {
                     // candidate, also one whose payload is stored (it may have been quarantined before).
                     try await connection.query("ROLLBACK TO SAVEPOINT batch_copy", logger: logger)
                     let existingRaw = try await existingOrdinals(
-                        rawIDs: newRaw.map { plan.rawIDs[$0] }, on: connection, logger: logger)
+                        rawIDs: newRaw.map { plan.rawIDs[$0] }, times: newRaw.map { Self.rawTime(plan, $0) }, on: connection,
+                        logger: logger)
                     newRaw = newRaw.enumerated().filter { !existingRaw.contains($0.offset + 1) }.map(\.element)
                     let candidates = encoded.observationQuotes
                     let stored = try await storedObservations(candidates, of: plan, refs: refs, on: connection, logger: logger)
@@ -86,8 +104,9 @@ extension PostgresStore {
                 try await connection.query(Self.notifyChange, logger: logger)
                 return counters
             }
-        } catch {
-            throw PostgresStoreError.wrap(error, while: "writing a batch of \(pipeline)")
+        } catch let error as PostgresTransactionError {
+            // The statement's own error decides (a missing partition is retried by the caller).
+            throw error.closureError ?? error.commitError ?? error.beginError ?? error
         }
     }
 
@@ -139,12 +158,13 @@ extension PostgresStore {
     }
 
     /// 1-based ordinals of the raw record ids already stored.
-    func existingOrdinals(rawIDs: [String], on connection: PostgresConnection, logger: Logger) async throws -> Set<Int> {
+    /// Probes by the whole key (id, observation time), so each probe reads one partition.
+    func existingOrdinals(rawIDs: [String], times: [String], on connection: PostgresConnection, logger: Logger) async throws -> Set<Int> {
         guard !rawIDs.isEmpty else { return [] }
         return try await ordinals(
             """
-            SELECT k.i FROM unnest(\(rawIDs)::text[]::uuid[]) WITH ORDINALITY AS k(id, i)
-            WHERE EXISTS (SELECT 1 FROM raw_records r WHERE r.id = k.id)
+            SELECT k.i FROM unnest(\(rawIDs)::text[]::uuid[], \(times)::text[]::timestamptz[]) WITH ORDINALITY AS k(id, at, i)
+            WHERE EXISTS (SELECT 1 FROM raw_records r WHERE r.id = k.id AND r.observed_at = k.at)
             """, on: connection, logger: logger)
     }
 

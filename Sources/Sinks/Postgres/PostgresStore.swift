@@ -11,12 +11,18 @@ package struct PostgresStore: Store {
     package let url: DatabaseURL
     /// The longest one call of a run may take before the server counts as lost or stalled.
     package let callDeadline: Duration?
+    /// How long observations and raw payloads are kept (see ``maintain(now:logger:)``).
+    package let retention: RetentionPolicy
+    let knownPartitions = KnownPartitions()
 
     package static let defaultCallDeadline: Duration = .seconds(15)
 
-    package init(url: DatabaseURL, logger: Logger, callDeadline: Duration = Self.defaultCallDeadline) {
+    package init(
+        url: DatabaseURL, logger: Logger, callDeadline: Duration = Self.defaultCallDeadline, retention: RetentionPolicy = RetentionPolicy()
+    ) {
         self.url = url
         self.callDeadline = callDeadline
+        self.retention = retention
         self.client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
     }
 

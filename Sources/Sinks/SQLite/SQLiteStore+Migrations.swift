@@ -124,6 +124,19 @@ extension SQLiteStore {
                 "CREATE INDEX run_anomalies_run ON run_anomalies (run_id, id)",
             ]
         ),
+        (
+            6, "raw payloads keep their observation time",
+            [
+                // As in PostgreSQL, retention counts a raw payload's age by its record's observation time;
+                // NULL for a payload without one (rejected before a time was read), which is kept.
+                "ALTER TABLE raw_records ADD COLUMN observed_at REAL",
+                """
+                UPDATE raw_records SET observed_at = o.at
+                FROM (SELECT raw_id, min(observed_at) AS at FROM observations GROUP BY raw_id) AS o
+                WHERE o.raw_id = raw_records.id
+                """,
+            ]
+        ),
     ]
 
     package func migrate(logger: Logger) async throws -> [String] {

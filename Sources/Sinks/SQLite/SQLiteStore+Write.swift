@@ -28,7 +28,8 @@ extension SQLiteStore {
                 }
                 let batch = plan.batch
                 try await insert(
-                    "raw_records", ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id", "ingested_at"],
+                    "raw_records",
+                    ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id", "ingested_at", "observed_at"],
                     newRaw.map { index in
                         let raw = batch.raw[index]
                         return [
@@ -36,6 +37,7 @@ extension SQLiteStore {
                             plan.quoteOfRaw[index].map { .text(batch.quotes[$0].sourceAssetID) } ?? .null, .text(raw.payloadText),
                             .text(raw.location.description), raw.location.line.map { .integer($0) } ?? .null,
                             .integer(Int(batch.runID.rawValue)), .float(now),
+                            plan.quoteOfRaw[index].map { .float(batch.quotes[$0].observedAt.timeIntervalSince1970) } ?? .null,
                         ]
                     }, on: connection)
                 try await insert(

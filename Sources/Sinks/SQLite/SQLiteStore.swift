@@ -14,10 +14,13 @@ import Synchronization
 /// another, which WAL lets run while a batch is written.
 package struct SQLiteStore: Store {
     package let path: String
+    /// How long observations and raw payloads are kept (see ``maintain(now:logger:)``).
+    package let retention: RetentionPolicy
     let state: SQLiteState
 
-    package init(path: String) {
+    package init(path: String, retention: RetentionPolicy = RetentionPolicy()) {
         self.path = path
+        self.retention = retention
         self.state = SQLiteState()
     }
 
