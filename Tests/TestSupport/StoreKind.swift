@@ -10,16 +10,16 @@ package enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible 
     package var description: String { rawValue }
 
     /// A fresh, migrated store of this kind for `body`, with a scratch directory for CSV files.
-    package func with(_ body: @Sendable (any Store, URL) async throws -> Void) async throws {
+    package func with(retention: RetentionPolicy = RetentionPolicy(), _ body: @Sendable (any Store, URL) async throws -> Void) async throws {
         let directory = try Paths.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         switch self {
         case .postgres:
             try await TestDatabase.with { database in
-                try await database.withStore { store in try await body(store, directory) }
+                try await database.withStore(retention: retention) { store in try await body(store, directory) }
             }
         case .sqlite:
-            let store = SQLiteStore(path: directory.appendingPathComponent("db/etl.sqlite").path)
+            let store = SQLiteStore(path: directory.appendingPathComponent("db/etl.sqlite").path, retention: retention)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await store.run() }
                 defer { group.cancelAll() }

@@ -55,15 +55,17 @@ package struct TestDatabase: Sendable {
     }
 
     /// A migrated store on this database, running for the duration of `body`.
-    package func withStore<T: Sendable>(_ body: @Sendable (PostgresStore) async throws -> T) async throws -> T {
-        let store = PostgresStore(url: try DatabaseURL(parsing: url), logger: TestLog.logger)
+    package func withStore<T: Sendable>(
+        retention: RetentionPolicy = RetentionPolicy(), migrateUpTo version: Int? = nil, _ body: @Sendable (PostgresStore) async throws -> T
+    ) async throws -> T {
+        let store = PostgresStore(url: try DatabaseURL(parsing: url), logger: TestLog.logger, retention: retention)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 await store.run()
                 return nil
             }
             defer { group.cancelAll() }
-            _ = try await store.migrate(logger: TestLog.logger)
+            _ = try await store.migrate(upTo: version, logger: TestLog.logger)
             return try await body(store)
         }
     }

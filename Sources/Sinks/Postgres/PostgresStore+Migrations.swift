@@ -6,6 +6,12 @@ extension PostgresStore {
     /// Applies pending migrations in order, each in its own transaction, under a transaction-level
     /// advisory lock so that hosts starting together do not race.
     package func migrate(logger: Logger) async throws -> [String] {
+        try await migrate(upTo: nil, logger: logger)
+    }
+
+    /// Applies pending migrations up to `version` (all when `nil`): tests build a database of an
+    /// earlier schema with it, to migrate it with its data.
+    package func migrate(upTo version: Int?, logger: Logger) async throws -> [String] {
         try await probe(logger: logger)
         do {
             return try await client.withTransaction(logger: logger) { connection in
@@ -25,7 +31,7 @@ extension PostgresStore {
                     applied.insert(version)
                 }
                 var names: [String] = []
-                for migration in Migration.all where !applied.contains(migration.version) {
+                for migration in Migration.all where !applied.contains(migration.version) && migration.version <= (version ?? .max) {
                     for statement in migration.statements {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }

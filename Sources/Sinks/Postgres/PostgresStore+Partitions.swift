@@ -40,13 +40,13 @@ extension PostgresStore {
             })
     }
 
-    static func monthText(year: Int64, month: Int64) -> String {
+    package static func monthText(year: Int64, month: Int64) -> String {
         let y = String(year), m = String(month)
         return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count < 2 ? "0" : "") + m + "-01"
     }
 
     /// This month and the next ``monthsAhead``, at `now`.
-    static func monthsAhead(of now: Date) -> Set<String> {
+    package static func monthsAhead(of now: Date) -> Set<String> {
         let day = Timestamp(now).microseconds.floorDivided(by: Timestamp.microsecondsPerDay).quotient
         let (year, month, _) = Timestamp.civil(fromDays: day)
         return Set(
@@ -60,7 +60,7 @@ extension PostgresStore {
     /// transaction: creating a partition locks its parent table, which must not last a whole batch.
     /// Returns the partitions created now.
     @discardableResult
-    func ensurePartitions(months: Set<String>, logger: Logger) async throws -> [String] {
+    package func ensurePartitions(months: Set<String>, logger: Logger) async throws -> [String] {
         let missing = knownPartitions.missing(months)
         guard !missing.isEmpty else { return [] }
         var created: [String] = []

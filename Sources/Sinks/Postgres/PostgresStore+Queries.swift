@@ -90,15 +90,30 @@ extension PostgresStore {
         }
     }
 
+    /// The conditions of a history read. Its dates bound `observed_at`, the partition key, so that a
+    /// read with dates touches only the months it asks for.
+    static func historyFilter(_ query: HistoryQuery, _ builder: inout SQLBuilder) {
+        builder.sql(" FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = ")
+        builder.bind(query.ticker)
+        builder.condition(" AND s.source = ", query.source)
+        builder.condition(" AND o.observed_at >= ", query.start)
+        builder.condition(" AND o.observed_at <= ", query.end)
+    }
+
+    /// A page of history with its total, for a read with a source or dates.
+    package static func historySelect(_ query: HistoryQuery) -> PostgresQuery {
+        var select = SQLBuilder("SELECT ")
+        select.trustedSQL(Self.historyColumns)
+        select.sql(", count(*) OVER ()")
+        historyFilter(query, &select)
+        Self.appendPage(
+            limit: query.limit, offset: query.offset, orderBy: " ORDER BY o.observed_at DESC, s.source, s.source_asset_id", to: &select)
+        return select.query
+    }
+
     package func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint> {
         do {
-            func filter(_ builder: inout SQLBuilder) {
-                builder.sql(" FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = ")
-                builder.bind(query.ticker)
-                builder.condition(" AND s.source = ", query.source)
-                builder.condition(" AND o.observed_at >= ", query.start)
-                builder.condition(" AND o.observed_at <= ", query.end)
-            }
+            func filter(_ builder: inout SQLBuilder) { Self.historyFilter(query, &builder) }
             // The page and the total in one statement (`count(*) OVER ()` counts before the limit).
             var points: [HistoryPoint] = []
             var counted: Int?
@@ -109,14 +124,7 @@ extension PostgresStore {
                     counted = Int(total)
                 }
             } else {
-                var select = SQLBuilder("SELECT ")
-                select.trustedSQL(Self.historyColumns)
-                select.sql(", count(*) OVER ()")
-                filter(&select)
-                Self.appendPage(
-                    limit: query.limit, offset: query.offset, orderBy: " ORDER BY o.observed_at DESC, s.source, s.source_asset_id",
-                    to: &select)
-                for try await row in try await client.query(select.query, logger: logger) {
+                for try await row in try await client.query(Self.historySelect(query), logger: logger) {
                     var cells = RowCells(row, reading: "a history point")
                     points.append(try Self.historyPoint(&cells))
                     counted = Int(try cells.next(Int64.self))

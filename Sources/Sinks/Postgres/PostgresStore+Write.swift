@@ -24,7 +24,7 @@ extension PostgresStore {
             try await ensurePartitions(months: encoded.months, logger: logger)
             do {
                 return try await writeTransaction(encoded, logger: logger)
-            } catch where Self.isMissingPartition(error) {
+            } catch let error where Self.isMissingPartition(error) {
                 // A partition this process had seen was dropped since (retention, here or elsewhere):
                 // the transaction left nothing behind; create what is missing and write again.
                 knownPartitions.forget()
