@@ -92,7 +92,9 @@ import TestSupport
                 let harness = Harness(database: database, store: store, directory: directory)
                 _ = try harness.write(
                     "late.csv",
-                    header + "C1,Coin 1,5,50,1,1,2026-02-03T00:00:00Z\nNEW,New Coin,7,70,1,1,2019-05-05T00:00:00Z\nBAD,Bad,x,1,1,1,2026-02-03T00:00:00Z\n")
+                    header
+                        + "C1,Coin 1,5,50,1,1,2026-02-03T00:00:00Z\nNEW,New Coin,7,70,1,1,2019-05-05T00:00:00Z\nBAD,Bad,x,1,1,1,2026-02-03T00:00:00Z\n"
+                )
                 let first = try await harness.run("csv", file: "late.csv")
                 #expect(first.counters.processed == 2)
                 #expect(first.counters.quarantined == 1)
@@ -174,7 +176,10 @@ import TestSupport
                 #expect(!dropped.contains("raw_records_" + month(10)))
                 #expect(report.deletedRows == ["observations": 1, "raw_records": 1])
                 // History keeps 400 and 10 days; raw payloads keep 10 days and the rejected one.
-                #expect(try await database.rows("SELECT ticker, count(*) FROM observations GROUP BY 1 ORDER BY 1") == [["AAA", "2"], ["BBB", "2"], ["CCC", "2"]])
+                #expect(
+                    try await database.rows("SELECT ticker, count(*) FROM observations GROUP BY 1 ORDER BY 1") == [
+                        ["AAA", "2"], ["BBB", "2"], ["CCC", "2"],
+                    ])
                 #expect(try await harness.count("raw_records") == 4)
                 #expect(try await database.scalar("SELECT count(*) FROM raw_records WHERE observed_at = '-infinity'") == "1")
                 #expect(try await harness.unified("AAA")?[1] == "10")
