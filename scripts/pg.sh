@@ -4,6 +4,7 @@
 #   eval "$(scripts/pg.sh start [--durable])"   # prints PG_DIR=... and TEST_DATABASE_URL=...
 #   scripts/pg.sh stop "$PG_DIR"
 #   scripts/pg.sh halt "$PG_DIR"; scripts/pg.sh resume "$PG_DIR"   # crash and restart it (fault tests)
+#   eval "$(scripts/pg.sh replica "$TEST_DATABASE_URL")"          # a streaming replica of it
 #
 # The cluster lives in a new temporary directory, owned by the `postgres` OS user when run as
 # root (PostgreSQL refuses to run as root). Authentication is scram-sha-256 with a random password.
@@ -79,10 +80,39 @@ resume() {
     || { cat "$dir/server.log" >&2; exit 1; }
 }
 
+# A streaming replica of a running server (pg_basebackup -R), on a free port of its own; prints
+# PG_DIR, PG_BIN and TEST_DATABASE_URL as `start` does. Pause its replay with
+# `SELECT pg_wal_replay_pause()` on it; `halt`, `resume` and `stop` take its directory.
+replica() {
+  local primary_url=${1:?usage: pg.sh replica PRIMARY_URL}
+  local bin dir port password primary_port
+  bin=$(bindir)
+  password=${primary_url#*://*:}
+  password=${password%%@*}
+  primary_port=${primary_url##*@127.0.0.1:}
+  primary_port=${primary_port%%/*}
+  dir=$(mktemp -d /tmp/etl-pg.XXXXXX)
+  chmod 755 "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+  as_owner env PGPASSWORD="$password" "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U etl \
+    -D "$dir/data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 \
+    || { cat "$dir/basebackup.log" >&2; exit 1; }
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  local settings="-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200"
+  settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  printf '%s\n' "$settings" > "$dir/settings"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$settings" -w -t 60 start >/dev/null \
+    || { cat "$dir/server.log" >&2; exit 1; }
+  echo "PG_DIR=$dir"
+  echo "PG_BIN=$bin"
+  echo "TEST_DATABASE_URL=postgres://etl:$password@127.0.0.1:$port/etl?sslmode=disable"
+}
+
 case "${1:-}" in
   start) shift; start "$@" ;;
   stop) shift; stop "$@" ;;
   halt) shift; halt "$@" ;;
   resume) shift; resume "$@" ;;
-  *) echo "usage: pg.sh start [--durable] | stop DIR | halt DIR | resume DIR" >&2; exit 2 ;;
+  replica) shift; replica "$@" ;;
+  *) echo "usage: pg.sh start [--durable] | replica PRIMARY_URL | stop DIR | halt DIR | resume DIR" >&2; exit 2 ;;
 esac
