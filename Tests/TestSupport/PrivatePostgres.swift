@@ -16,8 +16,16 @@ package final class PrivatePostgres: Sendable {
         try await offThePool { try PrivatePostgres() }
     }
 
-    init() throws {
-        let output = try Self.script(["start"])
+    convenience init() throws {
+        try self.init(output: try Self.script(["start"]))
+    }
+
+    /// Starts a streaming replica of this server (`pg.sh replica`), a server of its own.
+    package func replica() async throws -> PrivatePostgres {
+        try await offThePool { [url] in try PrivatePostgres(output: try Self.script(["replica", url])) }
+    }
+
+    init(output: String) throws {
         var values: [String: String] = [:]
         for line in output.split(separator: "\n") {
             guard let equals = line.firstIndex(of: "=") else { continue }

@@ -43,6 +43,9 @@ public protocol QueryStore: Sendable {
 
     /// Answers when the database does; throws otherwise.
     func ping(logger: Logger) async throws
+
+    /// The read replicas the API's reads are spread over, and whether each serves now.
+    func replicas() -> [ReplicaStatus]
 }
 
 /// A page of results and the number of all matches.
@@ -61,4 +64,9 @@ public struct Page<Item: Sendable>: Sendable {
         self.hasMore = hasMore
         self.version = version
     }
+}
+
+extension QueryStore {
+    /// A store without read replicas serves every read itself.
+    public func replicas() -> [ReplicaStatus] { [] }
 }

@@ -60,6 +60,9 @@ extension API {
                     ])
                 ))
         }
+        // A replica that is skipped leaves reads on the others or the primary: served, but degraded.
+        let replicas = store.replicas()
+        for replica in replicas where replica.state != .ok { reasons.append(.string(replica.reason ?? "replica \(replica.name) is skipped")) }
         let lastFinished = latest.values.filter { $0.finishedAt != nil }.max { $0.finishedAt! < $1.finishedAt! }
         let lastRun: RawValue =
             lastFinished.map { run in
@@ -76,6 +79,17 @@ extension API {
                 ("status", .string(reasons.isEmpty ? "ok" : "degraded")), ("database", .string("connected")),
                 ("reasons", .array(reasons)), ("last_etl_run", lastRun), ("last_etl", JSON.time(lastFinished?.finishedAt)),
                 ("last_etl_status", JSON.string(lastFinished?.status.rawValue)), ("pipelines", JSON.object(pipelines)),
+                (
+                    "replicas",
+                    .array(
+                        replicas.map { replica in
+                            JSON.object([
+                                ("name", .string(replica.name)), ("state", .string(replica.state.rawValue)),
+                                ("lag_seconds", JSON.double(replica.lagSeconds)), ("reads", JSON.integer(replica.reads)),
+                                ("reason", JSON.string(replica.reason)),
+                            ])
+                        })
+                ),
                 ("timestamp", now), ("request_id", .string(context.requestID)),
             ]))
     }

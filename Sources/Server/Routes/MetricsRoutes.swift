@@ -9,7 +9,7 @@ extension API {
         [
             Endpoint(
                 method: .get, path: "/metrics",
-                summary: "Prometheus metrics: records, runs, durations, HTTP requests, source retries, staleness",
+                summary: "Prometheus metrics: records, runs, durations, HTTP requests, source retries, staleness, replica lag",
                 handler: { _, context in try await metrics(context) })
         ]
     }
@@ -22,6 +22,12 @@ extension API {
             guard let finished = pipeline.lastSuccess?.finishedAt else { continue }
             Gauge(label: "etl_data_staleness_seconds", dimensions: [("pipeline", pipeline.pipeline)])
                 .record(now.timeIntervalSince(finished))
+        }
+        for replica in store.replicas() {
+            let name = [("replica", replica.name)]
+            Gauge(label: "etl_replica_lag_seconds", dimensions: name).record(replica.lagSeconds ?? -1)
+            Gauge(label: "etl_replica_serving", dimensions: name).record(replica.state == .ok ? 1 : 0)
+            Gauge(label: "etl_replica_reads", dimensions: name).record(replica.reads)
         }
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"

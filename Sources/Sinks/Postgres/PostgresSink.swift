@@ -14,6 +14,13 @@ package enum PostgresSink {
                         "longest one database call of a run may take (a batch write included) before the run fails as the database is lost or stalled (default 15s)"
                     ),
                     ConfigKeyDoc(
+                        "read_urls", "list of strings",
+                        "streaming replicas of url: the API's reads are spread over those that answer and are within max_lag; writes, run locks and checkpoints stay on url"
+                    ),
+                    ConfigKeyDoc(
+                        "max_lag", "duration",
+                        "a replica further behind the primary than this is skipped until it catches up (default 30s)"),
+                    ConfigKeyDoc(
                         "retention", "mapping",
                         "history: DURATION and raw: DURATION (at least 1d): observations and raw payloads older than this are dropped, a whole month partition at a time, at start and daily (default: kept forever)"
                     ),
@@ -28,8 +35,19 @@ package enum PostgresSink {
                 }
                 let deadline = settings.callTimeout?.duration ?? PostgresStore.defaultCallDeadline
                 guard deadline >= .seconds(1) else { throw config.diagnostic(key: "call_timeout", "call_timeout must be at least 1s") }
+                var readURLs: [DatabaseURL] = []
+                for (index, text) in (settings.readURLs ?? []).enumerated() {
+                    do {
+                        readURLs.append(try DatabaseURL(parsing: text))
+                    } catch let error as DatabaseURLError {
+                        throw config.diagnostic(key: "read_urls", "read_urls[\(index)]: \(error.description)")
+                    }
+                }
+                let maxLag = settings.maxLag?.duration ?? PostgresStore.defaultMaxLag
+                guard maxLag >= .seconds(1) else { throw config.diagnostic(key: "max_lag", "max_lag must be at least 1s") }
                 return PostgresStore(
-                    url: url, logger: config.context.logger, callDeadline: deadline, retention: settings.retention ?? RetentionPolicy())
+                    url: url, logger: config.context.logger, callDeadline: deadline, retention: settings.retention ?? RetentionPolicy(),
+                    readURLs: readURLs, maxLag: maxLag)
             })
     }
 }
@@ -39,9 +57,13 @@ struct PostgresStoreConfig: Decodable {
     var url: String
     var callTimeout: ConfigDuration?
     var retention: RetentionPolicy?
+    var readURLs: [String]?
+    var maxLag: ConfigDuration?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case url, retention
         case callTimeout = "call_timeout"
+        case readURLs = "read_urls"
+        case maxLag = "max_lag"
     }
 }

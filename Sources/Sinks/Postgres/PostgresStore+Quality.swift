@@ -47,19 +47,21 @@ extension PostgresStore {
     package func comparison(of run: RunRecord, logger: Logger) async throws -> RunComparison? {
         guard let compared = run.comparedRun else { return nil }
         do {
-            var select = SQLBuilder("SELECT ")
-            select.trustedSQL(Self.runColumns)
-            select.sql(", tickers FROM etl_runs WHERE id = ANY(")
-            select.bind([run.id.rawValue, compared.rawValue])
-            select.sql(")")
-            var found: [RunID: (RunRecord, [String])] = [:]
-            for try await row in try await client.query(select.query, logger: logger) {
-                let record = try Self.run(row)
-                let tickers = try row.makeRandomAccess()["tickers"].decode(String?.self)
-                found[record.id] = (record, RunQuality.tickers(fromText: tickers))
+            return try await reading(logger: logger) { client in
+                var select = SQLBuilder("SELECT ")
+                select.trustedSQL(Self.runColumns)
+                select.sql(", tickers FROM etl_runs WHERE id = ANY(")
+                select.bind([run.id.rawValue, compared.rawValue])
+                select.sql(")")
+                var found: [RunID: (RunRecord, [String])] = [:]
+                for try await row in try await client.query(select.query, logger: logger) {
+                    let record = try Self.run(row)
+                    let tickers = try row.makeRandomAccess()["tickers"].decode(String?.self)
+                    found[record.id] = (record, RunQuality.tickers(fromText: tickers))
+                }
+                guard let now = found[run.id], let before = found[compared] else { return nil }
+                return RunComparison(previous: before.0, now: now.0, tickersBefore: before.1, tickersNow: now.1)
             }
-            guard let now = found[run.id], let before = found[compared] else { return nil }
-            return RunComparison(previous: before.0, now: now.0, tickersBefore: before.1, tickersNow: now.1)
         } catch {
             throw PostgresStoreError.wrap(error, while: "comparing run \(run.id) with run \(compared)")
         }
@@ -67,30 +69,32 @@ extension PostgresStore {
 
     package func anomalies(run: RunID, limit: Int, offset: Int, logger: Logger) async throws -> Page<Anomaly> {
         do {
-            let rows = try await client.query(
-                """
-                SELECT a.ticker, a.source, a.source_asset_id, \(unescaped: Self.micros("a.observed_at")), a.price_usd::text,
-                    a.previous_price_usd::text, \(unescaped: Self.micros("a.previous_observed_at")), a.previous_source, a.change,
-                    coalesce(r.payload::text, ''), coalesce(r.location, ''), count(*) OVER ()
-                FROM run_anomalies a LEFT JOIN raw_records r ON r.id = a.raw_id AND r.observed_at = a.observed_at
-                WHERE a.run_id = \(run.rawValue) ORDER BY a.id LIMIT \(limit) OFFSET \(offset)
-                """, logger: logger)
-            var items: [Anomaly] = []
-            var total: Int?
-            for try await row in rows {
-                var cells = RowCells(row, reading: "an anomaly")
-                items.append(
-                    Anomaly(
-                        ticker: try cells.next(), source: try cells.next(), sourceAssetID: try cells.next(),
-                        observedAt: Timestamp(microseconds: try cells.next()), priceUSD: try cells.next(),
-                        previousPriceUSD: try cells.next(), previousObservedAt: Timestamp(microseconds: try cells.next()),
-                        previousSource: try cells.next(), change: try cells.next(), raw: try cells.next(), location: try cells.next()))
-                total = Int(try cells.next(Int64.self))
+            return try await reading(logger: logger) { client in
+                let rows = try await client.query(
+                    """
+                    SELECT a.ticker, a.source, a.source_asset_id, \(unescaped: Self.micros("a.observed_at")), a.price_usd::text,
+                        a.previous_price_usd::text, \(unescaped: Self.micros("a.previous_observed_at")), a.previous_source, a.change,
+                        coalesce(r.payload::text, ''), coalesce(r.location, ''), count(*) OVER ()
+                    FROM run_anomalies a LEFT JOIN raw_records r ON r.id = a.raw_id AND r.observed_at = a.observed_at
+                    WHERE a.run_id = \(run.rawValue) ORDER BY a.id LIMIT \(limit) OFFSET \(offset)
+                    """, logger: logger)
+                var items: [Anomaly] = []
+                var total: Int?
+                for try await row in rows {
+                    var cells = RowCells(row, reading: "an anomaly")
+                    items.append(
+                        Anomaly(
+                            ticker: try cells.next(), source: try cells.next(), sourceAssetID: try cells.next(),
+                            observedAt: Timestamp(microseconds: try cells.next()), priceUSD: try cells.next(),
+                            previousPriceUSD: try cells.next(), previousObservedAt: Timestamp(microseconds: try cells.next()),
+                            previousSource: try cells.next(), change: try cells.next(), raw: try cells.next(), location: try cells.next()))
+                    total = Int(try cells.next(Int64.self))
+                }
+                if total == nil {
+                    total = try await Self.count("SELECT count(*) FROM run_anomalies WHERE run_id = \(run.rawValue)", on: client, logger: logger)
+                }
+                return Page(items: items, total: total ?? 0)
             }
-            if total == nil {
-                total = try await count("SELECT count(*) FROM run_anomalies WHERE run_id = \(run.rawValue)", logger: logger)
-            }
-            return Page(items: items, total: total ?? 0)
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading the anomalies of run \(run)")
         }

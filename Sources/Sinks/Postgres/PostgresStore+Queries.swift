@@ -7,38 +7,40 @@ import PostgresNIO
 extension PostgresStore {
     package func unifiedRecords(_ query: RecordQuery, logger: Logger) async throws -> Page<UnifiedRecord> {
         do {
-            var rows: [PreparedReads.RecordRow] = []
-            let unfiltered = query.source == nil && query.start == nil && query.end == nil
-            if unfiltered, let ticker = query.ticker, query.after == nil {
-                let statement = PreparedReads.Ticker(ticker: ticker, limit: query.limit + 1, offset: query.offset)
-                for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
-            } else if unfiltered, query.ticker == nil {
-                let statement = PreparedReads.RecordPage(after: query.after ?? "", limit: query.limit + 1, offset: query.offset)
-                for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
-            } else {
-                // The page, the membership version and the total in one statement: one snapshot.
-                var select = SQLBuilder("SELECT ")
-                select.trustedSQL(Self.recordColumns)
-                select.sql(", (SELECT version FROM unified_members), ")
-                Self.appendTotal(query, to: &select)
-                select.sql(" FROM normalized_records")
-                Self.appendFilter(query, to: &select)
-                select.condition(" AND id > ", query.after)
-                Self.appendPage(limit: query.limit + 1, offset: query.offset, orderBy: " ORDER BY id", to: &select)
-                for try await row in try await client.query(select.query, logger: logger) { rows.append(try PreparedReads.recordRow(row)) }
-            }
-            guard let first = rows.first else {
-                // An empty page: the version and the total alone.
-                var counting = SQLBuilder("SELECT (SELECT version FROM unified_members), ")
-                Self.appendTotal(query, to: &counting)
-                for try await (version, total) in try await client.query(counting.query, logger: logger).decode((Int64, Int64).self) {
-                    return Page(items: [], total: Int(total), hasMore: false, version: version)
+            return try await reading(logger: logger) { client in
+                var rows: [PreparedReads.RecordRow] = []
+                let unfiltered = query.source == nil && query.start == nil && query.end == nil
+                if unfiltered, let ticker = query.ticker, query.after == nil {
+                    let statement = PreparedReads.Ticker(ticker: ticker, limit: query.limit + 1, offset: query.offset)
+                    for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+                } else if unfiltered, query.ticker == nil {
+                    let statement = PreparedReads.RecordPage(after: query.after ?? "", limit: query.limit + 1, offset: query.offset)
+                    for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+                } else {
+                    // The page, the membership version and the total in one statement: one snapshot.
+                    var select = SQLBuilder("SELECT ")
+                    select.trustedSQL(Self.recordColumns)
+                    select.sql(", (SELECT version FROM unified_members), ")
+                    Self.appendTotal(query, to: &select)
+                    select.sql(" FROM normalized_records")
+                    Self.appendFilter(query, to: &select)
+                    select.condition(" AND id > ", query.after)
+                    Self.appendPage(limit: query.limit + 1, offset: query.offset, orderBy: " ORDER BY id", to: &select)
+                    for try await row in try await client.query(select.query, logger: logger) { rows.append(try PreparedReads.recordRow(row)) }
                 }
-                return Page(items: [], total: 0, hasMore: false)
+                guard let first = rows.first else {
+                    // An empty page: the version and the total alone.
+                    var counting = SQLBuilder("SELECT (SELECT version FROM unified_members), ")
+                    Self.appendTotal(query, to: &counting)
+                    for try await (version, total) in try await client.query(counting.query, logger: logger).decode((Int64, Int64).self) {
+                        return Page(items: [], total: Int(total), hasMore: false, version: version)
+                    }
+                    return Page(items: [], total: 0, hasMore: false)
+                }
+                let hasMore = rows.count > query.limit
+                return Page(
+                    items: rows.prefix(query.limit).map(\.record), total: Int(first.total), hasMore: hasMore, version: first.version)
             }
-            let hasMore = rows.count > query.limit
-            return Page(
-                items: rows.prefix(query.limit).map(\.record), total: Int(first.total), hasMore: hasMore, version: first.version)
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading unified records")
         }
@@ -46,19 +48,21 @@ extension PostgresStore {
 
     package func unifiedRecordMarks(source: String?, every: Int, logger: Logger) async throws -> RecordMarks {
         do {
-            var select = SQLBuilder("SELECT id, (SELECT version FROM unified_members) FROM (SELECT id, row_number() OVER (ORDER BY id) AS n")
-            select.sql(" FROM normalized_records")
-            Self.appendFilter(RecordQuery(source: source), to: &select)
-            select.sql(") AS ordered WHERE n % ")
-            select.bind(every)
-            select.sql(" = 0 ORDER BY id")
-            var marks: [String] = []
-            var version: Int64?
-            for try await (id, at) in try await client.query(select.query, logger: logger).decode((String, Int64).self) {
-                marks.append(id)
-                version = at
+            return try await reading(logger: logger) { client in
+                var select = SQLBuilder("SELECT id, (SELECT version FROM unified_members) FROM (SELECT id, row_number() OVER (ORDER BY id) AS n")
+                select.sql(" FROM normalized_records")
+                Self.appendFilter(RecordQuery(source: source), to: &select)
+                select.sql(") AS ordered WHERE n % ")
+                select.bind(every)
+                select.sql(" = 0 ORDER BY id")
+                var marks: [String] = []
+                var version: Int64?
+                for try await (id, at) in try await client.query(select.query, logger: logger).decode((String, Int64).self) {
+                    marks.append(id)
+                    version = at
+                }
+                return RecordMarks(version: version, every: every, marks: marks)
             }
-            return RecordMarks(version: version, every: every, marks: marks)
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading where the pages of unified records start")
         }
@@ -78,13 +82,15 @@ extension PostgresStore {
 
     package func unifiedRecord(ticker: String, logger: Logger) async throws -> UnifiedRecord? {
         do {
-            var select = SQLBuilder("SELECT ")
-            select.trustedSQL(Self.recordColumns)
-            select.sql(" FROM normalized_records WHERE id = ")
-            select.bind(ticker)
-            let rows = try await client.query(select.query, logger: logger)
-            for try await row in rows { return try Self.record(row) }
-            return nil
+            return try await reading(logger: logger) { client in
+                var select = SQLBuilder("SELECT ")
+                select.trustedSQL(Self.recordColumns)
+                select.sql(" FROM normalized_records WHERE id = ")
+                select.bind(ticker)
+                let rows = try await client.query(select.query, logger: logger)
+                for try await row in rows { return try Self.record(row) }
+                return nil
+            }
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading the unified record of \(ticker)")
         }
@@ -113,31 +119,33 @@ extension PostgresStore {
 
     package func history(_ query: HistoryQuery, logger: Logger) async throws -> Page<HistoryPoint> {
         do {
-            func filter(_ builder: inout SQLBuilder) { Self.historyFilter(query, &builder) }
-            // The page and the total in one statement (`count(*) OVER ()` counts before the limit).
-            var points: [HistoryPoint] = []
-            var counted: Int?
-            if query.source == nil, query.start == nil, query.end == nil {
-                let statement = PreparedReads.History(ticker: query.ticker, limit: query.limit, offset: query.offset)
-                for try await (point, total) in try await client.execute(statement, logger: logger) {
-                    points.append(point)
-                    counted = Int(total)
+            return try await reading(logger: logger) { client in
+                func filter(_ builder: inout SQLBuilder) { Self.historyFilter(query, &builder) }
+                // The page and the total in one statement (`count(*) OVER ()` counts before the limit).
+                var points: [HistoryPoint] = []
+                var counted: Int?
+                if query.source == nil, query.start == nil, query.end == nil {
+                    let statement = PreparedReads.History(ticker: query.ticker, limit: query.limit, offset: query.offset)
+                    for try await (point, total) in try await client.execute(statement, logger: logger) {
+                        points.append(point)
+                        counted = Int(total)
+                    }
+                } else {
+                    for try await row in try await client.query(Self.historySelect(query), logger: logger) {
+                        var cells = RowCells(row, reading: "a history point")
+                        points.append(try Self.historyPoint(&cells))
+                        counted = Int(try cells.next(Int64.self))
+                    }
                 }
-            } else {
-                for try await row in try await client.query(Self.historySelect(query), logger: logger) {
-                    var cells = RowCells(row, reading: "a history point")
-                    points.append(try Self.historyPoint(&cells))
-                    counted = Int(try cells.next(Int64.self))
+                var total = counted ?? 0
+                if counted == nil, query.offset > 0 {
+                    // A page past the end: the total alone.
+                    var counting = SQLBuilder("SELECT count(*)")
+                    filter(&counting)
+                    total = try await Self.count(counting.query, on: client, logger: logger)
                 }
+                return Page(items: points, total: total)
             }
-            var total = counted ?? 0
-            if counted == nil, query.offset > 0 {
-                // A page past the end: the total alone.
-                var counting = SQLBuilder("SELECT count(*)")
-                filter(&counting)
-                total = try await count(counting.query, logger: logger)
-            }
-            return Page(items: points, total: total)
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading the history of \(query.ticker)")
         }
@@ -145,21 +153,23 @@ extension PostgresStore {
 
     package func runs(_ query: RunQuery, logger: Logger) async throws -> Page<RunRecord> {
         do {
-            func filter(_ builder: inout SQLBuilder) {
-                builder.sql(" FROM etl_runs WHERE true")
-                builder.condition(" AND pipeline = ", query.pipeline)
-                builder.condition(" AND status = ", query.status?.rawValue)
+            return try await reading(logger: logger) { client in
+                func filter(_ builder: inout SQLBuilder) {
+                    builder.sql(" FROM etl_runs WHERE true")
+                    builder.condition(" AND pipeline = ", query.pipeline)
+                    builder.condition(" AND status = ", query.status?.rawValue)
+                }
+                var select = SQLBuilder("SELECT ")
+                select.trustedSQL(Self.runColumns)
+                filter(&select)
+                Self.appendPage(limit: query.limit, offset: query.offset, orderBy: " ORDER BY id DESC", to: &select)
+                var runs: [RunRecord] = []
+                for try await row in try await client.query(select.query, logger: logger) { runs.append(try Self.run(row)) }
+                var counting = SQLBuilder("SELECT count(*)")
+                filter(&counting)
+                let total = try await Self.count(counting.query, on: client, logger: logger)
+                return Page(items: runs, total: total)
             }
-            var select = SQLBuilder("SELECT ")
-            select.trustedSQL(Self.runColumns)
-            filter(&select)
-            Self.appendPage(limit: query.limit, offset: query.offset, orderBy: " ORDER BY id DESC", to: &select)
-            var runs: [RunRecord] = []
-            for try await row in try await client.query(select.query, logger: logger) { runs.append(try Self.run(row)) }
-            var counting = SQLBuilder("SELECT count(*)")
-            filter(&counting)
-            let total = try await count(counting.query, logger: logger)
-            return Page(items: runs, total: total)
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading the run history")
         }
@@ -167,29 +177,31 @@ extension PostgresStore {
 
     package func run(id: RunID, rejectionLimit: Int, logger: Logger) async throws -> RunDetail? {
         do {
-            var found: RunRecord?
-            var select = SQLBuilder("SELECT ")
-            select.trustedSQL(Self.runColumns)
-            select.sql(" FROM etl_runs WHERE id = ")
-            select.bind(id.rawValue)
-            for try await row in try await client.query(select.query, logger: logger) {
-                found = try Self.run(row)
+            return try await reading(logger: logger) { client in
+                var found: RunRecord?
+                var select = SQLBuilder("SELECT ")
+                select.trustedSQL(Self.runColumns)
+                select.sql(" FROM etl_runs WHERE id = ")
+                select.bind(id.rawValue)
+                for try await row in try await client.query(select.query, logger: logger) {
+                    found = try Self.run(row)
+                }
+                guard let run = found else { return nil }
+                var rejections: [Rejection] = []
+                let rows = try await client.query(
+                    """
+                    SELECT location, line, field, reason, raw FROM quarantine WHERE run_id = \(id.rawValue)
+                    ORDER BY id LIMIT \(rejectionLimit)
+                    """, logger: logger)
+                for try await (location, line, field, reason, raw) in rows.decode((String, Int64?, String?, String, String).self) {
+                    rejections.append(
+                        Rejection(
+                            location: RecordLocation(line: line.map(Int.init), description: location), field: field, reason: reason,
+                            raw: raw))
+                }
+                let total = try await Self.count("SELECT count(*) FROM quarantine WHERE run_id = \(id.rawValue)", on: client, logger: logger)
+                return RunDetail(run: run, rejections: rejections, rejectionCount: total)
             }
-            guard let run = found else { return nil }
-            var rejections: [Rejection] = []
-            let rows = try await client.query(
-                """
-                SELECT location, line, field, reason, raw FROM quarantine WHERE run_id = \(id.rawValue)
-                ORDER BY id LIMIT \(rejectionLimit)
-                """, logger: logger)
-            for try await (location, line, field, reason, raw) in rows.decode((String, Int64?, String?, String, String).self) {
-                rejections.append(
-                    Rejection(
-                        location: RecordLocation(line: line.map(Int.init), description: location), field: field, reason: reason,
-                        raw: raw))
-            }
-            let total = try await count("SELECT count(*) FROM quarantine WHERE run_id = \(id.rawValue)", logger: logger)
-            return RunDetail(run: run, rejections: rejections, rejectionCount: total)
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading run \(id)")
         }
@@ -197,32 +209,34 @@ extension PostgresStore {
 
     package func statistics(logger: Logger) async throws -> StoreStatistics {
         do {
-            var totals: [String: (runs: Int, failed: Int, processed: Int, quarantined: Int, skipped: Int, filtered: Int)] = [:]
-            let rows = try await client.query(
-                """
-                SELECT pipeline, count(*), count(*) FILTER (WHERE status = 'failed'), coalesce(sum(processed), 0)::bigint,
-                    coalesce(sum(quarantined), 0)::bigint, coalesce(sum(skipped), 0)::bigint,
-                    coalesce(sum(filtered), 0)::bigint
-                FROM etl_runs GROUP BY pipeline
-                """, logger: logger)
-            for try await (pipeline, runs, failed, processed, quarantined, skipped, filtered) in rows.decode(
-                (String, Int64, Int64, Int64, Int64, Int64, Int64).self)
-            {
-                totals[pipeline] = (Int(runs), Int(failed), Int(processed), Int(quarantined), Int(skipped), Int(filtered))
+            return try await reading(logger: logger) { client in
+                var totals: [String: (runs: Int, failed: Int, processed: Int, quarantined: Int, skipped: Int, filtered: Int)] = [:]
+                let rows = try await client.query(
+                    """
+                    SELECT pipeline, count(*), count(*) FILTER (WHERE status = 'failed'), coalesce(sum(processed), 0)::bigint,
+                        coalesce(sum(quarantined), 0)::bigint, coalesce(sum(skipped), 0)::bigint,
+                        coalesce(sum(filtered), 0)::bigint
+                    FROM etl_runs GROUP BY pipeline
+                    """, logger: logger)
+                for try await (pipeline, runs, failed, processed, quarantined, skipped, filtered) in rows.decode(
+                    (String, Int64, Int64, Int64, Int64, Int64, Int64).self)
+                {
+                    totals[pipeline] = (Int(runs), Int(failed), Int(processed), Int(quarantined), Int(skipped), Int(filtered))
+                }
+                let last = try await Self.latestRuns(where: "true", on: client, logger: logger)
+                let successes = try await Self.latestRuns(where: "status = 'success'", on: client, logger: logger)
+                let failures = try await Self.latestRuns(where: "status = 'failed'", on: client, logger: logger)
+                let pipelines = totals.keys.sorted().map { name in
+                    let total = totals[name]!
+                    return PipelineStatistics(
+                        pipeline: name, totalRuns: total.runs, failedRuns: total.failed, totalProcessed: total.processed,
+                        totalQuarantined: total.quarantined, totalSkipped: total.skipped,
+                        totalFiltered: total.filtered, lastRun: last[name],
+                        lastSuccess: successes[name], lastFailure: failures[name])
+                }
+                let normalized = try await Self.count("SELECT count(*) FROM normalized_records", on: client, logger: logger)
+                return StoreStatistics(totalNormalized: normalized, pipelines: pipelines)
             }
-            let last = try await latestRuns(where: "true", logger: logger)
-            let successes = try await latestRuns(where: "status = 'success'", logger: logger)
-            let failures = try await latestRuns(where: "status = 'failed'", logger: logger)
-            let pipelines = totals.keys.sorted().map { name in
-                let total = totals[name]!
-                return PipelineStatistics(
-                    pipeline: name, totalRuns: total.runs, failedRuns: total.failed, totalProcessed: total.processed,
-                    totalQuarantined: total.quarantined, totalSkipped: total.skipped,
-                    totalFiltered: total.filtered, lastRun: last[name],
-                    lastSuccess: successes[name], lastFailure: failures[name])
-            }
-            let normalized = try await count("SELECT count(*) FROM normalized_records", logger: logger)
-            return StoreStatistics(totalNormalized: normalized, pipelines: pipelines)
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading run statistics")
         }
@@ -230,14 +244,16 @@ extension PostgresStore {
 
     package func latestRuns(logger: Logger) async throws -> [String: RunRecord] {
         do {
-            return try await latestRuns(where: "true", logger: logger)
+            return try await reading(logger: logger) { client in
+                return try await Self.latestRuns(where: "true", on: client, logger: logger)
+            }
         } catch {
             throw PostgresStoreError.wrap(error, while: "reading the latest runs")
         }
     }
 
     /// The newest run of each pipeline matching `condition` (a fixed SQL text, never user input).
-    func latestRuns(where condition: StaticString, logger: Logger) async throws -> [String: RunRecord] {
+    static func latestRuns(where condition: StaticString, on client: PostgresClient, logger: Logger) async throws -> [String: RunRecord] {
         var runs: [String: RunRecord] = [:]
         var select = SQLBuilder("SELECT DISTINCT ON (pipeline) ")
         select.trustedSQL(Self.runColumns)
@@ -260,7 +276,7 @@ extension PostgresStore {
         }
     }
 
-    func count(_ query: PostgresQuery, logger: Logger) async throws -> Int {
+    static func count(_ query: PostgresQuery, on client: PostgresClient, logger: Logger) async throws -> Int {
         for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return Int(value) }
         return 0
     }

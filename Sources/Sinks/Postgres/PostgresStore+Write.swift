@@ -22,15 +22,19 @@ extension PostgresStore {
         let pipeline = encoded.plan.batch.pipeline
         do {
             try await ensurePartitions(months: encoded.months, logger: logger)
+            let counters: RunCounters
             do {
-                return try await writeTransaction(encoded, logger: logger)
+                counters = try await writeTransaction(encoded, logger: logger)
             } catch let error where Self.isMissingPartition(error) {
                 // A partition this process had seen was dropped since (retention, here or elsewhere):
                 // the transaction left nothing behind; create what is missing and write again.
                 knownPartitions.forget()
                 try await ensurePartitions(months: encoded.months, logger: logger)
-                return try await writeTransaction(encoded, logger: logger)
+                counters = try await writeTransaction(encoded, logger: logger)
             }
+            // This host's reads must see the batch from now on, before its notification arrives.
+            await noteChange(logger: logger)
+            return counters
         } catch {
             throw PostgresStoreError.wrap(error, while: "writing a batch of \(pipeline)")
         }

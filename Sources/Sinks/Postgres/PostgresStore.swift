@@ -14,20 +14,41 @@ package struct PostgresStore: Store {
     /// How long observations and raw payloads are kept (see ``maintain(now:logger:)``).
     package let retention: RetentionPolicy
     let knownPartitions = KnownPartitions()
+    /// The streaming replicas the API's reads go to (`read_urls`), if any.
+    let readReplicas: ReadReplicas?
+    let logger: Logger
 
     package static let defaultCallDeadline: Duration = .seconds(15)
+    package static let defaultMaxLag: Duration = .seconds(30)
 
     package init(
-        url: DatabaseURL, logger: Logger, callDeadline: Duration = Self.defaultCallDeadline, retention: RetentionPolicy = RetentionPolicy()
+        url: DatabaseURL, logger: Logger, callDeadline: Duration = Self.defaultCallDeadline, retention: RetentionPolicy = RetentionPolicy(),
+        readURLs: [DatabaseURL] = [], maxLag: Duration = Self.defaultMaxLag
     ) {
         self.url = url
         self.callDeadline = callDeadline
         self.retention = retention
+        self.logger = logger
         self.client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
+        self.readReplicas =
+            readURLs.isEmpty
+            ? nil
+            : ReadReplicas(
+                members: readURLs.map {
+                    ReadReplicas.Member(
+                        name: "\($0.host):\($0.port)", client: PostgresClient(configuration: $0.clientConfiguration(), backgroundLogger: logger))
+                },
+                maxLag: maxLag)
     }
 
     package func run() async {
-        await client.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await client.run() }
+            if let replicas = readReplicas {
+                for member in replicas.members { group.addTask { await member.client.run() } }
+                group.addTask { await monitorReplicas(replicas, logger: logger) }
+            }
+        }
     }
 
     /// Opens and closes one connection, so that an unreachable server or bad credentials fail at once
