@@ -9,6 +9,9 @@ public struct ServerSpec: Sendable, Decodable {
     public var idleTimeout: ConfigDuration?
     /// The most the response cache may hold, in MiB.
     public var cacheMiB: Int?
+    /// Whether this host runs the pipelines' schedules (default true); `false` for a host that only
+    /// serves the API and triggered runs, beside others that run the schedules.
+    public var schedules: Bool?
 
     public init(host: String? = nil, port: Int? = nil, triggerToken: String? = nil) {
         self.host = host
@@ -21,6 +24,7 @@ public struct ServerSpec: Sendable, Decodable {
         case triggerToken = "trigger_token"
         case idleTimeout = "idle_timeout"
         case cacheMiB = "cache_mib"
+        case schedules
     }
 }
 
@@ -34,6 +38,8 @@ public struct ServerSettings: Sendable {
     public var idleTimeout: Duration
     /// The response cache holds at most this many bytes (default 64 MiB).
     public var cacheBytes: Int
+    /// Whether this host runs the schedules (and the start-up runs); triggered runs always run.
+    public var schedules = true
 
     public static let defaultIdleTimeout: Duration = .seconds(30)
     public static let defaultCacheMiB = 64
@@ -52,6 +58,7 @@ public struct ServerSettings: Sendable {
     init(_ spec: ServerSpec?, environment: [String: String]) {
         idleTimeout = spec?.idleTimeout?.duration ?? Self.defaultIdleTimeout
         cacheBytes = (spec?.cacheMiB ?? Self.defaultCacheMiB) << 20
+        schedules = spec?.schedules ?? true
         host = spec?.host ?? "127.0.0.1"
         port = spec?.port ?? environment["PORT"].flatMap(Int.init) ?? 8000
         let token = spec?.triggerToken ?? environment["SCHEDULER_TOKEN"]

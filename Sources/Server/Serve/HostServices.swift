@@ -30,10 +30,12 @@ struct ChangeWatcherService: Service {
 /// boundary and waits until they have.
 struct RunControllerService: Service {
     let controller: RunController
+    /// Whether the schedules run here (`server.schedules`).
+    let schedules: Bool
 
     func run() async {
         await withGracefulShutdownHandler {
-            await controller.run()
+            await controller.run(schedules: schedules)
         } onGracefulShutdown: {
             controller.shutdown()
         }

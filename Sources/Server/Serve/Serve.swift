@@ -40,7 +40,7 @@ package enum Serve {
                         MaintenanceService(store: loaded.store, logger: logger),
                     ]
                         + (notifier.map { [NotifierService(notifier: $0, logger: logger)] } ?? [])
-                        + [RunControllerService(controller: controller), app],
+                        + [RunControllerService(controller: controller, schedules: loaded.server.schedules), app],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             do {
