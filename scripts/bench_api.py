@@ -23,15 +23,20 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Each wrk thread draws its own random keys (seeded by thread number and time).
-LUA = r"""
+# Each wrk thread draws its own random keys (seeded by thread number and time): scripts that pick
+# random keys start with this and call seed() first in their init(args).
+LUA_THREADS = r"""
 local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
 end
+function seed() math.randomseed(os.time() * 1000 + tid) end
+"""
+
+LUA = LUA_THREADS + r"""
 function init(args)
-  math.randomseed(os.time() * 1000 + tid)
+  seed()
   records = tonumber(args[1])
   mode = args[2]
   cursors = {}

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,16 +20,13 @@ import threading
 import time
 import urllib.request
 
+import bench_api
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-LUA = r"""
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
+LUA = bench_api.LUA_THREADS + r"""
 function init(args)
-  math.randomseed(os.time() * 1000 + tid)
+  seed()
   records = tonumber(args[1])
 end
 local function ticker() return string.format("T%06d", math.random(0, records - 1)) end
@@ -41,12 +37,6 @@ function request()
   return wrk.format("GET", "/data/" .. ticker() .. "/history")
 end
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url, timeout=5):
@@ -107,12 +97,6 @@ class Host:
                 self.process.kill()
 
 
-def percentile(output, which):
-    match = re.search(rf"^\s+{which}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
-    value, unit = match.groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-
-
 def wrk(url, duration, script, records):
     result = subprocess.run(["wrk", "-t2", "-c32", f"-d{duration}s", "--latency", "-s", script, url, "--", str(records)],
                             capture_output=True, text=True, check=True).stdout
@@ -121,7 +105,7 @@ def wrk(url, duration, script, records):
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", result)
     socket_errors = sum(int(n) for n in sockets.groups()) if sockets else 0
-    return {"requests": requests, "rate": rate, "p50": percentile(result, 50), "p99": percentile(result, 99),
+    return {"requests": requests, "rate": rate, "p50": bench_api.percentile(result, 50), "p99": bench_api.percentile(result, 99),
             "non2xx": int(non2xx.group(1)) if non2xx else 0, "socket": socket_errors}
 
 
@@ -146,9 +130,9 @@ def main():
     with open(script, "w") as out:
         out.write(LUA)
 
-    a = Host(args.host, work, "a", free_port(), schedules=True)
-    b = Host(args.host, work, "b", free_port(), schedules=False)
-    proxy_port = free_port()
+    a = Host(args.host, work, "a", bench_api.free_port(), schedules=True)
+    b = Host(args.host, work, "b", bench_api.free_port(), schedules=False)
+    proxy_port = bench_api.free_port()
     nginx_process = None
     try:
         a.start()

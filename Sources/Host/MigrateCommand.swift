@@ -13,7 +13,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let (loaded, logger) = try options.load()
         do {
-            let applied = try await withStore(loaded.store, logger: logger) { $0 }
+            let applied = try await withStore(loaded.store, logger: logger, maintain: false) { $0 }
             print(applied.isEmpty ? "schema is up to date" : applied.map { "applied \($0)" }.joined(separator: "\n"))
         } catch {
             FileHandle.standardError.write(Data("error: \(RunFailure.message(for: error))\n".utf8))

@@ -41,7 +41,7 @@ struct ResetCommand: AsyncParsableCommand {
         let name = pipeline
         do {
             // Under the run lock, so that a run in progress cannot write its checkpoint back.
-            let existed = try await withStore(loaded.store, logger: logger) { _ in
+            let existed = try await withStore(loaded.store, logger: logger, maintain: false) { _ in
                 try await loaded.store.withRunLock(pipeline: name, logger: logger) {
                     try await loaded.store.resetCheckpoint(for: name, logger: logger)
                 }

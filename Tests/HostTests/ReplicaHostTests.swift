@@ -10,14 +10,6 @@ import FoundationNetworking
 /// although the replica's replay is paused (and never goes away again), `/health` and `/metrics`
 /// report the replica lagging, then serving again.
 @Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set"), .serialized) struct ReplicaHostTests {
-    static func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
-        let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < end {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
-    }
 
     @Test func aHostNeverAnswersOlderThanAChangeItLearnedOfAndReportsItsReplica() async throws {
         let primary = try await PrivatePostgres.start()
@@ -51,19 +43,19 @@ import FoundationNetworking
             let replicas = health["replicas"] as? [[String: Any]]
             return (health["status"] as? String, replicas?.first?["state"] as? String, health["reasons"] as? [String] ?? [])
         }
-        #expect(try await Self.eventually { try await host.request("/data/BTC").0 == 200 })
-        #expect(try await Self.eventually { try await replicaState() == ("ok", "ok", []) })
+        #expect(try await eventually { try await host.request("/data/BTC").0 == 200 })
+        #expect(try await eventually { try await replicaState() == ("ok", "ok", []) })
 
         // Another host loads NEW while the replica replays nothing.
         _ = try await replica.scalar("SELECT pg_wal_replay_pause()")
         let once = try await HostProcess.run(["run", "q.yaml", "--once"], in: directory, environment: ["DATABASE_URL": primary.url])
         #expect(once.status == 0, "\(once.stderr)")
-        #expect(try await Self.eventually(5) { try await host.request("/data/NEW").0 == 200 })
+        #expect(try await eventually(5) { try await host.request("/data/NEW").0 == 200 })
         for _ in 0..<20 {
             #expect(try await host.request("/data/NEW").0 == 200)
             #expect((try await host.request("/data").1["pagination"] as? [String: Any])?["total"] as? Int == 2)
         }
-        #expect(try await Self.eventually { try await replicaState().state == "lagging" })
+        #expect(try await eventually { try await replicaState().state == "lagging" })
         let lagging = try await replicaState()
         #expect(lagging.status == "degraded")
         #expect(
@@ -74,7 +66,7 @@ import FoundationNetworking
         #expect(metrics.contains("etl_replica_lag_seconds{replica=\"\(name)\"}"))
 
         _ = try await replica.scalar("SELECT pg_wal_replay_resume()")
-        #expect(try await Self.eventually { try await replicaState() == ("ok", "ok", []) })
+        #expect(try await eventually { try await replicaState() == ("ok", "ok", []) })
         #expect(try await host.request("/data/NEW").0 == 200)
         #expect(try await host.terminate() == 0)
     }

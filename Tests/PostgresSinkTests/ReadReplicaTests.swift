@@ -12,16 +12,6 @@ import TestSupport
 @Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set"), .serialized) struct ReadReplicaTests {
     static let header = "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\n"
 
-    /// Polls `condition` every 100 ms for up to `seconds`.
-    static func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
-        let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < end {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
-    }
-
     static func load(_ store: PostgresStore, _ directory: URL, _ name: String, _ rows: String) async throws -> RunReport {
         try Data((header + rows).utf8).write(to: directory.appendingPathComponent(name))
         let source = CSVSource(path: directory.appendingPathComponent(name).path, displayPath: name)
@@ -52,7 +42,7 @@ import TestSupport
             func reads() -> Int { store.replicas().first?.reads ?? -1 }
             // Once the replica has replayed the load, reads go to it, and they see the load.
             #expect(
-                try await Self.eventually {
+                try await eventually {
                     let before = reads()
                     let page = try await store.unifiedRecords(RecordQuery(limit: 50), logger: TestLog.logger)
                     return reads() == before + 1 && page.total == 2
@@ -70,14 +60,14 @@ import TestSupport
             }
             #expect(reads() == paused)
             // Beyond max_lag it is reported as lagging, with the reason.
-            #expect(try await Self.eventually { store.replicas().first?.state == .lagging })
+            #expect(try await eventually { store.replicas().first?.state == .lagging })
             #expect(store.replicas().first?.reason?.contains("behind the primary, more than max_lag (2.0 s)") == true)
 
             // Replay resumed: it catches up and serves again, the new data included.
             _ = try await replica.scalar("SELECT pg_wal_replay_resume()")
-            #expect(try await Self.eventually { store.replicas().first?.state == .ok })
+            #expect(try await eventually { store.replicas().first?.state == .ok })
             #expect(
-                try await Self.eventually {
+                try await eventually {
                     let before = reads()
                     let record = try await store.unifiedRecord(ticker: "NEW", logger: TestLog.logger)
                     return reads() == before + 1 && record?.priceUSD == "3"
@@ -89,13 +79,13 @@ import TestSupport
                 #expect(try await store.unifiedRecords(RecordQuery(limit: 50), logger: TestLog.logger).total == 3)
                 #expect(try await store.history(HistoryQuery(ticker: "AAA"), logger: TestLog.logger).total == 1)
             }
-            #expect(try await Self.eventually { store.replicas().first?.state == .down })
+            #expect(try await eventually { store.replicas().first?.state == .down })
             #expect(store.replicas().first?.reason?.hasPrefix("replica \(store.replicas().first!.name) does not answer") == true)
             // Back: it serves reads again.
             try await replica.resume()
-            #expect(try await Self.eventually(20) { store.replicas().first?.state == .ok })
+            #expect(try await eventually(20) { store.replicas().first?.state == .ok })
             #expect(
-                try await Self.eventually {
+                try await eventually {
                     let before = reads()
                     _ = try await store.unifiedRecords(RecordQuery(limit: 50), logger: TestLog.logger)
                     return reads() == before + 1

@@ -1,11 +1,11 @@
 import ETLFramework
 import Logging
 
-/// Connects, migrates, recovers abandoned runs and runs one maintenance pass (partitions ahead,
-/// retention), then runs `body` (given the migrations applied) while the store's connections run,
-/// then stops them.
+/// Connects, migrates, recovers abandoned runs and, unless told not to (`host migrate`, `host reset`),
+/// runs one maintenance pass (partitions ahead, retention); then runs `body` (given the migrations
+/// applied) while the store's connections run, then stops them.
 package func withStore<T: Sendable>(
-    _ store: any Store, logger: Logger, _ body: @escaping @Sendable ([String]) async throws -> T
+    _ store: any Store, logger: Logger, maintain: Bool = true, _ body: @escaping @Sendable ([String]) async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
@@ -18,7 +18,7 @@ package func withStore<T: Sendable>(
             _ = try await store.recoverAbandonedRuns(logger: logger)
             return applied
         }
-        await Maintenance.run(store, logger: logger)
+        if maintain { await Maintenance.run(store, logger: logger) }
         return try await body(applied)
     }
 }
