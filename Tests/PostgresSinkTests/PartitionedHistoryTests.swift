@@ -132,6 +132,26 @@ import TestSupport
             // Without dates every month is read.
             let all = try await Self.plan(of: PostgresStore.historySelect(HistoryQuery(ticker: "BTC", source: "csv")), in: harness.store)
             #expect(Set(all.matches(of: /observations_\d{4}_\d{2}/).map { String($0.output) }).count == 12)
+            // The prepared statement the API uses for dated reads, once PostgreSQL plans it generically:
+            // the months are pruned as it starts, so it still reads March alone.
+            let generic = try await harness.store.client.withConnection { connection in
+                _ = try await connection.query("SET plan_cache_mode = force_generic_plan", logger: TestLog.logger)
+                _ = try await connection.query(
+                    PostgresQuery(unsafeSQL: "PREPARE dated(text, text, text, int8, int8) AS " + PreparedReads.datedHistorySQL),
+                    logger: TestLog.logger)
+                var lines: [String] = []
+                for try await line in try await connection.query(
+                    """
+                    EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+                    EXECUTE dated('BTC', '2025-03-10T00:00:00Z', '2025-03-17T00:00:00Z', 50, 0)
+                    """, logger: TestLog.logger
+                ).decode(String.self) {
+                    lines.append(line)
+                }
+                return lines.joined(separator: "\n")
+            }
+            #expect(generic.contains("Subplans Removed: 12"), "\(generic)")
+            #expect(Set(generic.matches(of: /observations_\d{4}_\d{2}/).map { String($0.output) }) == ["observations_2025_03"], "\(generic)")
         }
     }
 

@@ -130,6 +130,13 @@ extension PostgresStore {
                         points.append(point)
                         counted = Int(total)
                     }
+                } else if query.source == nil, let start = query.start, let end = query.end {
+                    let statement = PreparedReads.HistoryRange(
+                        ticker: query.ticker, start: start, end: end, limit: query.limit, offset: query.offset)
+                    for try await (point, total) in try await client.execute(statement, logger: logger) {
+                        points.append(point)
+                        counted = Int(total)
+                    }
                 } else {
                     for try await row in try await client.query(Self.historySelect(query), logger: logger) {
                         var cells = RowCells(row, reading: "a history point")

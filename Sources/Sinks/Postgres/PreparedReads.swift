@@ -3,9 +3,9 @@ import PostgresNIO
 
 /// The read shapes the API asks most, prepared once per connection, so that PostgreSQL neither
 /// parses nor plans them again: a page of all unified records (from an id on: keyset pages and
-/// pages started from marks), one ticker, and one ticker's history. Each reads its page, the
+/// pages started from marks), one ticker, and one ticker's history (all of it, or between two times). Each reads its page, the
 /// membership version and its total in one statement, like the general queries they stand for.
-enum PreparedReads {
+package enum PreparedReads {
     /// A unified record, then the membership version and the total.
     typealias RecordRow = (record: UnifiedRecord, version: Int64, total: Int64)
 
@@ -59,6 +59,43 @@ enum PreparedReads {
             return (try PostgresStore.historyPoint(&cells), try cells.next())
         }
     }
+
+    /// One ticker's observations between two times (inclusive), newest first, and how many there
+    /// are: the dated read of a chart. Prepared, its plan prunes the month partitions as it starts,
+    /// instead of planning every partition on each request.
+    struct HistoryRange: PostgresPreparedStatement {
+        typealias Row = (point: HistoryPoint, total: Int64)
+        static let sql = """
+            SELECT \(PostgresStore.historyColumns), count(*) OVER ()
+            FROM observations o JOIN source_assets s ON s.id = o.asset_ref
+            WHERE s.ticker = $1 AND o.observed_at >= $2::timestamptz AND o.observed_at <= $3::timestamptz
+            ORDER BY o.observed_at DESC, s.source, s.source_asset_id LIMIT $4 OFFSET $5
+            """
+        var ticker: String
+        var start: Timestamp
+        var end: Timestamp
+        var limit: Int
+        var offset: Int
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 5)
+            bindings.append(ticker)
+            // Exact ISO 8601 text, as the general query binds times.
+            bindings.append(start.iso8601)
+            bindings.append(end.iso8601)
+            bindings.append(limit)
+            bindings.append(offset)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row {
+            var cells = RowCells(row, reading: "a history point")
+            return (try PostgresStore.historyPoint(&cells), try cells.next())
+        }
+    }
+
+    /// The SQL of ``HistoryRange``, for tests that look at its plan.
+    package static var datedHistorySQL: String { HistoryRange.sql }
 
     static func bindings(_ text: String, _ limit: Int, _ offset: Int) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 3)
