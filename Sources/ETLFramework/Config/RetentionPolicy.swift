@@ -38,11 +38,6 @@ public struct RetentionPolicy: Sendable, Equatable, Decodable {
 
     /// The oldest observation time kept of history and of raw payloads at `now`.
     public func cutoffs(now: Date) -> (history: Date?, raw: Date?) {
-        (history.map { now.addingTimeInterval(-Self.seconds($0.duration)) }, raw.map { now.addingTimeInterval(-Self.seconds($0.duration)) })
-    }
-
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        let parts = duration.components
-        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
+        (history.map { now.addingTimeInterval(-$0.duration.seconds) }, raw.map { now.addingTimeInterval(-$0.duration.seconds) })
     }
 }

@@ -20,9 +20,7 @@ public enum Maintenance {
     }
 
     static func record(_ report: MaintenanceReport, logger: Logger) {
-        if !report.createdPartitions.isEmpty {
-            logger.info("partitions created", metadata: ["partitions": "\(report.createdPartitions.joined(separator: ", "))"])
-        }
+        // Created partitions are logged where they are created (also before a batch that needs one).
         for dropped in report.droppedPartitions {
             logger.notice(
                 "retention dropped a partition",

@@ -1,4 +1,4 @@
-/// A position in PostgreSQL's write-ahead log (`pg_current_wal_lsn()`, `pg_last_wal_replay_lsn()`),
+/// A position in PostgreSQL's write-ahead log (`pg_current_wal_insert_lsn()`, `pg_last_wal_replay_lsn()`),
 /// read from its text form `X/Y` (two hexadecimal halves).
 struct LSN: Sendable, Comparable, Hashable, CustomStringConvertible {
     var value: UInt64

@@ -11,8 +11,6 @@ enum MonthPartitioning {
     /// Everything before this goes to the `_early` partitions.
     static let firstMonth = "2000-01-01"
 
-    static let tables = ["observations", "raw_records"]
-
     static let migration: [String] = [
         "ALTER TABLE observations RENAME TO observations_unpartitioned",
         "ALTER INDEX observations_pkey RENAME TO observations_unpartitioned_pkey",

@@ -76,7 +76,7 @@ extension PostgresStore {
     /// Whether `error` says a row had no partition to go to: one was dropped (by retention, maybe in
     /// another host) after this process had seen it.
     static func isMissingPartition(_ error: any Error) -> Bool {
-        guard let psql = error as? PSQLError, psql.serverInfo?[.sqlState] == "23514" else { return false }
+        guard let psql = PostgresStoreError.unwrapped(error) as? PSQLError, psql.serverInfo?[.sqlState] == "23514" else { return false }
         return psql.serverInfo?[.message]?.hasPrefix("no partition of relation") ?? false
     }
 

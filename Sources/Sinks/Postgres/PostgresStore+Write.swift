@@ -41,76 +41,71 @@ extension PostgresStore {
     }
 
     func writeTransaction(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
-                var plan = encoded.plan
-                var upserts = encoded.upserts
-                let refs = try await sourceAssetRefs(
-                    encoded.sourceAssets, source: plan.batch.pipeline, on: connection, logger: logger)
-                var newRaw = plan.rawCandidates
-                var newObservations = encoded.observationQuotes
-                try await connection.query("SAVEPOINT batch_copy", logger: logger)
-                do {
-                    if !newRaw.isEmpty {
-                        try await copy(encoded.rawRows, into: "raw_records", columns: Self.rawColumns, on: connection, logger: logger)
-                    }
-                    if !newObservations.isEmpty {
-                        let rows = Self.observationRows(plan, newObservations, tails: encoded.observationTails, refs: refs)
-                        try await copy(rows, into: "observations", columns: Self.observationColumns, on: connection, logger: logger)
-                    }
-                    try await connection.query("RELEASE SAVEPOINT batch_copy", logger: logger)
-                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-                    // Some of it is stored already: probe, then copy only the rest. Every quote is a
-                    // candidate, also one whose payload is stored (it may have been quarantined before).
-                    try await connection.query("ROLLBACK TO SAVEPOINT batch_copy", logger: logger)
-                    let existingRaw = try await existingOrdinals(
-                        rawIDs: newRaw.map { plan.rawIDs[$0] }, times: newRaw.map { Self.rawTime(plan, $0) }, on: connection,
-                        logger: logger)
-                    newRaw = newRaw.enumerated().filter { !existingRaw.contains($0.offset + 1) }.map(\.element)
-                    let candidates = encoded.observationQuotes
-                    let stored = try await storedObservations(candidates, of: plan, refs: refs, on: connection, logger: logger)
-                    (plan, newObservations) = plan.settling(candidates) { stored[$0] }
-                    upserts = EncodedBatch.Upserts(plan)
-                    try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
+        try await client.withTransaction(logger: logger) { connection in
+            var plan = encoded.plan
+            var upserts = encoded.upserts
+            let refs = try await sourceAssetRefs(
+                encoded.sourceAssets, source: plan.batch.pipeline, on: connection, logger: logger)
+            var newRaw = plan.rawCandidates
+            var newObservations = encoded.observationQuotes
+            try await connection.query("SAVEPOINT batch_copy", logger: logger)
+            do {
+                if !newRaw.isEmpty {
+                    try await copy(encoded.rawRows, into: "raw_records", columns: Self.rawColumns, on: connection, logger: logger)
                 }
-                let batch = plan.batch
-                var anomalies = 0
-                if let limit = batch.priceMoveLimit {
-                    anomalies = try await recordPriceMoves(plan, observations: newObservations, limit: limit, on: connection, logger: logger)
+                if !newObservations.isEmpty {
+                    let rows = Self.observationRows(plan, newObservations, tails: encoded.observationTails, refs: refs)
+                    try await copy(rows, into: "observations", columns: Self.observationColumns, on: connection, logger: logger)
                 }
-                if let assets = upserts.assets, let unified = upserts.unified {
-                    try await connection.query(assets, logger: logger)
-                    try await connection.query(unified, logger: logger)
-                }
-                if !batch.rejections.isEmpty {
-                    try await copy(
-                        Self.quarantineRows(batch), into: "quarantine", columns: Self.quarantineColumns, on: connection,
-                        logger: logger)
-                }
-                let counters = RunCounters(
-                    processed: newObservations.count, quarantined: batch.rejections.count,
-                    skipped: batch.counters.skipped + batch.quotes.count - newObservations.count,
-                    filtered: batch.counters.filtered, anomalies: anomalies)
-                try await connection.query(
-                    """
-                    INSERT INTO checkpoints (pipeline, kind, state, run_id) VALUES
-                        (\(batch.pipeline), \(batch.checkpoint.kind), \(batch.checkpoint.state)::jsonb, \(batch.runID.rawValue))
-                    ON CONFLICT (pipeline) DO UPDATE SET kind = EXCLUDED.kind, state = EXCLUDED.state,
-                        run_id = EXCLUDED.run_id, updated_at = now()
-                    """, logger: logger)
-                try await connection.query(
-                    """
-                    UPDATE etl_runs SET processed = processed + \(counters.processed),
-                        quarantined = quarantined + \(counters.quarantined), skipped = skipped + \(counters.skipped),
-                        filtered = filtered + \(counters.filtered), anomalies = anomalies + \(counters.anomalies)
-                    WHERE id = \(batch.runID.rawValue)
-                    """, logger: logger)
-                try await connection.query(Self.notifyChange, logger: logger)
-                return counters
+                try await connection.query("RELEASE SAVEPOINT batch_copy", logger: logger)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                // Some of it is stored already: probe, then copy only the rest. Every quote is a
+                // candidate, also one whose payload is stored (it may have been quarantined before).
+                try await connection.query("ROLLBACK TO SAVEPOINT batch_copy", logger: logger)
+                let existingRaw = try await existingOrdinals(
+                    rawIDs: newRaw.map { plan.rawIDs[$0] }, times: newRaw.map { Self.rawTime(plan, $0) }, on: connection,
+                    logger: logger)
+                newRaw = newRaw.enumerated().filter { !existingRaw.contains($0.offset + 1) }.map(\.element)
+                let candidates = encoded.observationQuotes
+                let stored = try await storedObservations(candidates, of: plan, refs: refs, on: connection, logger: logger)
+                (plan, newObservations) = plan.settling(candidates) { stored[$0] }
+                upserts = EncodedBatch.Upserts(plan)
+                try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
             }
-        } catch let error as PostgresTransactionError {
-            // The statement's own error decides (a missing partition is retried by the caller).
-            throw error.closureError ?? error.commitError ?? error.beginError ?? error
+            let batch = plan.batch
+            var anomalies = 0
+            if let limit = batch.priceMoveLimit {
+                anomalies = try await recordPriceMoves(plan, observations: newObservations, limit: limit, on: connection, logger: logger)
+            }
+            if let assets = upserts.assets, let unified = upserts.unified {
+                try await connection.query(assets, logger: logger)
+                try await connection.query(unified, logger: logger)
+            }
+            if !batch.rejections.isEmpty {
+                try await copy(
+                    Self.quarantineRows(batch), into: "quarantine", columns: Self.quarantineColumns, on: connection,
+                    logger: logger)
+            }
+            let counters = RunCounters(
+                processed: newObservations.count, quarantined: batch.rejections.count,
+                skipped: batch.counters.skipped + batch.quotes.count - newObservations.count,
+                filtered: batch.counters.filtered, anomalies: anomalies)
+            try await connection.query(
+                """
+                INSERT INTO checkpoints (pipeline, kind, state, run_id) VALUES
+                    (\(batch.pipeline), \(batch.checkpoint.kind), \(batch.checkpoint.state)::jsonb, \(batch.runID.rawValue))
+                ON CONFLICT (pipeline) DO UPDATE SET kind = EXCLUDED.kind, state = EXCLUDED.state,
+                    run_id = EXCLUDED.run_id, updated_at = now()
+                """, logger: logger)
+            try await connection.query(
+                """
+                UPDATE etl_runs SET processed = processed + \(counters.processed),
+                    quarantined = quarantined + \(counters.quarantined), skipped = skipped + \(counters.skipped),
+                    filtered = filtered + \(counters.filtered), anomalies = anomalies + \(counters.anomalies)
+                WHERE id = \(batch.runID.rawValue)
+                """, logger: logger)
+            try await connection.query(Self.notifyChange, logger: logger)
+            return counters
         }
     }
 

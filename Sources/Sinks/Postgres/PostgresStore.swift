@@ -74,7 +74,7 @@ package struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     /// Wraps `error` with its SQL state and message (never the query text or bound values).
     static func wrap(_ error: any Error, while operation: String) -> PostgresStoreError {
         if let error = error as? PostgresStoreError { return error }
-        if let psql = error as? PSQLError {
+        if let psql = unwrapped(error) as? PSQLError {
             if let message = psql.serverInfo?[.message] {
                 let state = psql.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
                 return PostgresStoreError(operation: operation, reason: message + state)
@@ -85,5 +85,14 @@ package struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
             return PostgresStoreError(operation: operation, reason: "\(psql.code)")
         }
         return PostgresStoreError(operation: operation, reason: "\(error)")
+    }
+}
+
+extension PostgresStoreError {
+    /// The error a transaction's statement (or its begin or commit) raised, rather than the
+    /// transaction's wrapper around it; any other error as it is.
+    static func unwrapped(_ error: any Error) -> any Error {
+        guard let transaction = error as? PostgresTransactionError else { return error }
+        return transaction.closureError ?? transaction.commitError ?? transaction.beginError ?? error
     }
 }

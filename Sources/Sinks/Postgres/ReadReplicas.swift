@@ -24,6 +24,14 @@ final class ReadReplicas: Sendable {
         var lagSeconds: Double?
         var reads = 0
         var problem: String?
+
+        /// Whether it serves reads, given the store's `max_lag` in seconds (the floor aside).
+        func state(maxLag: Double) -> ReplicaStatus.State {
+            if !answering { return .down }
+            if !inRecovery { return .notReplica }
+            if let lagSeconds, lagSeconds > maxLag { return .lagging }
+            return .ok
+        }
     }
 
     struct State: Sendable {
@@ -54,18 +62,25 @@ final class ReadReplicas: Sendable {
         self.state = Mutex(State(known: members.map { _ in Known() }))
     }
 
-    /// A replica that may serve a read now (round robin over those eligible), or nil for the primary.
-    func pick() -> Int? {
+    /// The replica to try for a read now (round robin over those that serve), or nil for the
+    /// primary. `floor` is set when its last polled position is below the floor: the read must
+    /// first see it replayed that far (``isReplayed(_:_:)``), since the floor may have risen since.
+    func pick() -> (index: Int, floor: LSN?)? {
         state.withLock { state in
             guard !state.floorUnknown else { return nil }
-            let eligible = state.known.indices.filter { index in
-                let known = state.known[index]
-                return known.answering && known.inRecovery && (known.lagSeconds ?? .infinity) <= Self.seconds(maxLag)
-                    && (known.replay ?? .zero) >= state.floor
-            }
-            guard !eligible.isEmpty else { return nil }
+            let serving = state.known.indices.filter { state.known[$0].state(maxLag: maxLag.seconds) == .ok }
+            guard !serving.isEmpty else { return nil }
             state.next &+= 1
-            return eligible[state.next % eligible.count]
+            let index = serving[state.next % serving.count]
+            return (index, (state.known[index].replay ?? .zero) >= state.floor ? nil : state.floor)
+        }
+    }
+
+    /// Records a replica's replayed position read just now; whether it has reached `floor`.
+    func isReplayed(_ index: Int, _ replay: LSN, floor: LSN) -> Bool {
+        state.withLock { state in
+            state.known[index].replay = max(state.known[index].replay ?? .zero, replay)
+            return replay >= floor
         }
     }
 
@@ -105,7 +120,7 @@ final class ReadReplicas: Sendable {
                 if state.samples.last.map({ $0.lsn < primary }) ?? true { state.samples.append((primary, now)) }
                 if state.samples.count > Self.sampleLimit { state.samples.removeFirst(state.samples.count - Self.sampleLimit) }
                 // The primary's position now is at least that of any change announced before this poll.
-                state.floor = max(state.floor, state.floorUnknown ? primary : state.floor)
+                if state.floorUnknown { state.floor = max(state.floor, primary) }
                 state.floorUnknown = false
             }
             for (index, result) in replicas.enumerated() {
@@ -130,30 +145,24 @@ final class ReadReplicas: Sendable {
     /// replayed everything the primary had at the last poll.
     static func lag(of replay: LSN, samples: [(lsn: LSN, at: ContinuousClock.Instant)], now: ContinuousClock.Instant) -> Double {
         guard let first = samples.first(where: { $0.lsn > replay }) else { return 0 }
-        return seconds(now - first.at)
+        return (now - first.at).seconds
     }
 
     func statuses() -> [ReplicaStatus] {
         state.withLock { state in
             zip(members, state.known).map { member, known in
-                let limit = Self.seconds(maxLag)
-                let stateName: ReplicaStatus.State
-                let reason: String?
-                if !known.answering {
-                    stateName = .down
-                    reason =
-                        "replica \(member.name) does not answer\(known.problem.map { ": \($0)" } ?? ""); reads go to the other replicas or the primary"
-                } else if !known.inRecovery {
-                    stateName = .notReplica
-                    reason = "\(member.name) is not in recovery (not a replica, or promoted); reads go to the other replicas or the primary"
-                } else if let lag = known.lagSeconds, lag > limit {
-                    stateName = .lagging
-                    reason =
-                        "replica \(member.name) is \(Self.text(lag)) s behind the primary, more than max_lag (\(Self.text(limit)) s); reads go to the other replicas or the primary"
-                } else {
-                    stateName = .ok
-                    reason = nil
-                }
+                let limit = maxLag.seconds
+                let stateName = known.state(maxLag: limit)
+                let elsewhere = "; reads go to the other replicas or the primary"
+                let reason: String? =
+                    switch stateName {
+                    case .ok: nil
+                    case .down: "replica \(member.name) does not answer\(known.problem.map { ": \($0)" } ?? "")" + elsewhere
+                    case .notReplica: "\(member.name) is not in recovery (not a replica, or promoted)" + elsewhere
+                    case .lagging:
+                        "replica \(member.name) is \(Self.text(known.lagSeconds ?? 0)) s behind the primary, more than max_lag (\(Self.text(limit)) s)"
+                            + elsewhere
+                    }
                 return ReplicaStatus(name: member.name, state: stateName, lagSeconds: known.lagSeconds, reads: known.reads, reason: reason)
             }
         }
@@ -161,11 +170,6 @@ final class ReadReplicas: Sendable {
 
     static func text(_ seconds: Double) -> String {
         String(format: "%.1f", seconds)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
     /// Why a poll of a replica got no answer.
