@@ -6,29 +6,19 @@ import PostgresNIO
 /// are within `max_lag` and have replayed every change this host knows of; the rest, and every
 /// write, run lock, checkpoint and notification, stay on the primary.
 extension PostgresStore {
-    /// Runs `body` (a read) on a replica that may serve it, or on the primary. A replica polled below
-    /// the floor is asked for its replayed position first, in the same deadline: one that has caught
-    /// up serves, so a stream of changes does not keep every read on the primary. A replica that
-    /// does not answer within ``ReadReplicas/replicaDeadline``, or whose connection fails, is skipped
-    /// from then on and the read is served by the primary.
+    /// Runs `body` (a read) on a replica that may serve it, or on the primary. A replica that does not
+    /// answer within ``ReadReplicas/replicaDeadline``, or whose connection fails, is skipped from then
+    /// on and the read is served by the primary.
     func reading<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
         guard let replicas = readReplicas else { return try await body(client) }
-        if let (index, floor) = replicas.pick() {
+        if let index = replicas.pick() {
             let member = replicas.members[index]
             do {
                 let result = try await withDeadline(ReadReplicas.replicaDeadline, doing: "reading from replica \(member.name)") {
-                    () async throws -> T? in
-                    if let floor {
-                        // No position (not a replica, or no answer yet): the primary serves; polls decide the rest.
-                        let replay = try? await Self.position(of: member.client, query: "SELECT pg_last_wal_replay_lsn()::text", logger: logger)
-                        guard let replay, replicas.isReplayed(index, replay, floor: floor) else { return nil }
-                    }
-                    return try await body(member.client)
+                    try await body(member.client)
                 }
-                if let result {
-                    replicas.served(by: index)
-                    return result
-                }
+                replicas.served(by: index)
+                return result
             } catch let error where Self.isUnanswered(error) {
                 let reason = PostgresStoreError.wrap(error, while: "reading").reason
                 logger.warning("replica skipped; reading from the primary", metadata: ["replica": "\(member.name)", "reason": "\(reason)"])
@@ -61,13 +51,11 @@ extension PostgresStore {
         if let position { replicas.raiseFloor(to: position) } else { replicas.floorIsUnknown() }
     }
 
-    /// A WAL position read with `query`: by default the primary's insert position, which every
-    /// committed transaction is behind, even with `synchronous_commit = off` (`pg_current_wal_lsn()`,
-    /// the write position, can still be before a commit record that has returned).
-    static func position(
-        of client: PostgresClient, query: PostgresQuery = "SELECT pg_current_wal_insert_lsn()::text", logger: Logger
-    ) async throws -> LSN {
-        for try await text in try await client.query(query, logger: logger).decode(String?.self) {
+    /// The primary's WAL insert position, which every committed transaction is behind, even with
+    /// `synchronous_commit = off` (`pg_current_wal_lsn()`, the write position, can still be before a
+    /// commit record that has returned).
+    static func position(of client: PostgresClient, logger: Logger) async throws -> LSN {
+        for try await text in try await client.query("SELECT pg_current_wal_insert_lsn()::text", logger: logger).decode(String?.self) {
             if let lsn = text.flatMap(LSN.init) { return lsn }
         }
         throw ReadReplicas.PollFailure(reason: "no WAL position")

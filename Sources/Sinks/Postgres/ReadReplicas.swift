@@ -62,25 +62,17 @@ final class ReadReplicas: Sendable {
         self.state = Mutex(State(known: members.map { _ in Known() }))
     }
 
-    /// The replica to try for a read now (round robin over those that serve), or nil for the
-    /// primary. `floor` is set when its last polled position is below the floor: the read must
-    /// first see it replayed that far (``isReplayed(_:_:)``), since the floor may have risen since.
-    func pick() -> (index: Int, floor: LSN?)? {
+    /// A replica that may serve a read now (round robin over those that serve and have replayed up to
+    /// the floor), or nil for the primary.
+    func pick() -> Int? {
         state.withLock { state in
             guard !state.floorUnknown else { return nil }
-            let serving = state.known.indices.filter { state.known[$0].state(maxLag: maxLag.seconds) == .ok }
-            guard !serving.isEmpty else { return nil }
+            let eligible = state.known.indices.filter { index in
+                state.known[index].state(maxLag: maxLag.seconds) == .ok && (state.known[index].replay ?? .zero) >= state.floor
+            }
+            guard !eligible.isEmpty else { return nil }
             state.next &+= 1
-            let index = serving[state.next % serving.count]
-            return (index, (state.known[index].replay ?? .zero) >= state.floor ? nil : state.floor)
-        }
-    }
-
-    /// Records a replica's replayed position read just now; whether it has reached `floor`.
-    func isReplayed(_ index: Int, _ replay: LSN, floor: LSN) -> Bool {
-        state.withLock { state in
-            state.known[index].replay = max(state.known[index].replay ?? .zero, replay)
-            return replay >= floor
+            return eligible[state.next % eligible.count]
         }
     }
 
