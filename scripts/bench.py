@@ -48,6 +48,49 @@ def timed(command, env=None, cwd=None, stdin=None):
     return elapsed, max(peak, before), result
 
 
+def schema_floor(bin_dir, url, work):
+    """Seconds to `\\copy` the host's own raw and observation rows (in the order it wrote them) into empty
+    tables of the same columns and keys: the floor of this schema on this server. No loader that keeps
+    both can beat it."""
+    raw_file = os.path.join(work, "floor-raw.txt")
+    obs_file = os.path.join(work, "floor-obs.txt")
+    raw_cols = "id, observed_at, source, content_hash, external_id, payload, location, line, run_id"
+    obs_cols = "asset_ref, observed_at, ticker, price_usd, market_cap_usd, volume_24h_usd, percent_change_24h, rank, raw_id, run_id"
+    psql(bin_dir, url, "-c", f"\\copy (SELECT {raw_cols} FROM raw_records ORDER BY run_id, line) TO '{raw_file}'",
+         "-c", f"\\copy (SELECT {obs_cols} FROM observations ORDER BY run_id, observed_at, asset_ref) TO '{obs_file}'",
+         "-c", "DROP TABLE IF EXISTS floor_raw, floor_obs",
+         "-c", "CREATE TABLE floor_raw (LIKE raw_records INCLUDING ALL)",
+         "-c", "CREATE TABLE floor_obs (LIKE observations INCLUDING ALL)")
+    seconds, _, _ = timed([os.path.join(bin_dir, "psql"), url, "-v", "ON_ERROR_STOP=1", "-qAt",
+                           "-c", f"\\copy floor_raw ({raw_cols}) FROM '{raw_file}'",
+                           "-c", f"\\copy floor_obs ({obs_cols}) FROM '{obs_file}'"])
+    psql(bin_dir, url, "-c", "DROP TABLE floor_raw, floor_obs")
+    for path in (raw_file, obs_file):
+        os.remove(path)
+    return seconds
+
+
+def sqlite_floor(host_database, work):
+    """Seconds for SQLite to insert the host's own raw and observation rows (in the order it wrote them,
+    already parsed, from staging tables of the same file) into empty tables of the same DDL, in one
+    transaction: the floor of this schema in SQLite."""
+    floor = os.path.join(work, "floor.sqlite")
+    if os.path.exists(floor):
+        os.remove(floor)
+    ddl = subprocess.run(["sqlite3", host_database, "SELECT sql || ';' FROM sqlite_master WHERE tbl_name IN "
+                          "('raw_records', 'observations') AND sql IS NOT NULL"],
+                         check=True, capture_output=True, text=True).stdout
+    subprocess.run(["sqlite3", floor], check=True, capture_output=True, text=True,
+                   input=f"ATTACH '{host_database}' AS host;\n"
+                         "CREATE TABLE staged_raw AS SELECT * FROM host.raw_records ORDER BY run_id, line;\n"
+                         "CREATE TABLE staged_obs AS SELECT * FROM host.observations ORDER BY run_id, observed_at, asset_ref;\n"
+                         + ddl)
+    seconds, _, _ = timed(["sqlite3", floor], stdin="BEGIN;\nINSERT INTO raw_records SELECT * FROM staged_raw ORDER BY rowid;\n"
+                                                    "INSERT INTO observations SELECT * FROM staged_obs ORDER BY rowid;\nCOMMIT;\n")
+    os.remove(floor)
+    return seconds
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -124,19 +167,7 @@ def main():
                                       env=dict(os.environ, LOG_LEVEL="warning"), cwd=work)
         baseline = (baseline_pg, baseline_sqlite)
 
-    # Floor of the schema: \copy the host's own raw and observation rows into empty tables of the same
-    # shape and keys. No loader that keeps both can beat this on this server.
-    raw_file = os.path.join(work, "raw.txt")
-    obs_file = os.path.join(work, "obs.txt")
-    raw_cols = "id, source, content_hash, external_id, payload, location, line, run_id"
-    obs_cols = "asset_ref, observed_at, ticker, price_usd, market_cap_usd, volume_24h_usd, percent_change_24h, rank, raw_id, run_id"
-    psql(bin_dir, host_url, "-c", f"\\copy (SELECT {raw_cols} FROM raw_records) TO '{raw_file}'",
-         "-c", f"\\copy (SELECT {obs_cols} FROM observations) TO '{obs_file}'",
-         "-c", "CREATE TABLE floor_raw (LIKE raw_records INCLUDING ALL)",
-         "-c", "CREATE TABLE floor_obs (LIKE observations INCLUDING ALL)")
-    floor_seconds, _, _ = timed([os.path.join(bin_dir, "psql"), host_url, "-v", "ON_ERROR_STOP=1", "-qAt",
-                                 "-c", f"\\copy floor_raw ({raw_cols}) FROM '{raw_file}'",
-                                 "-c", f"\\copy floor_obs ({obs_cols}) FROM '{obs_file}'"])
+    floor_seconds = schema_floor(bin_dir, host_url, work)
 
     counts = psql(bin_dir, host_url, "-c", "SELECT (SELECT count(*) FROM raw_records) || ' ' || "
                   "(SELECT count(*) FROM observations) || ' ' || (SELECT count(*) FROM normalized_records)").stdout.split()

@@ -71,7 +71,7 @@ def main():
     server_url = os.environ["TEST_DATABASE_URL"]
     bin_dir = os.environ["PG_BIN"]
     work = tempfile.mkdtemp(prefix="etl-shapes-")
-    rows = []  # (workload, host seconds, host rows, anchor name, anchor seconds, peak MiB)
+    rows = []  # (workload, host seconds, host rows, anchor name, anchor seconds, peak KiB, schema floor seconds)
 
     def fresh(name):
         bench.psql(bin_dir, server_url, "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}")
@@ -82,21 +82,27 @@ def main():
     url = fresh("shapes_many")
     seconds, peak = host_load(args.host, work, "many", url, many, args.batch_size)
     anchor = copy_anchor(bin_dir, fresh("shapes_copy"), many)
-    rows.append((f"CSV -> PostgreSQL, {args.rows:,} rows x {args.tickers:,} tickers", seconds, args.rows, "psql \\copy", anchor, peak))
+    floor = bench.schema_floor(bin_dir, url, work)
+    rows.append((f"CSV -> PostgreSQL, {args.rows:,} rows x {args.tickers:,} tickers", seconds, args.rows, "psql \\copy", anchor, peak, floor))
     noop, _ = host_load(args.host, work, "many", url, many, args.batch_size)
-    rows.append((f"no-op re-run of the loaded {args.rows:,}-row file", noop, 0, "", None, None))
+    rows.append((f"no-op re-run of the loaded {args.rows:,}-row file", noop, 0, "", None, None, None))
 
     if "distinct" not in args.skip:
         distinct = os.path.join(work, "distinct.csv")
         generate_distinct(distinct, args.distinct_rows)
-        seconds, peak = host_load(args.host, work, "distinct", fresh("shapes_distinct"), distinct, args.batch_size)
+        distinct_url = fresh("shapes_distinct")
+        seconds, peak = host_load(args.host, work, "distinct", distinct_url, distinct, args.batch_size)
         anchor = copy_anchor(bin_dir, fresh("shapes_copy"), distinct)
-        rows.append((f"CSV -> PostgreSQL, {args.distinct_rows:,} distinct tickers", seconds, args.distinct_rows, "psql \\copy", anchor, peak))
+        floor = bench.schema_floor(bin_dir, distinct_url, work)
+        rows.append((f"CSV -> PostgreSQL, {args.distinct_rows:,} distinct tickers", seconds, args.distinct_rows, "psql \\copy", anchor, peak,
+                     floor))
 
     if "sqlite" not in args.skip:
-        seconds, peak = host_load(args.host, work, "sqlite", os.path.join(work, "host.sqlite"), many, args.batch_size)
+        host_database = os.path.join(work, "host.sqlite")
+        seconds, peak = host_load(args.host, work, "sqlite", host_database, many, args.batch_size)
         anchor = sqlite_anchor(work, many)
-        rows.append((f"CSV -> SQLite, {args.rows:,} rows x {args.tickers:,} tickers", seconds, args.rows, "sqlite3 .import", anchor, peak))
+        floor = bench.sqlite_floor(host_database, work)
+        rows.append((f"CSV -> SQLite, {args.rows:,} rows x {args.tickers:,} tickers", seconds, args.rows, "sqlite3 .import", anchor, peak, floor))
 
     if "growth" not in args.skip:
         grown = os.path.join(work, "grown.csv")
@@ -104,15 +110,19 @@ def main():
         seconds, peak = host_load(args.host, work, "grown", fresh("shapes_grown"), grown, args.batch_size)
         anchor = copy_anchor(bin_dir, fresh("shapes_copy"), grown)
         rows.append((f"CSV -> PostgreSQL, {args.rows * args.growth:,} rows x {args.tickers:,} tickers (growth)", seconds,
-                     args.rows * args.growth, "psql \\copy", anchor, peak))
+                     args.rows * args.growth, "psql \\copy", anchor, peak, None))
 
-    print("| workload | host s | host rows/s | anchor | anchor s | ratio (host rows/s / anchor rows/s) | peak RSS so far |")
-    print("|---|---:|---:|---|---:|---:|---:|")
-    for workload, seconds, count, anchor_name, anchor_seconds, peak in rows:
+    print("| workload | host s | host rows/s | anchor | anchor s | ratio (host rows/s / anchor rows/s) | schema floor s |"
+          " floor / anchor | host / floor | peak RSS so far |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    for workload, seconds, count, anchor_name, anchor_seconds, peak, floor in rows:
         rate = f"{count / seconds:,.0f}" if count else ""
         ratio = f"{anchor_seconds / seconds:.3f}" if anchor_seconds else ""
+        floors = f"{floor:.2f} | {anchor_seconds / floor:.3f} | {floor / seconds:.2f}" if floor else " | | "
         print(f"| {workload} | {seconds:.2f} | {rate} | {anchor_name} | {'' if anchor_seconds is None else f'{anchor_seconds:.2f}'} | "
-              f"{ratio} | {'' if peak is None else f'{peak / 1024:.0f} MiB'} |")
+              f"{ratio} | {floors} | {'' if peak is None else f'{peak / 1024:.0f} MiB'} |")
+    print("\nschema floor: the store's own raw and observation rows, in the order it wrote them, copied into empty tables"
+          " of the same keys (PostgreSQL: psql \\copy; SQLite: INSERT ... SELECT of parsed rows, one transaction)")
     if len(rows) > 3 and "growth" not in args.skip:
         first, grown_row = rows[0], rows[-1]
         print(f"\ngrowth: {grown_row[2] / grown_row[1]:,.0f} rows/s at {grown_row[2]:,} rows = "
