@@ -159,7 +159,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreConformanceTests",
-            dependencies: ["ETLFramework", "CSVFileAdapter", "HostPlugins", "PostgresSink", "SQLiteSink", "TestSupport"],
+            dependencies: [
+                "ETLFramework", "CSVFileAdapter", "HostPlugins", "PostgresSink", "SQLiteSink", "TestSupport",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -137,9 +137,39 @@ extension SQLiteStore {
                 """,
             ]
         ),
+        (
+            7, "raw payloads stored in arrival order",
+            [
+                // A raw payload's id is a content hash. In a WITHOUT ROWID table the payloads lived in the
+                // id's B-tree, so a batch of new payloads landed on as many scattered pages. In a rowid
+                // table they are appended, and only the small unique index on the id takes scattered
+                // writes (1,000,000 rows in one transaction: 12.5 s -> 6.4 s).
+                """
+                CREATE TABLE raw_records_in_arrival_order (
+                    id TEXT NOT NULL, source TEXT NOT NULL, content_hash BLOB NOT NULL, external_id TEXT,
+                    payload TEXT NOT NULL, location TEXT NOT NULL, line INTEGER, run_id INTEGER NOT NULL, ingested_at REAL NOT NULL,
+                    observed_at REAL)
+                """,
+                """
+                INSERT INTO raw_records_in_arrival_order
+                    (id, source, content_hash, external_id, payload, location, line, run_id, ingested_at, observed_at)
+                SELECT id, source, content_hash, external_id, payload, location, line, run_id, ingested_at, observed_at
+                FROM raw_records ORDER BY run_id, line, id
+                """,
+                "DROP TABLE raw_records",
+                "ALTER TABLE raw_records_in_arrival_order RENAME TO raw_records",
+                "CREATE UNIQUE INDEX raw_records_id ON raw_records (id)",
+            ]
+        ),
     ]
 
     package func migrate(logger: Logger) async throws -> [String] {
+        try await migrate(upTo: nil, logger: logger)
+    }
+
+    /// Applies the migrations not yet applied, up to `version` (all when nil: tests stop earlier to
+    /// build a database of an older schema); returns their names.
+    package func migrate(upTo version: Int?, logger: Logger) async throws -> [String] {
         do {
             return try await transaction { connection in
                 _ = try await connection.query(
@@ -149,7 +179,7 @@ extension SQLiteStore {
                         $0.column("version")?.integer
                     })
                 var names: [String] = []
-                for migration in Self.migrations where !applied.contains(migration.version) {
+                for migration in Self.migrations where !applied.contains(migration.version) && migration.version <= version ?? .max {
                     for statement in migration.statements { _ = try await connection.query(statement) }
                     _ = try await connection.query(
                         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
