@@ -20,7 +20,8 @@ import TestSupport
             let loader = CSVLoader(store: store, directory: directory)
             var rows = ""
             for index in 0..<300 {
-                rows += "T\(index % 40),Token \(index % 40),\(index + 1).25,\(index * 1000),7,0.5,2025-0\(1 + index % 9)-0\(1 + index % 9)T00:00:00Z\n"
+                let day = 1 + index % 9
+                rows += "T\(index % 40),Token \(index % 40),\(index + 1).25,\(index * 1000),7,0.5,2025-0\(day)-0\(day)T00:00:00Z\n"
             }
             rows += "BAD,Bad,-1,1,1,1,2025-01-01T00:00:00Z\n"
             try loader.write("a.csv", rows)
