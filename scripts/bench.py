@@ -37,6 +37,12 @@ def database_url(server_url, name):
     return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
+def fresh_database(bin_dir, server_url, name):
+    """Drops and creates database `name` on the server; returns its URL."""
+    psql(bin_dir, server_url, "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}")
+    return database_url(server_url, name)
+
+
 def timed(command, env=None, cwd=None, stdin=None):
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.monotonic()

@@ -100,13 +100,18 @@ def start_host(host, work, name, database_url, cache_mib, records, wait_for_load
     sys.exit(f"the host {name} did not get ready in time; see {work}")
 
 
-def wrk(url, duration, script=None, args=()):
+def run_wrk(url, duration, script=None, args=()):
+    """wrk -t2 -c32 --latency for `duration` (say "10s"), with a Lua script and its arguments; its output."""
     command = ["wrk", "-t2", "-c32", f"-d{duration}", "--latency"]
     if script:
         command += ["-s", script, url, "--", *args]
     else:
         command.append(url)
-    result = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def wrk(url, duration, script=None, args=()):
+    result = run_wrk(url, duration, script, args)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
     return rate, percentile(result, 50), percentile(result, 99), int(errors.group(1)) if errors else 0

@@ -19,6 +19,7 @@ import urllib.request
 
 import bench
 import bench_api
+import bench_shapes
 
 ROOT = bench.ROOT
 START = datetime.date(2023, 1, 1)
@@ -97,10 +98,6 @@ def main():
         out.write(LUA)
     epoch = int(datetime.datetime(START.year, START.month, START.day, tzinfo=datetime.timezone.utc).timestamp())
 
-    def fresh(name):
-        bench.psql(bin_dir, server_url, "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}")
-        return bench.database_url(server_url, name)
-
     loads = []  # (label, rows, seconds, peak MiB)
     databases = {}
     runs = [("small", args.host, small, args.tickers * args.small_days, "partitioned")]
@@ -108,9 +105,9 @@ def main():
         runs.append(("base", args.baseline, small, args.tickers * args.small_days, "unpartitioned (baseline build)"))
     runs.append(("large", args.host, large, args.tickers * args.days, "partitioned"))
     for name, host, csv, rows, layout in runs:
-        url = fresh(f"scale_{name}")
-        seconds, peak = bench_shapes_load(host, work, name, url, csv, args.batch_size)
-        loads.append((f"{rows:,} rows, {layout}", rows, seconds, peak))
+        url = bench.fresh_database(bin_dir, server_url, f"scale_{name}")
+        seconds, peak = bench_shapes.host_load(host, work, name, url, csv, args.batch_size)
+        loads.append((f"{rows:,} rows, {layout}", rows, seconds, peak / 1024))
         databases[name] = url
         bench.psql(bin_dir, url, "-c", "VACUUM (ANALYZE)")
 
@@ -154,15 +151,6 @@ def main():
                                                    f"AND observed_at < '{third}' RETURNING 1) SELECT count(*) FROM d")
         print(f"| DELETE the rows of {START.year}-02 ({table}) | {int(deleted):,} | {seconds:.3f} |")
     subprocess.run(["rm", "-rf", work])
-
-
-def bench_shapes_load(host, work, name, url, csv, batch_size):
-    config = os.path.join(work, f"{name}.yaml")
-    with open(config, "w") as out:
-        out.write(f"store: {{type: postgres, url: \"{url}\"}}\n"
-                  f"pipelines:\n  - {{name: bench, source: {{type: csv, path: {csv}}}, batch_size: {batch_size}}}\n")
-    seconds, peak, _ = bench.timed([host, "run", config, "--once"], env=dict(os.environ, LOG_LEVEL="warning"), cwd=work)
-    return seconds, peak / 1024
 
 
 if __name__ == "__main__":

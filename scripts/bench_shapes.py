@@ -74,8 +74,7 @@ def main():
     rows = []  # (workload, host seconds, host rows, anchor name, anchor seconds, peak KiB, schema floor seconds)
 
     def fresh(name):
-        bench.psql(bin_dir, server_url, "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}")
-        return bench.database_url(server_url, name)
+        return bench.fresh_database(bin_dir, server_url, name)
 
     many = os.path.join(work, "many.csv")
     bench.generate(many, args.rows, args.tickers)

@@ -97,8 +97,7 @@ class Host:
 
 
 def wrk(url, duration, script, records):
-    result = subprocess.run(["wrk", "-t2", "-c32", f"-d{duration}s", "--latency", "-s", script, url, "--", str(records)],
-                            capture_output=True, text=True, check=True).stdout
+    result = bench_api.run_wrk(url, f"{duration}s", script, (str(records),))
     requests = int(re.search(r"(\d+) requests in", result).group(1))
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result)

@@ -134,11 +134,7 @@ import TestSupport
     }
 
     static func waitFor(_ condition: () -> Bool) async throws {
-        for _ in 0..<400 {
-            if condition() { return }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        Issue.record("the condition did not come true in 10 s")
+        if !(try await eventually { condition() }) { Issue.record("the condition did not come true in 10 s") }
     }
 
     /// A loopback port nothing listens on (a server's, once it has stopped).

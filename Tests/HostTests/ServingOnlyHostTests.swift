@@ -27,12 +27,7 @@ import TestSupport
         #expect(try await host.request("/data/AAA").0 == 404)
         let (status, _) = try await host.request("/trigger-etl?pipeline=csv", method: "POST", headers: ["X-Scheduler-Token": "serve-only"])
         #expect(status == 202)
-        var loaded = false
-        for _ in 0..<100 where !loaded {
-            loaded = try await host.request("/data/AAA").0 == 200
-            if !loaded { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        #expect(loaded)
+        #expect(try await eventually { try await host.request("/data/AAA").0 == 200 })
         let (_, after) = try await host.request("/stats")
         #expect((after["csv"] as? [String: Any])?["total_runs"] as? Int == 1)
         #expect(try await host.terminate() == 0)

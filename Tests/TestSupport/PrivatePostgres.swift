@@ -11,6 +11,11 @@ package final class PrivatePostgres: Sendable {
     /// `postgres://etl:...@127.0.0.1:PORT/etl?sslmode=disable`
     package let url: String
 
+    /// `127.0.0.1:PORT`, the name a store shows a replica under.
+    package var address: String {
+        String(url.split(separator: "@")[1].split(separator: "/")[0])
+    }
+
     /// Starts a new server (initdb into a temporary directory).
     package static func start() async throws -> PrivatePostgres {
         try await offThePool { try PrivatePostgres() }

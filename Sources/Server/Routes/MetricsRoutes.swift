@@ -25,7 +25,7 @@ extension API {
         }
         for replica in store.replicas() {
             let name = [("replica", replica.name)]
-            Gauge(label: "etl_replica_lag_seconds", dimensions: name).record(replica.lagSeconds ?? -1)
+            Gauge(label: "etl_replica_lag_seconds", dimensions: name).record(replica.lagSeconds ?? .nan)
             Gauge(label: "etl_replica_serving", dimensions: name).record(replica.state == .ok ? 1 : 0)
             Gauge(label: "etl_replica_reads", dimensions: name).record(replica.reads)
         }

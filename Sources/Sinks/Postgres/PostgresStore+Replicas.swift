@@ -78,14 +78,13 @@ extension PostgresStore {
                 for await (index, answer) in group { answers[index] = answer }
                 return answers
             }
-            for change in replicas.record(primary: primary, replicas: answers, at: .now) {
-                let status = replicas.statuses().first { $0.name == change.name }
-                if change.to == .ok {
-                    logger.notice("replica serves reads again", metadata: ["replica": "\(change.name)"])
+            for changed in replicas.record(primary: primary, replicas: answers, at: .now) {
+                if changed.state == .ok {
+                    logger.notice("replica serves reads again", metadata: ["replica": "\(changed.name)"])
                 } else {
                     logger.warning(
                         "replica skipped",
-                        metadata: ["replica": "\(change.name)", "state": "\(change.to.rawValue)", "reason": "\(status?.reason ?? "")"])
+                        metadata: ["replica": "\(changed.name)", "state": "\(changed.state.rawValue)", "reason": "\(changed.reason ?? "")"])
                 }
             }
             try? await Task.sleep(for: ReadReplicas.pollInterval)

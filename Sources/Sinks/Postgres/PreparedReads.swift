@@ -3,8 +3,9 @@ import PostgresNIO
 
 /// The read shapes the API asks most, prepared once per connection, so that PostgreSQL neither
 /// parses nor plans them again: a page of all unified records (from an id on: keyset pages and
-/// pages started from marks), one ticker, and one ticker's history (all of it, or between two times). Each reads its page, the
-/// membership version and its total in one statement, like the general queries they stand for.
+/// pages started from marks), one ticker, and one ticker's history (all of it, or between two
+/// times). Each reads its page, the membership version and its total in one statement, like the
+/// general queries they stand for.
 package enum PreparedReads {
     /// A unified record, then the membership version and the total.
     typealias RecordRow = (record: UnifiedRecord, version: Int64, total: Int64)

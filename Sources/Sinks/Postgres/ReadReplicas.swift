@@ -102,10 +102,10 @@ final class ReadReplicas: Sendable {
     }
 
     /// Records one poll: the primary's position (nil when it did not answer) and each replica's
-    /// answer (`nil`: none, with the reason).
+    /// answer or why there was none; returns the status of each replica whose state changed.
     func record(
         primary: LSN?, replicas: [Result<(inRecovery: Bool, replay: LSN?), PollFailure>], at now: ContinuousClock.Instant
-    ) -> [(name: String, from: ReplicaStatus.State, to: ReplicaStatus.State)] {
+    ) -> [ReplicaStatus] {
         let before = statuses()
         state.withLock { state in
             if let primary {
@@ -130,7 +130,7 @@ final class ReadReplicas: Sendable {
             }
         }
         let after = statuses()
-        return zip(before, after).compactMap { $0.state == $1.state ? nil : ($1.name, $0.state, $1.state) }
+        return zip(before, after).compactMap { $0.state == $1.state ? nil : $1 }
     }
 
     /// How long ago the primary first reached a position the replica has not replayed; 0 when it has
