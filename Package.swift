@@ -85,6 +85,9 @@ let package = Package(
             dependencies: [
                 "ETLFramework",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Its pool's errors (a tripped circuit breaker means the database is unreachable).
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Sources/Sinks/Postgres",
             swiftSettings: swiftSettings

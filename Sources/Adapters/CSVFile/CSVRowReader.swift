@@ -16,11 +16,19 @@ struct CSVRowReader: SourceReader {
     var finished = false
     /// The offset of the last checkpoint handed out (or resumed from).
     var committedOffset: Int64
+    /// Why the file is read again from the start although a checkpoint said it was read, if it is.
+    var rereadReason: String?
+
+    var summary: String? {
+        rereadReason.map { "\(displayPath) was read again from the start: \($0)" }
+    }
 
     init(
-        handle: FileHandle, displayPath: String, size: Int64, modified: Date, columns: CSVColumns, resume: CSVCheckpointState?
+        handle: FileHandle, displayPath: String, size: Int64, modified: Date, columns: CSVColumns, resume: CSVCheckpointState?,
+        rereadReason: String? = nil
     ) throws {
         self.handle = handle
+        self.rereadReason = rereadReason
         self.displayPath = displayPath
         self.size = size
         self.modified = modified
@@ -52,6 +60,7 @@ struct CSVRowReader: SourceReader {
             }
             switch item {
             case .malformed(let reason, let line, let raw, _):
+                if header == nil, let error = CSVScanner.headerError(item, path: displayPath) { throw error }
                 rejections.append(Rejection(location: location(line), reason: reason, raw: raw))
             case .record(let fields, let line, _):
                 guard let header else {
@@ -77,7 +86,7 @@ struct CSVRowReader: SourceReader {
         committedOffset = scanner.offset
         let state = try CSVCheckpointState.make(
             handle: handle, size: size, modified: modified.timeIntervalSince1970, offset: scanner.offset,
-            line: scanner.line, header: header ?? [])
+            line: scanner.line, header: header ?? [], atEnd: finished || scanner.offset >= size)
         return SourceBatch(
             records: records, rejections: rejections,
             checkpoint: try Checkpoint(kind: CSVCheckpointState.kind, encoding: state))

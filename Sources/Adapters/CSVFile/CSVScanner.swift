@@ -140,8 +140,21 @@ struct CSVScanner {
         }
         line += breaks
         return .malformed(
-            reason: "record longer than \(Self.maxRecordBytes) bytes (lines \(startLine)-\(max(startLine, line - 1))); skipped whole",
+            reason: Self.oversizedReason + "\(Self.maxRecordBytes) bytes (lines \(startLine)-\(max(startLine, line - 1))); skipped whole",
             line: startLine, raw: raw, endOffset: offset)
+    }
+
+    static let oversizedReason = "record longer than "
+
+    /// A header line that cannot be read fails the file: the next line must not be taken for it.
+    static func headerError(_ item: Item, path: String) -> CSVSourceError? {
+        guard case .malformed(let reason, let line, _, _) = item else { return nil }
+        if reason.hasPrefix(oversizedReason) {
+            return CSVSourceError(
+                path: "\(path):\(line)",
+                reason: "the header line is longer than \(maxRecordBytes) bytes, too long to be a header; is this a CSV file?")
+        }
+        return CSVSourceError(path: "\(path):\(line)", reason: "the header line cannot be read: \(reason)")
     }
 
     private func text(_ start: Int, _ end: Int) -> String {

@@ -28,14 +28,23 @@ package struct CSVSource: Source {
     }
 
     /// The columns a run would read (after naming and skipping), from the header line alone; `nil`
-    /// when the file cannot be read or holds nothing.
+    /// when the file does not exist (yet) or holds nothing. A path that is not a regular file, or
+    /// that cannot be read, throws.
     package func peekFieldNames(logger: Logger) async throws -> [String]? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let handle: FileHandle
+        do {
+            handle = try RegularFile(opening: path, displayPath: displayPath).handle
+        } catch {
+            throw CSVSourceError(path: displayPath, reason: error.reason)
+        }
         defer { try? handle.close() }
         var fileHeader: [String]?
         if columns.headerRow {
             var scanner = try CSVScanner(handle: handle, offset: 0, line: 1)
-            guard case .record(let fields, _, _)? = try scanner.next() else { return nil }
+            guard let item = try scanner.next() else { return nil }
+            if let error = CSVScanner.headerError(item, path: displayPath) { throw error }
+            guard case .record(let fields, _, _) = item else { return nil }
             fileHeader = fields
         }
         do {
@@ -52,17 +61,15 @@ package struct CSVSource: Source {
     }
 
     package func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
-        let handle: FileHandle
-        let attributes: [FileAttributeKey: Any]
+        let file: RegularFile
         do {
-            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
+            file = try RegularFile(opening: path, displayPath: displayPath)
         } catch {
-            throw CSVSourceError(path: displayPath, reason: "cannot open the file (\(Self.describe(error)))")
+            throw CSVSourceError(path: displayPath, reason: error.reason)
         }
-        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-        let modified = (attributes[.modificationDate] as? Date) ?? Date()
+        let (handle, size, modified) = (file.handle, file.size, file.modified)
         var state = checkpoint?.decode(CSVCheckpointState.self, kind: type)
+        var rereadReason: String?
         if let previous = state {
             switch try previous.verdict(for: handle, size: size) {
             case .unchanged:
@@ -80,20 +87,12 @@ package struct CSVSource: Source {
                         "path": "\(displayPath)", "reason": "\(reason)",
                     ])
                 state = nil
+                rereadReason = "the file changed since it was read (\(reason))"
             }
         }
         return try CSVRowReader(
-            handle: handle, displayPath: displayPath, size: size, modified: modified, columns: columns, resume: state)
-    }
-
-    static func describe(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-            underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code))
-        {
-            return String(cString: strerror(code.rawValue))
-        }
-        return nsError.localizedDescription
+            handle: handle, displayPath: displayPath, size: size, modified: modified, columns: columns, resume: state,
+            rereadReason: rereadReason)
     }
 }
 

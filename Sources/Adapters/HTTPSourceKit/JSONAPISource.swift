@@ -105,7 +105,7 @@ package struct JSONAPISource: Source {
     /// Reads a saved answer (one page) as if the API had just given it.
     package func recorded(at path: String, logger: Logger) async throws -> any SourceReader {
         let url = URL(fileURLWithPath: path)
-        let bytes = try [UInt8](Data(contentsOf: url))
+        let bytes = try [UInt8](RegularFile.contents(of: path))
         let document = try RawJSON.parse(bytes)
         var items: [Item] = []
         var ids = Set<String>()

@@ -8,15 +8,17 @@ import Yams
 public struct ConfigDocument: Sendable {
     /// The text of the file at `path`; a file that cannot be read is a ``ConfigErrors`` at its line 1.
     public static func text(ofFile path: String) throws -> String {
+        let reason: String
         do {
-            return try String(contentsOfFile: path, encoding: .utf8)
+            let data = try RegularFile.contents(of: path)
+            if let text = String(data: data, encoding: .utf8) { return text }
+            reason = "cannot read the file (it is not UTF-8 text)"
         } catch {
-            throw ConfigErrors([
-                ConfigDiagnostic(
-                    at: ConfigPosition(file: path, line: 1, column: 1), keyPath: "",
-                    "cannot read the file (\((error as NSError).localizedDescription))")
-            ])
+            reason = error.reason
         }
+        throw ConfigErrors([
+            ConfigDiagnostic(at: ConfigPosition(file: path, line: 1, column: 1), keyPath: "", reason)
+        ])
     }
 
     /// The directory of `path`, made absolute against the working directory: what relative paths

@@ -46,6 +46,11 @@ public protocol QueryStore: Sendable {
 
     /// The read replicas the API's reads are spread over, and whether each serves now.
     func replicas() -> [ReplicaStatus]
+
+    /// Whether `error`, thrown by this store, means the database cannot be reached now (down,
+    /// restarting, refusing connections, a connection lost): a condition to retry later, which the
+    /// API answers with 503, never a bug.
+    func isUnreachable(_ error: any Error) -> Bool
 }
 
 /// A page of results and the number of all matches.
@@ -69,4 +74,7 @@ public struct Page<Item: Sendable>: Sendable {
 extension QueryStore {
     /// A store without read replicas serves every read itself.
     public func replicas() -> [ReplicaStatus] { [] }
+
+    /// A store that does not tell counts every error as a bug.
+    public func isUnreachable(_ error: any Error) -> Bool { false }
 }

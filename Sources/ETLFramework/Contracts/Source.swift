@@ -28,7 +28,7 @@ public protocol Source: Sendable {
 ///
 /// Pulling gives back-pressure for free: the reader never runs ahead of what the sink has committed
 /// by more than one batch.
-public protocol SourceReader {
+public protocol SourceReader: Sendable {
     /// The next batch of at most `maxRecords` records, or `nil` at the end of the source.
     mutating func nextBatch(maxRecords: Int) async throws -> SourceBatch?
 

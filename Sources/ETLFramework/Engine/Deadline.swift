@@ -10,17 +10,46 @@ import Synchronization
 public func withDeadline<T: Sendable>(
     _ limit: Duration, doing operation: String, _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
+    try await race(body) {
+        try? await Task.sleep(for: limit)
+        return DeadlineExceeded(operation: operation, limit: limit)
+    }
+}
+
+/// Runs `body` where it can be abandoned: fails with ``StoppedWhileWaiting`` as soon as `stop` is
+/// requested, and with `CancellationError` at once when the calling task is cancelled, even when
+/// `body` is blocked in a call that ignores both (a read of a pipe, a stalled network file system).
+/// `body` is cancelled then and left to finish on its own; it must have no effect worth waiting for.
+public func abandoning<T: Sendable>(
+    on stop: StopSignal?, doing operation: String, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await race(body) {
+        while stop?.isRequested != true {
+            do {
+                try await Task.sleep(for: .milliseconds(50))
+            } catch {
+                break  // `body` answered first
+            }
+        }
+        return StoppedWhileWaiting(operation: operation)
+    }
+}
+
+/// Runs `body` against `watcher`: the first to finish answers (`watcher` with the error it returns).
+func race<T: Sendable>(
+    _ body: @escaping @Sendable () async throws -> T, against watcher: @escaping @Sendable () async -> any Error
+) async throws -> T {
     let race = DeadlineRace<T>()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
-            race.start(continuation, limit: limit, operation: operation, body)
+            race.start(continuation, watcher: watcher, body)
         }
     } onCancel: {
         race.finish(.failure(CancellationError()))
     }
 }
 
-/// The state of one ``withDeadline(_:doing:_:)`` call: the first result to arrive answers the caller,
+/// The state of one ``withDeadline(_:doing:_:)`` or ``abandoning(on:doing:_:)`` call: the first result to arrive answers the caller,
 /// and both tasks are cancelled then.
 final class DeadlineRace<T: Sendable>: Sendable {
     struct State {
@@ -34,7 +63,7 @@ final class DeadlineRace<T: Sendable>: Sendable {
     private let state = Mutex(State())
 
     func start(
-        _ continuation: CheckedContinuation<T, any Error>, limit: Duration, operation: String,
+        _ continuation: CheckedContinuation<T, any Error>, watcher: @escaping @Sendable () async -> any Error,
         _ body: @escaping @Sendable () async throws -> T
     ) {
         let early = state.withLock { state -> Result<T, any Error>? in
@@ -54,8 +83,7 @@ final class DeadlineRace<T: Sendable>: Sendable {
             }
         }
         let timer = Task {
-            try? await Task.sleep(for: limit)
-            self.finish(.failure(DeadlineExceeded(operation: operation, limit: limit)))
+            self.finish(.failure(await watcher()))
         }
         let cancelNow = state.withLock { state -> Bool in
             state.tasks = [work, timer]
@@ -86,4 +114,11 @@ public struct DeadlineExceeded: Error, Sendable, CustomStringConvertible {
     public var limit: Duration
 
     public var description: String { "\(operation) did not finish within \(limit)" }
+}
+
+/// A stop was requested while an operation was still waiting; the operation was abandoned.
+public struct StoppedWhileWaiting: Error, Sendable, CustomStringConvertible {
+    public var operation: String
+
+    public var description: String { "stopped while \(operation); abandoned" }
 }

@@ -54,9 +54,14 @@ public struct PipelineRunner: Sendable {
     /// - Parameters:
     ///   - stop: when requested, the run ends at the next batch boundary as `interrupted`.
     ///   - onStart: called once the run holds its lock and is recorded, with its id.
+    ///   - unrecorded: when given, recording the run's end is tried again every
+    ///     ``recordRetryInterval`` until the database answers or `stop` is requested, and this is
+    ///     told why it is not recorded yet (and `nil` once it is). When `nil`, one failed attempt
+    ///     leaves the run to be marked interrupted by the next run of the pipeline.
     public func run(
         _ pipeline: Pipeline, trigger: RunTrigger, logger: Logger, stop: StopSignal? = nil,
-        onStart: (@Sendable (RunID) -> Void)? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil
+        onStart: (@Sendable (RunID) -> Void)? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil,
+        unrecorded: (@Sendable (String?) -> Void)? = nil
     ) async throws -> RunReport {
         let runLog = self.runLog
         // A database that is down fails fast here, before the run lock is waited for.
@@ -80,10 +85,13 @@ public struct PipelineRunner: Sendable {
                         runID, status: outcome.status, message: outcome.message, quality: outcome.quality, logger: logger)
                 }
                 let deadline = callDeadline.map { min($0, Self.recordDeadline) }
-                report = try await Task {
-                    guard let deadline else { return try await finish() }
-                    return try await withDeadline(deadline, doing: "recording the end of a run", finish)
-                }.value
+                let record: @Sendable () async throws -> RunReport = {
+                    try await Task {
+                        guard let deadline else { return try await finish() }
+                        return try await withDeadline(deadline, doing: "recording the end of a run", finish)
+                    }.value
+                }
+                report = try await Self.recording(record, retrying: unrecorded, until: stop, logger: logger)
             } catch {
                 logger.error("the end of the run could not be recorded", metadata: ["error": "\(RunFailure.message(for: error))"])
                 report = RunReport(
@@ -106,6 +114,41 @@ public struct PipelineRunner: Sendable {
                     "duration_ms": "\(Int(report.duration * 1000))",
                 ].merging(report.message.map { ["message": "\($0)"] } ?? [:]) { $1 })
             return report
+        }
+    }
+
+    /// How often a serving host tries again to record a run's end while the database does not answer.
+    public static let recordRetryInterval: Duration = .seconds(1)
+
+    /// Runs `record`; when it fails and `retrying` is given, tells it why and tries again every
+    /// ``recordRetryInterval`` until it succeeds (then tells it `nil`) or `stop` is requested.
+    static func recording(
+        _ record: @Sendable () async throws -> RunReport, retrying: (@Sendable (String?) -> Void)?, until stop: StopSignal?,
+        logger: Logger
+    ) async throws -> RunReport {
+        var attempts = 0
+        while true {
+            do {
+                let report = try await record()
+                if attempts > 0 {
+                    retrying?(nil)
+                    logger.info("the end of the run is recorded", metadata: ["attempts": "\(attempts + 1)"])
+                }
+                return report
+            } catch {
+                attempts += 1
+                guard let retrying, stop?.isRequested != true else { throw error }
+                let reason = RunFailure.message(for: error)
+                if attempts == 1 {
+                    logger.warning("the end of the run is not recorded yet; trying again", metadata: ["error": "\(reason)"])
+                }
+                retrying(reason)
+                if let stop {
+                    guard await stop.sleep(for: recordRetryInterval) else { throw error }
+                } else {
+                    try await Task.sleep(for: recordRetryInterval)
+                }
+            }
         }
     }
 
@@ -137,8 +180,21 @@ public struct PipelineRunner: Sendable {
             }
             // A copy per run: steps that remember (dedupe) start afresh.
             var chain = pipeline.transforms
-            var reader = try await pipeline.source.open(resumingFrom: checkpoint, logger: logger)
-            let first = try await reader.nextBatch(maxRecords: pipeline.batchSize)
+            // Reads run where a stop can abandon them: a source blocked in a read (a pipe, a stalled
+            // network file system) must not keep the run, or the process, from stopping.
+            let source = pipeline.source, batchSize = pipeline.batchSize
+            var reader = try await abandoning(on: stop, doing: "opening the source") {
+                try await source.open(resumingFrom: checkpoint, logger: logger)
+            }
+            @Sendable func read(_ reader: any SourceReader) async throws -> (any SourceReader, SourceBatch?) {
+                try await abandoning(on: stop, doing: "reading the source") {
+                    var reader = reader
+                    let batch = try await reader.nextBatch(maxRecords: batchSize)
+                    return (reader, batch)
+                }
+            }
+            let first: SourceBatch?
+            (reader, first) = try await read(reader)
             // The mapping is checked against the data before anything is written.
             if let fields = reader.fieldNames {
                 let report = chain.fieldReport(
@@ -154,12 +210,18 @@ public struct PipelineRunner: Sendable {
             var load = first.map { makeLoad($0, chain: &chain, sink: sink, pipeline: pipeline, runID: runID) }
             while let current = load {
                 async let written = database("writing a batch") { try await sink.write(current.prepared, logger: logger) }
+                var abandoned = false
                 if stopping() {
                     load = nil
-                } else if let next = try await reader.nextBatch(maxRecords: pipeline.batchSize) {
-                    load = makeLoad(next, chain: &chain, sink: sink, pipeline: pipeline, runID: runID)
                 } else {
-                    load = nil
+                    do {
+                        let next: SourceBatch?
+                        (reader, next) = try await read(reader)
+                        load = next.map { makeLoad($0, chain: &chain, sink: sink, pipeline: pipeline, runID: runID) }
+                    } catch is StoppedWhileWaiting {
+                        // The batch in flight still commits; the read is given up.
+                        (load, abandoned) = (nil, true)
+                    }
                 }
                 let added = try await written
                 counters = counters + added
@@ -168,10 +230,12 @@ public struct PipelineRunner: Sendable {
                 reasons.add(Rejection.storedConflictReason, count: added.quarantined - current.reasons.count)
                 progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
                 logger.debug("batch committed", metadata: ["records": "\(current.records)"])
-                if stopping() {
+                if stopping() || abandoned {
                     return Outcome(
-                        status: .interrupted, message: "stopped at a batch boundary by shutdown", counters: counters,
-                        quality: quality())
+                        status: .interrupted,
+                        message: abandoned
+                            ? "stopped by shutdown while the source was reading (the read was abandoned)"
+                            : "stopped at a batch boundary by shutdown", counters: counters, quality: quality())
                 }
             }
             if let summary = reader.summary { logger.warning("source summary", metadata: ["summary": "\(summary)"]) }
@@ -189,6 +253,10 @@ public struct PipelineRunner: Sendable {
             return Outcome(
                 status: .interrupted, message: "stopped by shutdown before the batch committed", counters: counters,
                 quality: quality())
+        } catch is StoppedWhileWaiting {
+            return Outcome(
+                status: .interrupted, message: "stopped by shutdown while the source was reading (the read was abandoned)",
+                counters: counters, quality: quality())
         } catch {
             logger.error("run failed", metadata: ["error": "\(String(reflecting: error))"])
             // Say what is stored: the batches committed before the failure are kept.

@@ -14,6 +14,8 @@ public final class RunController: Sendable {
     let requestSink: AsyncStream<Request>.Continuation
     /// Pipelines running in this process, with their run ids once known.
     let running = Mutex<[String: RunID?]>([:])
+    /// Runs that ended here but whose end the database has not recorded yet, with why.
+    let unrecordedRuns = Mutex<[String: (run: RunID?, reason: String)]>([:])
 
     struct Request: Sendable {
         var pipeline: Pipeline
@@ -88,6 +90,12 @@ public final class RunController: Sendable {
         running.withLock { $0[name] }
     }
 
+    /// The runs that ended in this process but whose end is not recorded yet (the database did not
+    /// answer), by pipeline, with the run id and why; recording them is being tried again.
+    public var unrecorded: [String: (run: RunID?, reason: String)] {
+        unrecordedRuns.withLock { $0 }
+    }
+
     func execute(_ request: Request) async {
         let name = request.pipeline.name
         let claimed = running.withLock { running -> RunID?? in
@@ -104,11 +112,17 @@ public final class RunController: Sendable {
         logger[metadataKey: "pipeline"] = "\(name)"
         let replied = Mutex(false)
         do {
-            _ = try await runner.run(request.pipeline, trigger: request.trigger, logger: logger, stop: stop) { id in
-                self.running.withLock { $0[name] = id }
-                replied.withLock { $0 = true }
-                request.reply(.success(id))
-            }
+            _ = try await runner.run(
+                request.pipeline, trigger: request.trigger, logger: logger, stop: stop,
+                onStart: { id in
+                    self.running.withLock { $0[name] = id }
+                    replied.withLock { $0 = true }
+                    request.reply(.success(id))
+                },
+                unrecorded: { reason in
+                    let run = self.running.withLock { $0[name] ?? nil }
+                    self.unrecordedRuns.withLock { $0[name] = reason.map { (run, $0) } }
+                })
         } catch {
             if replied.withLock({ $0 }) {
                 logger.error("run could not be recorded", metadata: ["error": "\(RunFailure.message(for: error))"])

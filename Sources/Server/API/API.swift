@@ -42,7 +42,7 @@ struct API: Sendable {
     func router() -> Router<APIRequestContext> {
         let endpoints = self.endpoints
         let router = Router(context: APIRequestContext.self)
-        router.middlewares.add(APIMiddleware(logger: logger, routes: RouteTable(endpoints)))
+        router.middlewares.add(APIMiddleware(logger: logger, routes: RouteTable(endpoints), isUnreachable: { [store] in store.isUnreachable($0) }))
         for endpoint in endpoints {
             router.on(RouterPath(endpoint.routerPath), method: endpoint.method, use: endpoint.handler)
         }
@@ -56,7 +56,7 @@ struct API: Sendable {
             return try await withDeadline(databaseDeadline, doing: "reading the database", read)
         } catch is DeadlineExceeded {
             logger.warning("database read timed out", metadata: ["deadline": "\(databaseDeadline)"])
-            throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "the database does not answer; retry later")
+            throw APIError.databaseUnavailable
         }
     }
 

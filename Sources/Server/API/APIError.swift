@@ -15,6 +15,10 @@ struct APIError: HTTPResponseError, Sendable {
         APIError(status: .badRequest, code: "invalid_parameter", message: "\(name): \(message)")
     }
 
+    /// The database is down, unreachable or too slow: retry later (with `Retry-After`).
+    static let databaseUnavailable = APIError(
+        status: .serviceUnavailable, code: "database_unavailable", message: "the database does not answer; retry later")
+
     static func notFound(_ message: String) -> APIError {
         APIError(status: .notFound, code: "not_found", message: message)
     }

@@ -16,6 +16,10 @@ struct APIMiddleware: RouterMiddleware {
     let logger: Logger
     /// The methods of every path, for 405 answers.
     let routes: RouteTable
+    /// Whether an error means the database cannot be reached (answered 503, not 500).
+    let isUnreachable: @Sendable (any Error) -> Bool
+    /// What a 503 tells clients to wait before trying again, in seconds.
+    static let retryAfterSeconds = 5
 
     func handle(
         _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
@@ -45,6 +49,11 @@ struct APIMiddleware: RouterMiddleware {
                     ? "no endpoint \(request.method) \(request.uri.path) (see GET /)" : (error.body ?? error.status.reasonPhrase)
                 response = Self.errorResponse(APIError(status: error.status, code: code, message: message), for: request)
             }
+        } catch  where isUnreachable(error) {
+            logger.warning(
+                "database unreachable",
+                metadata: ["request_id": "\(context.requestID)", "path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
+            response = Self.errorResponse(APIError.databaseUnavailable, for: request)
         } catch {
             logger.error(
                 "request failed",
@@ -56,6 +65,9 @@ struct APIMiddleware: RouterMiddleware {
             response = Self.errorResponse(failure, for: request)
         }
         response.headers[Self.requestIDHeader] = context.requestID
+        if response.status == .serviceUnavailable, response.headers[.retryAfter] == nil {
+            response.headers[.retryAfter] = String(Self.retryAfterSeconds)
+        }
         Self.addSecurityHeaders(to: &response)
         let elapsed = ContinuousClock.now - context.arrival
         let route = context.endpointPath ?? "unmatched"

@@ -41,8 +41,15 @@ extension API {
         } catch {
             return unavailable("no answer within \(health.deadline)")
         }
+        let unrecorded = controller.unrecorded
         for name in pipelineNames {
             let run = latest[name]
+            if let pending = unrecorded[name] {
+                reasons.append(
+                    .string(
+                        "pipeline \(name): run \(pending.run.map { "\($0)" } ?? "?") ended but its end is not recorded yet "
+                            + "(\(pending.reason)); trying again"))
+            }
             if let run, run.status == .failed {
                 reasons.append(.string("pipeline \(name): last run \(run.id) failed: \(run.message ?? "no message")"))
             }

@@ -24,7 +24,7 @@ extension API {
         }
         // A database that does not answer is a 503 at once, not a run that hangs or a 409 for one.
         if case .unreachable = await health.check(fresh: true) {
-            throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "the database does not answer; retry later")
+            throw APIError.databaseUnavailable
         }
         let names: [String]
         if let name = try parameters.text("pipeline") {
@@ -58,7 +58,7 @@ extension API {
                     metadata: [
                         "pipeline": "\(name)", "error": "\(RunFailure.message(for: error))",
                     ])
-                throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "the database does not answer; retry later")
+                throw APIError.databaseUnavailable
             }
         }
         if started.isEmpty, let lastBusy {

@@ -17,6 +17,8 @@ package struct EncodedBatch: Sendable {
     let upserts: Upserts
     /// The months (`YYYY-MM-01`) the batch's observations fall in: their partitions must exist.
     let months: Set<String>
+    /// The ticker lock buckets of the batch, ascending (see ``LockOrder``).
+    let tickerBuckets: [Int32]
 
     init(_ batch: LoadBatch) {
         plan = BatchPlan(batch)
@@ -28,6 +30,7 @@ package struct EncodedBatch: Sendable {
         sourceAssets = plan.newestPerSourceAsset
         upserts = Upserts(plan)
         months = PostgresStore.months(of: batch.quotes.lazy.map(\.observedAt))
+        tickerBuckets = LockOrder.buckets(of: plan.tickers)
     }
 
     /// The per-asset statements of a batch: none when it has no quotes.
@@ -37,7 +40,7 @@ package struct EncodedBatch: Sendable {
 
         init(_ plan: BatchPlan) {
             guard !plan.batch.quotes.isEmpty else { return }
-            assets = PostgresStore.upsertAssets(plan.newestPerAsset, source: plan.batch.pipeline)
+            assets = PostgresStore.upsertAssets(PostgresStore.sortedForLocking(plan.newestPerAsset), source: plan.batch.pipeline)
             unified = PostgresStore.refreshUnified(plan.tickers)
         }
     }

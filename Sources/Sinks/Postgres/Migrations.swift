@@ -256,5 +256,6 @@ struct Migration: Sendable {
                 "CREATE INDEX run_anomalies_run ON run_anomalies (run_id, id)",
             ]),
         Migration(version: 6, name: "history partitioned by month", statements: MonthPartitioning.migration),
+        Migration(version: 7, name: "one lock order for the unified counts", statements: LockOrder.migration),
     ]
 }

@@ -275,13 +275,34 @@ extension PostgresStore {
         return runs
     }
 
+    /// Asks the pool for `SELECT 1`. When the pool does not answer within ``pingPatience`` (or fails)
+    /// but a direct connection succeeds, and the pool has been silent for a while, the pool is
+    /// lagging behind a recovered server (see ``PrimaryPool``): it is replaced and asked again.
     package func ping(logger: Logger) async throws {
+        let pool = client
         do {
-            for try await _ in try await client.query("SELECT 1", logger: logger).decode(Int32.self) {}
+            try await withDeadline(Self.pingPatience, doing: "checking the database") {
+                for try await _ in try await pool.query("SELECT 1", logger: logger).decode(Int32.self) {}
+            }
+            primary.answered()
         } catch {
-            throw PostgresStoreError.wrap(error, while: "checking the database")
+            guard primary.mayReplace, (try? await probe(logger: logger)) != nil else {
+                throw PostgresStoreError.wrap(error, while: "checking the database")
+            }
+            logger.warning(
+                "the database answers a new connection but not the pool (still waiting to reconnect); replacing the pool")
+            let fresh = primary.replace()
+            do {
+                for try await _ in try await fresh.query("SELECT 1", logger: logger).decode(Int32.self) {}
+                primary.answered()
+            } catch {
+                throw PostgresStoreError.wrap(error, while: "checking the database")
+            }
         }
     }
+
+    /// How long a ping waits for the pool before checking with a direct connection.
+    static let pingPatience: Duration = .seconds(1)
 
     static func count(_ query: PostgresQuery, on client: PostgresClient, logger: Logger) async throws -> Int {
         for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return Int(value) }

@@ -95,7 +95,26 @@ extension PostgresStore {
     /// Optional values travel as text arrays with `""` for NULL.
     static func texts(_ values: [ExactDecimal?]) -> [String] { values.map { $0?.description ?? "" } }
 
+    /// Takes the transaction-level advisory locks of `buckets` (ascending), one at a time in order.
+    static func lockTickers(_ buckets: [Int32]) -> PostgresQuery {
+        """
+        SELECT count(pg_advisory_xact_lock(\(LockOrder.tickerNamespace), b)) FROM unnest(\(buckets)::int4[]) AS b
+        """
+    }
+
+    /// `quotes` in the order their `assets` rows are locked: by ticker, then asset key, compared as
+    /// UTF-8 bytes (a total order, the same in every process). See ``LockOrder``.
+    static func sortedForLocking(_ quotes: [Quote]) -> [Quote] {
+        quotes.sorted { a, b in
+            a.ticker.utf8.elementsEqual(b.ticker.utf8)
+                ? a.assetKey.utf8.lexicographicallyPrecedes(b.assetKey.utf8)
+                : a.ticker.utf8.lexicographicallyPrecedes(b.ticker.utf8)
+        }
+    }
+
     /// The newest observation of each asset (same ticker and normalized name), from any source.
+    /// The rows are upserted in the order given (`unnest` keeps it): callers sort them with
+    /// ``sortedForLocking(_:)``.
     static func upsertAssets(_ quotes: [Quote], source: String) -> PostgresQuery {
         let tickers = quotes.map(\.ticker), keys = quotes.map(\.assetKey), names = quotes.map { $0.name ?? "" }
         let prices = quotes.map(\.priceUSD.description), caps = texts(quotes.map(\.marketCapUSD))

@@ -33,6 +33,8 @@ extension PostgresStore {
             // The lock is released on every way out, within a deadline (a stalled server must not hold
             // the run open); a session that is gone has released it already.
             @Sendable func unlock() async {
+                // A closed session holds no lock: nothing to wait for.
+                guard !connection.isClosed else { return }
                 _ = try? await withDeadline(Self.lockDeadline, doing: "releasing the run lock of \(pipeline)") {
                     try await connection.query("SELECT pg_advisory_unlock(\(Self.lockNamespace), hashtext(\(pipeline)))", logger: logger)
                 }

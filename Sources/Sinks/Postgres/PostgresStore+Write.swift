@@ -18,19 +18,24 @@ extension PostgresStore {
         EncodedBatch(batch)
     }
 
+    ///
+    /// Batches of concurrent pipelines lock the rows they share in one order (``LockOrder``); a batch
+    /// that still meets a deadlock or a serialization failure (partition creation racing a batch, a
+    /// statement written by hand) is tried again, with a random pause (``TransactionConflict``).
     package func write(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
         let pipeline = encoded.plan.batch.pipeline
         do {
-            try await ensurePartitions(months: encoded.months, logger: logger)
-            let counters: RunCounters
-            do {
-                counters = try await writeTransaction(encoded, logger: logger)
-            } catch let error where Self.isMissingPartition(error) {
-                // A partition this process had seen was dropped since (retention, here or elsewhere):
-                // the transaction left nothing behind; create what is missing and write again.
-                knownPartitions.forget()
+            let counters = try await TransactionConflict.retrying("writing a batch", pipeline: pipeline, logger: logger) {
                 try await ensurePartitions(months: encoded.months, logger: logger)
-                counters = try await writeTransaction(encoded, logger: logger)
+                do {
+                    return try await writeTransaction(encoded, logger: logger)
+                } catch let error where Self.isMissingPartition(error) {
+                    // A partition this process had seen was dropped since (retention, here or elsewhere):
+                    // the transaction left nothing behind; create what is missing and write again.
+                    knownPartitions.forget()
+                    try await ensurePartitions(months: encoded.months, logger: logger)
+                    return try await writeTransaction(encoded, logger: logger)
+                }
             }
             // This host's reads must see the batch from now on, before its notification arrives.
             await noteChange(logger: logger)
@@ -73,6 +78,10 @@ extension PostgresStore {
                 try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
             }
             let batch = plan.batch
+            if !batch.quotes.isEmpty {
+                // From here to the commit, no other batch changes these tickers (see LockOrder).
+                try await connection.query(Self.lockTickers(encoded.tickerBuckets), logger: logger)
+            }
             var anomalies = 0
             if let limit = batch.priceMoveLimit {
                 anomalies = try await recordPriceMoves(plan, observations: newObservations, limit: limit, on: connection, logger: logger)

@@ -7,7 +7,9 @@ import PostgresNIO
 /// Every batch is written in one transaction (see ``write(_:logger:)``); runs of one pipeline are
 /// serialized across processes with a session advisory lock. ``run()`` must be running for queries.
 package struct PostgresStore: Store {
-    package let client: PostgresClient
+    /// The primary's pool (replaced by a fresh one when it lags behind a recovered server).
+    package var client: PostgresClient { primary.current }
+    let primary: PrimaryPool
     package let url: DatabaseURL
     /// The longest one call of a run may take before the server counts as lost or stalled.
     package let callDeadline: Duration?
@@ -29,7 +31,7 @@ package struct PostgresStore: Store {
         self.callDeadline = callDeadline
         self.retention = retention
         self.logger = logger
-        self.client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
+        self.primary = PrimaryPool(configuration: url.clientConfiguration(), logger: logger)
         self.readReplicas =
             readURLs.isEmpty
             ? nil
@@ -43,7 +45,7 @@ package struct PostgresStore: Store {
 
     package func run() async {
         await withDiscardingTaskGroup { group in
-            group.addTask { await client.run() }
+            group.addTask { await primary.run() }
             if let replicas = readReplicas {
                 for member in replicas.members { group.addTask { await member.client.run() } }
                 group.addTask { await monitorReplicas(replicas, logger: logger) }
@@ -68,12 +70,20 @@ package struct PostgresStore: Store {
 package struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     package var operation: String
     package var reason: String
+    /// The database could not be reached (see ``PostgresStore/isUnreachable(_:)``).
+    package var unreachable = false
 
     package var description: String { "database error while \(operation): \(reason)" }
 
     /// Wraps `error` with its SQL state and message (never the query text or bound values).
     static func wrap(_ error: any Error, while operation: String) -> PostgresStoreError {
         if let error = error as? PostgresStoreError { return error }
+        var wrapped = wrapping(error, while: operation)
+        wrapped.unreachable = PostgresStore.connectionLost(error)
+        return wrapped
+    }
+
+    private static func wrapping(_ error: any Error, while operation: String) -> PostgresStoreError {
         if let psql = unwrapped(error) as? PSQLError {
             if let message = psql.serverInfo?[.message] {
                 let state = psql.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
