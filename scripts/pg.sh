@@ -4,6 +4,7 @@
 #   eval "$(scripts/pg.sh start [--durable])"   # prints PG_DIR=... and TEST_DATABASE_URL=...
 #   scripts/pg.sh stop "$PG_DIR"
 #   scripts/pg.sh halt "$PG_DIR"; scripts/pg.sh resume "$PG_DIR"   # crash and restart it (fault tests)
+#   scripts/pg.sh shutdown "$PG_DIR"                                 # a fast shutdown, data kept
 #   eval "$(scripts/pg.sh replica "$TEST_DATABASE_URL")"          # a streaming replica of it
 #
 # The cluster lives in a new temporary directory, owned by the `postgres` OS user when run as
@@ -76,6 +77,13 @@ halt() {
   as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
 }
 
+# Stops the server as an operator's `pg_ctl stop -m fast` does (sessions are told, then closed),
+# keeping its data: for fault tests.
+shutdown() {
+  local dir=${1:?usage: pg.sh shutdown DIR}
+  as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+}
+
 # Starts a halted server again on the same port.
 resume() {
   local dir=${1:?usage: pg.sh resume DIR}
@@ -115,7 +123,8 @@ case "${1:-}" in
   start) shift; start "$@" ;;
   stop) shift; stop "$@" ;;
   halt) shift; halt "$@" ;;
+  shutdown) shift; shutdown "$@" ;;
   resume) shift; resume "$@" ;;
   replica) shift; replica "$@" ;;
-  *) echo "usage: pg.sh start [--durable] | replica PRIMARY_URL | stop DIR | halt DIR | resume DIR" >&2; exit 2 ;;
+  *) echo "usage: pg.sh start [--durable] | replica PRIMARY_URL | stop DIR | halt DIR | shutdown DIR | resume DIR" >&2; exit 2 ;;
 esac

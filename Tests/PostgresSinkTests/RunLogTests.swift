@@ -77,6 +77,7 @@ import TestSupport
                 recorded == [
                     ["1", "initial schema"], ["2", "filtered counter"], ["3", "unified record counts and membership version"],
                     ["4", "lighter per-batch writes"], ["5", "run checks and anomalies"], ["6", "history partitioned by month"],
+                    ["7", "one lock order for the unified counts"],
                 ])
         }
     }

@@ -50,6 +50,9 @@ package final class PrivatePostgres: Sendable {
     /// Stops the server at once, as a crash would, keeping its data.
     package func halt() async throws { _ = try await offThePool { [directory] in try Self.script(["halt", directory]) } }
 
+    /// Stops the server as `pg_ctl stop -m fast` does (its sessions are closed), keeping its data.
+    package func shutdown() async throws { _ = try await offThePool { [directory] in try Self.script(["shutdown", directory]) } }
+
     /// Starts a halted server again on the same port.
     package func resume() async throws { _ = try await offThePool { [directory] in try Self.script(["resume", directory]) } }
 

@@ -40,6 +40,10 @@ public struct PipelineFileLoader: Sendable {
         if let mib = serverSpec?.cacheMiB, !(0...4096).contains(mib) {
             collected.append((root["server"]?["cache_mib"] ?? root).diagnostic("cache_mib must be between 0 (no response cache) and 4096"))
         }
+        if let limit = serverSpec?.maxConnections, !(1...1_000_000).contains(limit) {
+            collected.append(
+                (root["server"]?["max_connections"] ?? root).diagnostic("max_connections must be between 1 and 1000000"))
+        }
         let notifySpec = root["notify"].flatMap { node in collect { try decoder.decode(NotifySpec.self, from: node) } }
         if let retries = notifySpec?.retries, !(0...10).contains(retries) {
             collected.append((root["notify"]?["retries"] ?? root).diagnostic("retries must be between 0 and 10"))

@@ -12,6 +12,9 @@ public struct ServerSpec: Sendable, Decodable {
     /// Whether this host runs the pipelines' schedules (default true); `false` for a host that only
     /// serves the API and triggered runs, beside others that run the schedules.
     public var schedules: Bool?
+    /// The most connections served at once; beyond it, a connection gets one answer (`/health`
+    /// still answers, anything else 503) and is closed. Default: sized from the open-file limit.
+    public var maxConnections: Int?
 
     public init(host: String? = nil, port: Int? = nil, triggerToken: String? = nil) {
         self.host = host
@@ -25,6 +28,7 @@ public struct ServerSpec: Sendable, Decodable {
         case idleTimeout = "idle_timeout"
         case cacheMiB = "cache_mib"
         case schedules
+        case maxConnections = "max_connections"
     }
 }
 
@@ -40,6 +44,15 @@ public struct ServerSettings: Sendable {
     public var cacheBytes: Int
     /// Whether this host runs the schedules (and the start-up runs); triggered runs always run.
     public var schedules = true
+    /// The most connections served at once (`server.max_connections`); `nil` sizes it from the
+    /// open-file limit when the server starts (see ``defaultMaxConnections(openFiles:)``).
+    public var maxConnections: Int?
+
+    /// Room for every connection, leaving descriptors for the database pools, files and the
+    /// connections answered beyond the limit: the limit less 256, at least 64.
+    public static func defaultMaxConnections(openFiles: UInt64) -> Int {
+        Int(max(64, min(openFiles, 1 << 20) - min(openFiles, 256)))
+    }
 
     public static let defaultIdleTimeout: Duration = .seconds(30)
     public static let defaultCacheMiB = 64
@@ -59,6 +72,7 @@ public struct ServerSettings: Sendable {
         idleTimeout = spec?.idleTimeout?.duration ?? Self.defaultIdleTimeout
         cacheBytes = (spec?.cacheMiB ?? Self.defaultCacheMiB) << 20
         schedules = spec?.schedules ?? true
+        maxConnections = spec?.maxConnections
         host = spec?.host ?? "127.0.0.1"
         port = spec?.port ?? environment["PORT"].flatMap(Int.init) ?? 8000
         let token = spec?.triggerToken ?? environment["SCHEDULER_TOKEN"]

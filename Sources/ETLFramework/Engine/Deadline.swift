@@ -10,7 +10,7 @@ import Synchronization
 public func withDeadline<T: Sendable>(
     _ limit: Duration, doing operation: String, _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    try await race(body) {
+    try await racing(body) {
         try? await Task.sleep(for: limit)
         return DeadlineExceeded(operation: operation, limit: limit)
     }
@@ -23,7 +23,7 @@ public func withDeadline<T: Sendable>(
 public func abandoning<T: Sendable>(
     on stop: StopSignal?, doing operation: String, _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    try await race(body) {
+    try await racing(body) {
         while stop?.isRequested != true {
             do {
                 try await Task.sleep(for: .milliseconds(50))
@@ -35,8 +35,10 @@ public func abandoning<T: Sendable>(
     }
 }
 
-/// Runs `body` against `watcher`: the first to finish answers (`watcher` with the error it returns).
-func race<T: Sendable>(
+/// Runs `body` against `watcher`: the first to finish answers (`watcher` by failing with the error it
+/// returns); the other is cancelled and, if it ignores that, left to finish on its own. Fails with
+/// `CancellationError` at once when the calling task is cancelled.
+public func racing<T: Sendable>(
     _ body: @escaping @Sendable () async throws -> T, against watcher: @escaping @Sendable () async -> any Error
 ) async throws -> T {
     let race = DeadlineRace<T>()

@@ -183,14 +183,20 @@ public struct PipelineRunner: Sendable {
             // Reads run where a stop can abandon them: a source blocked in a read (a pipe, a stalled
             // network file system) must not keep the run, or the process, from stopping.
             let source = pipeline.source, batchSize = pipeline.batchSize
+            // They run on threads of their own (SourceReadExecutor), so a blocked read holds no
+            // thread of the cooperative pool.
             var reader = try await abandoning(on: stop, doing: "opening the source") {
-                try await source.open(resumingFrom: checkpoint, logger: logger)
+                try await withTaskExecutorPreference(SourceReadExecutor.shared) {
+                    try await source.open(resumingFrom: checkpoint, logger: logger)
+                }
             }
             @Sendable func read(_ reader: any SourceReader) async throws -> (any SourceReader, SourceBatch?) {
                 try await abandoning(on: stop, doing: "reading the source") {
-                    var reader = reader
-                    let batch = try await reader.nextBatch(maxRecords: batchSize)
-                    return (reader, batch)
+                    try await withTaskExecutorPreference(SourceReadExecutor.shared) {
+                        var reader = reader
+                        let batch = try await reader.nextBatch(maxRecords: batchSize)
+                        return (reader, batch)
+                    }
                 }
             }
             let first: SourceBatch?
@@ -231,11 +237,11 @@ public struct PipelineRunner: Sendable {
                 progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
                 logger.debug("batch committed", metadata: ["records": "\(current.records)"])
                 if stopping() || abandoned {
+                    // An abandoned read of the next batch loses nothing: the run ends after the
+                    // batch that committed.
                     return Outcome(
-                        status: .interrupted,
-                        message: abandoned
-                            ? "stopped by shutdown while the source was reading (the read was abandoned)"
-                            : "stopped at a batch boundary by shutdown", counters: counters, quality: quality())
+                        status: .interrupted, message: "stopped at a batch boundary by shutdown", counters: counters,
+                        quality: quality())
                 }
             }
             if let summary = reader.summary { logger.warning("source summary", metadata: ["summary": "\(summary)"]) }

@@ -49,7 +49,7 @@ struct APIMiddleware: RouterMiddleware {
                     ? "no endpoint \(request.method) \(request.uri.path) (see GET /)" : (error.body ?? error.status.reasonPhrase)
                 response = Self.errorResponse(APIError(status: error.status, code: code, message: message), for: request)
             }
-        } catch  where isUnreachable(error) {
+        } catch let error where isUnreachable(error) {
             logger.warning(
                 "database unreachable",
                 metadata: ["request_id": "\(context.requestID)", "path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])

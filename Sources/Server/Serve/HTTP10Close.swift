@@ -21,16 +21,24 @@ final class HTTP10CloseMarker: ChannelInboundHandler, RemovableChannelHandler {
 }
 
 /// Added where Hummingbird lets handlers in (after the HTTP/1 to HTTP types codec); on being added
-/// it places ``HTTP10CloseMarker`` right after the HTTP/1 request decoder, then passes everything on.
-final class HTTP10CloseInstaller: ChannelInboundHandler, RemovableChannelHandler {
+/// it places ``RequestGuard`` and ``HTTP10CloseMarker`` right after the HTTP/1 request decoder,
+/// then passes everything on.
+final class HTTP1HandlerInstaller: ChannelInboundHandler, RemovableChannelHandler {
     // Parts pass through untouched (never unwrapped), so these only name what flows here.
     typealias InboundIn = HTTPTypes.HTTPRequest
     typealias InboundOut = HTTPTypes.HTTPRequest
+
+    let connections: ConnectionCount
+
+    init(connections: ConnectionCount) {
+        self.connections = connections
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         let pipeline = context.pipeline.syncOperations
         if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
             try? pipeline.addHandler(HTTP10CloseMarker(), position: .after(decoder))
+            try? pipeline.addHandler(RequestGuard(count: connections), position: .after(decoder))
         }
     }
 

@@ -20,12 +20,16 @@ package enum Serve {
             }
             let controller = RunController(runner: runner, pipelines: loaded.pipelines, logger: logger)
             let api = API(store: loaded.store, controller: controller, settings: loaded.server, logger: logger)
+            let openFiles = OpenFileLimit.raise(logger: logger)
+            let connections = ConnectionCount(
+                limit: loaded.server.maxConnections ?? ServerSettings.defaultMaxConnections(openFiles: openFiles))
+            logger.info("connection limit", metadata: ["max_connections": "\(connections.limit)", "open_files": "\(openFiles)"])
             let idle = loaded.server.idleTimeout.components
             let app = Application(
                 router: api.router(),
                 server: .http1(
                     configuration: .init(
-                        additionalChannelHandlers: [HTTP10CloseInstaller()],
+                        additionalChannelHandlers: [HTTP1HandlerInstaller(connections: connections)],
                         idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
                 configuration: .init(address: .hostname(loaded.server.host, port: loaded.server.port), serverName: "kasparro-etl"),
                 onServerRunning: { channel in

@@ -144,13 +144,16 @@ extension PostgresStore {
             update.sql(" RETURNING ")
             update.trustedSQL(Self.runColumns)
             update.sql(") SELECT run.* FROM run, pg_notify('etl_changes', '')")
-            for try await row in try await client.query(update.query, logger: logger) {
-                let run = try Self.run(row)
-                return RunReport(
-                    runID: id, pipeline: run.pipeline, trigger: run.trigger, status: status, startedAt: run.startedAt,
-                    finishedAt: run.finishedAt ?? Date(), counters: run.counters, message: message, checks: quality.checks)
+            let query = update.query, client = self.client
+            return try await failingFastWhenDown("recording the end of run \(id)", logger: logger) {
+                for try await row in try await client.query(query, logger: logger) {
+                    let run = try Self.run(row)
+                    return RunReport(
+                        runID: id, pipeline: run.pipeline, trigger: run.trigger, status: status, startedAt: run.startedAt,
+                        finishedAt: run.finishedAt ?? Date(), counters: run.counters, message: message, checks: quality.checks)
+                }
+                throw PostgresStoreError(operation: "finishing run \(id)", reason: "the run does not exist")
             }
-            throw PostgresStoreError(operation: "finishing run \(id)", reason: "the run does not exist")
         } catch {
             throw PostgresStoreError.wrap(error, while: "recording the end of run \(id)")
         }

@@ -25,6 +25,20 @@ extension PostgresStore {
     package func write(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
         let pipeline = encoded.plan.batch.pipeline
         do {
+            let counters = try await failingFastWhenDown("writing a batch of \(pipeline)", logger: logger) {
+                try await writeRetryingConflicts(encoded, logger: logger)
+            }
+            // This host's reads must see the batch from now on, before its notification arrives.
+            await noteChange(logger: logger)
+            return counters
+        } catch {
+            throw PostgresStoreError.wrap(error, while: "writing a batch of \(pipeline)")
+        }
+    }
+
+    func writeRetryingConflicts(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
+        let pipeline = encoded.plan.batch.pipeline
+        do {
             let counters = try await TransactionConflict.retrying("writing a batch", pipeline: pipeline, logger: logger) {
                 try await ensurePartitions(months: encoded.months, logger: logger)
                 do {
@@ -37,8 +51,6 @@ extension PostgresStore {
                     return try await writeTransaction(encoded, logger: logger)
                 }
             }
-            // This host's reads must see the batch from now on, before its notification arrives.
-            await noteChange(logger: logger)
             return counters
         } catch {
             throw PostgresStoreError.wrap(error, while: "writing a batch of \(pipeline)")

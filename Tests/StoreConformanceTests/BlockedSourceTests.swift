@@ -1,0 +1,84 @@
+import ETLFramework
+import Foundation
+import Logging
+import Testing
+import TestSupport
+
+/// A source whose read blocks in the kernel (a pipe nobody writes to) and ignores cancellation: a
+/// stop must still end its run, recorded `interrupted`, in both the one-shot and the serving paths.
+@Suite struct BlockedSourceTests {
+    /// Blocks in `read(2)` on the read end of a pipe until its write end is closed.
+    struct PipeSource: Source {
+        let type = "pipe"
+        let descriptor: Int32
+        var receiptTimeMeaning: String { "the time the data was received" }
+
+        func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
+            PipeReader(descriptor: descriptor)
+        }
+    }
+
+    struct PipeReader: SourceReader {
+        let descriptor: Int32
+
+        mutating func nextBatch(maxRecords: Int) async throws -> SourceBatch? {
+            var byte: UInt8 = 0
+            _ = read(descriptor, &byte, 1)
+            return nil
+        }
+    }
+
+    /// A pipe whose write end stays open (so reads block) until `body` is done.
+    static func withBlockingPipe(_ body: (Int32) async throws -> Void) async throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer {
+            close(ends[1])  // releases the abandoned read
+            close(ends[0])
+        }
+        try await body(ends[0])
+    }
+
+    static func pipeline(_ descriptor: Int32) -> Pipeline {
+        Pipeline(
+            name: "blocked", source: PipeSource(descriptor: descriptor),
+            transforms: TransformChain(normalizer: Normalizer(mapping: FieldMapping([:]), config: NormalizeConfig())),
+            batchSize: 100, schedule: nil)
+    }
+
+    @Test func aStopEndsARunBlockedInItsSource() async throws {
+        try await StoreKind.sqlite.with { store, _ in
+            try await Self.withBlockingPipe { descriptor in
+                let stop = StopSignal()
+                let started = ContinuousClock.now
+                async let report = PipelineRunner(store: store).run(
+                    Self.pipeline(descriptor), trigger: .cli, logger: TestLog.logger, stop: stop)
+                try await Task.sleep(for: .milliseconds(500))
+                stop.request()
+                let ended = try await report
+                #expect(ContinuousClock.now - started < .seconds(3))
+                #expect(ended.status == .interrupted)
+                #expect(ended.message == "stopped by shutdown while the source was reading (the read was abandoned)")
+                let stored = try await store.latestRuns(logger: TestLog.logger)["blocked"]
+                #expect(stored?.status == .interrupted)
+            }
+        }
+    }
+
+    @Test func aServingHostShutsDownWhileARunIsBlockedInItsSource() async throws {
+        try await StoreKind.sqlite.with { store, _ in
+            try await Self.withBlockingPipe { descriptor in
+                let controller = RunController(
+                    runner: PipelineRunner(store: store), pipelines: [Self.pipeline(descriptor)], logger: TestLog.logger)
+                async let serving: Void = controller.run(schedules: true)
+                #expect(try await eventually(5) { controller.localRun(of: "blocked") != nil })
+                let started = ContinuousClock.now
+                controller.shutdown()
+                await serving
+                #expect(ContinuousClock.now - started < .seconds(3))
+                let stored = try await store.latestRuns(logger: TestLog.logger)["blocked"]
+                #expect(stored?.status == .interrupted)
+            }
+        }
+    }
+}
