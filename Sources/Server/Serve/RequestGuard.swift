@@ -118,14 +118,22 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
             try! JSONSerialization.data(
                 withJSONObject: ["error": ["code": code, "message": message, "request_id": id]], options: [.sortedKeys]))
         var headers = HTTPHeaders([
-            ("Content-Type", "application/json"), ("Content-Length", String(body.count)), ("Connection", "close"),
+            ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", String(body.count)), ("Connection", "close"),
             ("X-Request-Id", id), ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-cache"),
         ])
         headers.add(contentsOf: extra)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+            // A lingering close: the answer is followed by the end of the output, so that the client
+            // reads it whole even while it is still sending (closing with unread input would send a
+            // reset, which can discard the answer); the connection is closed for good shortly after.
+            context.close(mode: .output, promise: nil)
+            context.eventLoop.assumeIsolated().scheduleTask(in: Self.lingering) { context.close(promise: nil) }
+        }
     }
+
+    static let lingering: TimeAmount = .seconds(2)
 
     static func describe(_ error: HTTPParserError) -> String {
         switch error {

@@ -17,7 +17,7 @@ extension PostgresStore {
             while !Task.isCancelled {
                 do {
                     try await probe(logger: logger)
-                } catch where Self.connectionLost(error) {
+                } catch  where Self.connectionLost(error) {
                     var lost = PostgresStoreError.wrap(error, while: operation)
                     lost.reason = "the database cannot be reached (\(lost.reason))"
                     return lost
