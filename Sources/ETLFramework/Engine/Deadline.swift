@@ -20,17 +20,20 @@ public func withDeadline<T: Sendable>(
 /// requested, and with `CancellationError` at once when the calling task is cancelled, even when
 /// `body` is blocked in a call that ignores both (a read of a pipe, a stalled network file system).
 /// `body` is cancelled then and left to finish on its own; it must have no effect worth waiting for.
+/// With a `grace`, `body` is given that long after the stop to finish on its own.
 public func abandoning<T: Sendable>(
-    on stop: StopSignal?, doing operation: String, _ body: @escaping @Sendable () async throws -> T
+    on stop: StopSignal?, after grace: Duration = .zero, doing operation: String,
+    _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await racing(body) {
         while stop?.isRequested != true {
             do {
                 try await Task.sleep(for: .milliseconds(50))
             } catch {
-                break  // `body` answered first
+                return CancellationError()  // `body` answered first
             }
         }
+        if grace > .zero { try? await Task.sleep(for: grace) }
         return StoppedWhileWaiting(operation: operation)
     }
 }

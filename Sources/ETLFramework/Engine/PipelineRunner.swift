@@ -117,6 +117,9 @@ public struct PipelineRunner: Sendable {
         }
     }
 
+    /// How long a stop waits for the batch being written before giving it up.
+    public static let stopGrace: Duration = .seconds(4)
+
     /// How often a serving host tries again to record a run's end while the database does not answer.
     public static let recordRetryInterval: Duration = .seconds(1)
 
@@ -215,7 +218,11 @@ public struct PipelineRunner: Sendable {
             // While batch N is being written, batch N+1 is read and transformed.
             var load = first.map { makeLoad($0, chain: &chain, sink: sink, pipeline: pipeline, runID: runID) }
             while let current = load {
-                async let written = database("writing a batch") { try await sink.write(current.prepared, logger: logger) }
+                // A stop lets the batch in flight commit, for up to `stopGrace` (a stalled database
+                // must not hold the process past it).
+                async let written = abandoning(on: stop, after: Self.stopGrace, doing: "writing a batch") {
+                    try await database("writing a batch") { try await sink.write(current.prepared, logger: logger) }
+                }
                 var abandoned = false
                 if stopping() {
                     load = nil
@@ -259,10 +266,13 @@ public struct PipelineRunner: Sendable {
             return Outcome(
                 status: .interrupted, message: "stopped by shutdown before the batch committed", counters: counters,
                 quality: quality())
-        } catch is StoppedWhileWaiting {
-            return Outcome(
-                status: .interrupted, message: "stopped by shutdown while the source was reading (the read was abandoned)",
-                counters: counters, quality: quality())
+        } catch let stopped as StoppedWhileWaiting {
+            let message =
+                stopped.operation == "writing a batch"
+                ? "stopped by shutdown while a batch was being written (given up after \(Self.stopGrace); "
+                    + "the next run resumes after the last committed batch)"
+                : "stopped by shutdown while the source was reading (the read was abandoned)"
+            return Outcome(status: .interrupted, message: message, counters: counters, quality: quality())
         } catch {
             logger.error("run failed", metadata: ["error": "\(String(reflecting: error))"])
             // Say what is stored: the batches committed before the failure are kept.

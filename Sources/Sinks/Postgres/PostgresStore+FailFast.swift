@@ -16,8 +16,8 @@ extension PostgresStore {
             try? await Task.sleep(for: Self.downCheckDelay)
             while !Task.isCancelled {
                 do {
-                    try await probe(logger: logger)
-                } catch  where Self.connectionLost(error) {
+                    try await connectOnce(connectTimeout: Self.downCheckInterval, logger: logger)
+                } catch let error where Self.refused(error) {
                     var lost = PostgresStoreError.wrap(error, while: operation)
                     lost.reason = "the database cannot be reached (\(lost.reason))"
                     return lost
@@ -26,6 +26,19 @@ extension PostgresStore {
             }
             return CancellationError()
         }
+    }
+
+    /// Whether a connection attempt was refused outright (nothing listens, the server is shutting
+    /// down or starting, or out of slots), as opposed to timed out (a stalled server).
+    static func refused(_ error: any Error) -> Bool {
+        guard connectionLost(error) else { return false }
+        if let psql = PostgresStoreError.unwrapped(error) as? PSQLError, let channel = psql.underlying as? ChannelError,
+            case .connectTimeout = channel
+        {
+            return false
+        }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return false }
+        return true
     }
 
     static let downCheckDelay: Duration = .milliseconds(500)

@@ -35,7 +35,7 @@ extension PostgresStore {
             @Sendable func unlock() async {
                 // A closed session holds no lock: nothing to wait for.
                 guard !connection.isClosed else { return }
-                _ = try? await withDeadline(Self.lockDeadline, doing: "releasing the run lock of \(pipeline)") {
+                _ = try? await withDeadline(Self.unlockDeadline, doing: "releasing the run lock of \(pipeline)") {
                     try await connection.query("SELECT pg_advisory_unlock(\(Self.lockNamespace), hashtext(\(pipeline)))", logger: logger)
                 }
             }
@@ -65,6 +65,9 @@ extension PostgresStore {
 
     /// The longest the run lock's own queries may take.
     static let lockDeadline: Duration = .seconds(10)
+    /// Releasing it is given less: a stop must end the process promptly, and a session that cannot
+    /// release it (its server stalled) releases it when it ends or its queued unlock runs.
+    static let unlockDeadline: Duration = .seconds(2)
 
     static let abandonedMessage =
         "the process running it stopped before finishing (crash or kill); "

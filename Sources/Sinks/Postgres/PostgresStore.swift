@@ -57,12 +57,18 @@ package struct PostgresStore: Store {
     /// with a clear reason (the pool would retry quietly).
     package func probe(logger: Logger) async throws {
         do {
-            let connection = try await PostgresConnection.connect(
-                configuration: try url.connectionConfiguration(), id: 0, logger: logger)
-            try await connection.close()
+            try await connectOnce(logger: logger)
         } catch {
             throw PostgresStoreError.wrap(error, while: "connecting to \(url)")
         }
+    }
+
+    /// Opens and closes one connection outside the pool; throws the driver's own error.
+    func connectOnce(connectTimeout: Duration? = nil, logger: Logger) async throws {
+        var configuration = try url.connectionConfiguration()
+        if let connectTimeout { configuration.options.connectTimeout = .init(connectTimeout) }
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        try await connection.close()
     }
 }
 

@@ -4,11 +4,11 @@ import PostgresNIO
 
 /// A transaction that PostgreSQL aborted because of another one (a deadlock, or a serialization
 /// failure): nothing of it is kept, and running it again is safe.
-struct TransactionConflict: Sendable {
+package struct TransactionConflict: Sendable {
     /// `deadlock` (SQLSTATE 40P01) or `serialization` (40001).
-    var kind: String
+    package var kind: String
 
-    init?(_ error: any Error) {
+    package init?(_ error: any Error) {
         guard let psql = PostgresStoreError.unwrapped(error) as? PSQLError else { return nil }
         switch psql.serverInfo?[.sqlState] {
         case "40P01": kind = "deadlock"
@@ -18,7 +18,7 @@ struct TransactionConflict: Sendable {
     }
 
     /// How many times a conflicting batch is tried in all.
-    static let attempts = 6
+    package static let attempts = 6
 
     /// The pause before try `attempt + 1`: random in [0, 50 ms x 2^attempt), so that the conflicting
     /// transactions do not meet again in step.
@@ -28,7 +28,7 @@ struct TransactionConflict: Sendable {
 
     /// Runs `body` again while it fails with a conflict, up to ``attempts`` times; each retry is
     /// logged and counted in `etl_store_transaction_retries_total`.
-    static func retrying<T: Sendable>(
+    package static func retrying<T: Sendable>(
         _ operation: String, pipeline: String, logger: Logger, _ body: () async throws -> T
     ) async throws -> T {
         var attempt = 1
