@@ -15,14 +15,9 @@ import TestSupport
 
         init() throws {
             port = try LiveHost.freePort()
-            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            self.descriptor = descriptor
+            let bound = withLoopbackAddress(port: port) { bind(descriptor, $0, $1) }
             guard bound == 0, listen(descriptor, 16) == 0 else { throw LiveHostFailure(message: "cannot listen on \(port)") }
         }
 
