@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import PostgresSink
+import Synchronization
 import Testing
 import TestSupport
 
@@ -8,19 +9,27 @@ import TestSupport
 /// deadlock between two transactions is recognised, and the work is tried again, a bounded number
 /// of times; any other error is not.
 @Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set")) struct TransactionConflictTests {
-    /// Two transactions that lock rows 1 and 2 in opposite orders: PostgreSQL aborts one with 40P01.
+    /// Two transactions that lock rows 1 and 2 in opposite orders, each taking its second row only
+    /// once both hold their first: PostgreSQL aborts one with 40P01.
+    /// How many of the two transactions hold their first row.
+    final class Holding: Sendable {
+        let count = Mutex(0)
+    }
+
     static func deadlock(on client: PostgresClient) async -> (any Error)? {
-        async let first: (any Error)? = lock(1, then: 2, on: client)
-        async let second: (any Error)? = lock(2, then: 1, on: client)
+        let holding = Holding()
+        async let first: (any Error)? = lock(1, then: 2, on: client, holding: holding)
+        async let second: (any Error)? = lock(2, then: 1, on: client, holding: holding)
         let (a, b) = await (first, second)
         return a ?? b
     }
 
-    static func lock(_ a: Int, then b: Int, on client: PostgresClient) async -> (any Error)? {
+    static func lock(_ a: Int, then b: Int, on client: PostgresClient, holding: Holding) async -> (any Error)? {
         do {
             try await client.withTransaction(logger: TestLog.logger) { connection in
                 try await connection.query("UPDATE d SET v = v + 1 WHERE k = \(a)", logger: TestLog.logger)
-                try await connection.query("SELECT pg_sleep(0.3)", logger: TestLog.logger)
+                holding.count.withLock { $0 += 1 }
+                while holding.count.withLock({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
                 try await connection.query("UPDATE d SET v = v + 1 WHERE k = \(b)", logger: TestLog.logger)
             }
             return nil
