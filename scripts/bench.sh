@@ -4,7 +4,7 @@
 #       load: `host run --once` against a bare `psql \copy` of the same generated CSV, in one run.
 #   scripts/bench.sh --api [--records N] [--duration 10s]
 #       REST API: wrk against /data, /data?ticker=, /health, /stats with N unified records loaded.
-#   scripts/bench.sh --shapes [--rows N] [--tickers N] [--distinct-rows N] [--growth K] [--skip SHAPE]
+#   scripts/bench.sh --shapes [--rows N] [--tickers N] [--distinct-rows N] [--growth K] [--together-rows N] [--skip SHAPE]
 #       the shapes users have, each against its anchor (psql \copy, sqlite3 .import) in one table.
 #   scripts/bench.sh --scale [--tickers N] [--days N] [--small-days N] [--baseline OTHER_HOST_BINARY]
 #       the partitioned history at 10M rows against 1M: load rates, dated history reads, retention.

@@ -3,11 +3,14 @@
 
 Shapes: ROWS rows over TICKERS tickers (100 observations each at the defaults), ROWS rows of distinct
 tickers, and a file GROWTH times larger; PostgreSQL against a bare `psql \\copy` of the same file,
-SQLite against `sqlite3 .import` of it; and a no-op re-run of the loaded file. Prints one table with
-every ratio. Run it through `scripts/bench.sh --shapes`.
+SQLite against `sqlite3 .import` of it; a no-op re-run of the loaded file; and three pipelines over the
+same tickers (one file in ascending, one in descending, one in shuffled order) loaded together by one
+`host run --once`, against the same three loaded one after another (with a check that both give the
+same unified records). Prints one table with every ratio. Run it through `scripts/bench.sh --shapes`.
 """
 import argparse
 import os
+import random
 import shutil
 import subprocess
 import tempfile
@@ -33,6 +36,39 @@ def host_load(host, work, name, store_url, csv, batch_size, env=None):
         out.write(f"store: {store}\npipelines:\n  - {{name: bench, source: {{type: csv, path: {csv}}}, batch_size: {batch_size}}}\n")
     seconds, peak, result = bench.timed([host, "run", config, "--once"], env=dict(os.environ, LOG_LEVEL="warning", **(env or {})), cwd=work)
     return seconds, peak
+
+
+def together(host, work, bin_dir, fresh, rows, tickers, batch_size):
+    """Three pipelines over the same tickers, each file in its own order: loaded together (one
+    `host run --once`), then one after another (three). Returns both times and whether the unified
+    records came out the same."""
+    first = os.path.join(work, "together-asc.csv")
+    bench.generate(first, rows, tickers)
+    with open(first) as source:
+        header, lines = source.readline(), source.readlines()
+    shuffled = lines[:]
+    random.Random(7).shuffle(shuffled)
+    files = {"asc": first}
+    for name, order in (("desc", lines[::-1]), ("shuffled", shuffled)):
+        files[name] = os.path.join(work, f"together-{name}.csv")
+        with open(files[name], "w") as out:
+            out.write(header)
+            out.writelines(order)
+    times, urls = {}, {}
+    for mode in ("together", "sequential"):
+        urls[mode] = fresh(f"shapes_{mode}")
+        config = os.path.join(work, f"{mode}.yaml")
+        with open(config, "w") as out:
+            out.write(f"store: {{type: postgres, url: \"{urls[mode]}\"}}\npipelines:\n")
+            for name, path in files.items():
+                out.write(f"  - {{name: {name}, source: {{type: csv, path: {path}}}, batch_size: {batch_size}}}\n")
+        env = dict(os.environ, LOG_LEVEL="warning")
+        runs = [[]] if mode == "together" else [["--pipeline", name] for name in files]
+        times[mode] = sum(bench.timed([host, "run", config, "--once", *extra], env=env, cwd=work)[0] for extra in runs)
+    query = ("SELECT md5(string_agg(concat_ws('|', id, source, source_asset_id, price_usd, market_cap_usd, created_at), ','"
+             " ORDER BY id)) FROM normalized_records")
+    same = len({bench.psql(bin_dir, urls[mode], "-c", query).stdout for mode in urls}) == 1
+    return times["together"], times["sequential"], same
 
 
 def copy_anchor(bin_dir, url, csv):
@@ -63,7 +99,8 @@ def main():
     parser.add_argument("--growth", type=int, default=5, help="the growth file is this many times --rows")
     parser.add_argument("--batch-size", type=int, default=10000)
     parser.add_argument("--host", default=os.path.join(ROOT, ".build-release/release/host"))
-    parser.add_argument("--skip", action="append", default=[], help="leave out a shape: distinct, sqlite, growth")
+    parser.add_argument("--together-rows", type=int, default=300_000, help="rows of each of the three files loaded together")
+    parser.add_argument("--skip", action="append", default=[], help="leave out a shape: distinct, sqlite, growth, together")
     args = parser.parse_args()
     if shutil.which("sqlite3") is None and "sqlite" not in args.skip:
         raise SystemExit("bench_shapes.py: sqlite3 is needed for the SQLite anchor (apt-get install sqlite3), or --skip sqlite")
@@ -111,6 +148,11 @@ def main():
         rows.append((f"CSV -> PostgreSQL, {args.rows * args.growth:,} rows x {args.tickers:,} tickers (growth)", seconds,
                      args.rows * args.growth, "psql \\copy", anchor, peak, None))
 
+    if "together" not in args.skip:
+        together_s, sequential_s, same = together(args.host, work, bin_dir, fresh, args.together_rows, args.tickers, args.batch_size)
+        rows.append((f"3 pipelines x {args.together_rows:,} rows on the same {args.tickers:,} tickers, together", together_s,
+                     3 * args.together_rows, "the same, one after another", sequential_s, None, None))
+
     print("| workload | host s | host rows/s | anchor | anchor s | ratio (host rows/s / anchor rows/s) | schema floor s |"
           " floor / anchor | host / floor | peak RSS so far |")
     print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
@@ -126,6 +168,8 @@ def main():
         first, grown_row = rows[0], rows[-1]
         print(f"\ngrowth: {grown_row[2] / grown_row[1]:,.0f} rows/s at {grown_row[2]:,} rows = "
               f"{(grown_row[2] / grown_row[1]) / (first[2] / first[1]):.2f} of the rate at {first[2]:,} rows")
+    if "together" not in args.skip:
+        print(f"\nthree pipelines together: unified records {'the same as' if same else 'DIFFERENT from'} one after another")
     subprocess.run(["rm", "-rf", work])
 
 

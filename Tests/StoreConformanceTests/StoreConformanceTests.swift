@@ -143,6 +143,21 @@ import TestSupport
         }
     }
 
+    /// Two sources that observed one asset at the same time: the source whose name sorts first holds
+    /// it, whichever of them was loaded first (as concurrent pipelines may commit in either order).
+    @Test(arguments: StoreKind.available.flatMap { kind in [(kind, ["alpha", "beta"]), (kind, ["beta", "alpha"])] })
+    func anAssetObservedAtTheSameTimeByTwoSourcesGoesToTheFirstByName(kind: StoreKind, order: [String]) async throws {
+        try await kind.with { store, directory in
+            let loader = CSVLoader(store: store, directory: directory)
+            try loader.write("alpha.csv", "BTC,Bitcoin,100,1000,1,1,2025-01-01T00:00:00Z\n")
+            try loader.write("beta.csv", "BTC,Bitcoin,101,1000,1,1,2025-01-01T00:00:00Z\n")
+            for source in order { try await loader.run(source, file: "\(source).csv") }
+            let record = try #require(try await loader.unified("BTC"))
+            #expect(record.source == "alpha")
+            #expect(record.priceUSD == "100")
+        }
+    }
+
     @Test(arguments: StoreKind.available)
     func migrationsAreIdempotent(kind: StoreKind) async throws {
         try await kind.with { store, _ in

@@ -112,7 +112,9 @@ extension PostgresStore {
         }
     }
 
-    /// The newest observation of each asset (same ticker and normalized name), from any source.
+    /// The newest observation of each asset (same ticker and normalized name), from any source; of
+    /// two sources that observed it at the same time, the one whose name sorts first (byte order),
+    /// so that the result does not depend on which batch commits first.
     /// The rows are upserted in the order given (`unnest` keeps it): callers sort them with
     /// ``sortedForLocking(_:)``.
     static func upsertAssets(_ quotes: [Quote], source: String) -> PostgresQuery {
@@ -134,6 +136,7 @@ extension PostgresStore {
                 percent_change_24h = EXCLUDED.percent_change_24h, rank = EXCLUDED.rank, source = EXCLUDED.source,
                 source_asset_id = EXCLUDED.source_asset_id, observed_at = EXCLUDED.observed_at, ingested_at = now()
             WHERE EXCLUDED.observed_at > a.observed_at
+                OR (EXCLUDED.observed_at = a.observed_at AND EXCLUDED.source COLLATE "C" < a.source COLLATE "C")
             """
     }
 

@@ -239,6 +239,7 @@ extension SQLiteStore {
                     percent_change_24h = excluded.percent_change_24h, rank = excluded.rank, source = excluded.source,
                     source_asset_id = excluded.source_asset_id, observed_at = excluded.observed_at, ingested_at = excluded.ingested_at
                 WHERE excluded.observed_at > assets.observed_at
+                    OR (excluded.observed_at = assets.observed_at AND excluded.source < assets.source)
                 """, on: connection)
     }
 
