@@ -13,6 +13,8 @@ import TestSupport
             let report = try await harness.run("csv", file: "a.csv")
             let runs = try await harness.database.rows("SELECT id, status, finished_at IS NOT NULL FROM etl_runs ORDER BY id")
             #expect(runs == [["1", "interrupted", "t"], ["\(report.runID)", "success", "t"]])
+            let message = try await harness.database.scalar("SELECT message FROM etl_runs WHERE id = 1")
+            #expect(message?.hasPrefix("the process running it stopped before finishing (crash or kill)") == true, "\(message ?? "")")
         }
     }
 
