@@ -135,7 +135,7 @@ import TestSupport
                 try Self.exchange(port: port, Array("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
             }
             #expect(Self.parse(health.answer).status == 200, "\(health.answer.prefix(300))")
-            #expect(ContinuousClock.now - started < .seconds(1))
+            #expect(ContinuousClock.now - started < .seconds(3))
         }
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()

@@ -56,7 +56,7 @@ import TestSupport
                 try await Task.sleep(for: .milliseconds(500))
                 stop.request()
                 let ended = try await report
-                #expect(ContinuousClock.now - started < .seconds(3))
+                #expect(ContinuousClock.now - started < .seconds(10))
                 #expect(ended.status == .interrupted)
                 #expect(ended.message == "stopped by shutdown while the source was reading (the read was abandoned)")
                 let stored = try await store.latestRuns(logger: TestLog.logger)["blocked"]
@@ -75,7 +75,7 @@ import TestSupport
                 let started = ContinuousClock.now
                 controller.shutdown()
                 await serving
-                #expect(ContinuousClock.now - started < .seconds(3))
+                #expect(ContinuousClock.now - started < .seconds(10))
                 let stored = try await store.latestRuns(logger: TestLog.logger)["blocked"]
                 #expect(stored?.status == .interrupted)
             }
