@@ -10,7 +10,11 @@ extension PostgresStore {
     /// answer within ``ReadReplicas/replicaDeadline``, or whose connection fails, is skipped from then
     /// on and the read is served by the primary.
     func reading<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        guard let replicas = readReplicas else { return try await body(client) }
+        guard let replicas = readReplicas else {
+            let result = try await body(client)
+            primary.answered()
+            return result
+        }
         if let index = replicas.pick() {
             let member = replicas.members[index]
             do {
@@ -26,6 +30,7 @@ extension PostgresStore {
             }
         }
         let result = try await body(client)
+        primary.answered()
         // A replica must not answer with anything older than what the primary just gave.
         if let position = try? await Self.position(of: client, logger: logger) { replicas.raiseFloor(to: position) }
         return result

@@ -28,6 +28,7 @@ extension PostgresStore {
             let counters = try await failingFastWhenDown("writing a batch of \(pipeline)", logger: logger) {
                 try await writeRetryingConflicts(encoded, logger: logger)
             }
+            primary.answered()
             // This host's reads must see the batch from now on, before its notification arrives.
             await noteChange(logger: logger)
             return counters

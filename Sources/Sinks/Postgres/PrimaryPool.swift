@@ -44,7 +44,8 @@ final class PrimaryPool: Sendable {
 
     var current: PostgresClient { state.withLock { $0.current } }
 
-    /// Notes that the pool answered.
+    /// Notes that the pool answered (a ping, a read, a batch): a pool that keeps answering is busy,
+    /// not lagging behind, and is never replaced.
     func answered() {
         let now = ContinuousClock.now
         state.withLock { $0.lastAnswer = now }
