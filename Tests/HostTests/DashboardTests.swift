@@ -72,6 +72,7 @@ struct DashboardTests {
             #expect(dashboard.contains("price_usd must be greater than 0, got -1"))  // a quarantined reason under its run
             #expect(dashboard.contains("<button class=\"run-now\" data-pipeline=\"alpha\">run now</button>"))
             #expect(!dashboard.contains("onclick"), "no JavaScript in attributes")
+            #expect(!dashboard.contains(#"class="checks-failed""#), "no check is configured, so none failed: nothing is marked")
             for page in [dashboard] + [try Self.browser(["--dump-dom", host.base + "/dashboard/BTC"])] {
                 #expect(!page.contains(Self.token), "the trigger token must never reach a page")
             }

@@ -75,6 +75,9 @@ import TestSupport
 
             let html = try await client.execute(uri: "/", method: .get, headers: [.accept: "text/html"]) { String(buffer: $0.body) }
             #expect(html.contains("⚠ failed checks: max_count_change, max_price_change, freshness"))
+            // Marked where a check failed, with the names: the pipeline and both runs (both stale).
+            #expect(html.components(separatedBy: #"class="checks-failed""#).count - 1 == 3)
+            #expect(!html.contains("⚠ </span>"))
             #expect(html.contains("price move +9900%"))
 
             let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }

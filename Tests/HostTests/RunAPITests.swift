@@ -113,6 +113,7 @@ let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
             let wrong = try await client.json(
                 "/trigger-etl", method: .post, headers: [HTTPField.Name("X-Scheduler-Token")!: "test-tokeN"])
             #expect(wrong.status == .unauthorized)
+            #expect(wrong.headers[.wwwAuthenticate] == #"X-Scheduler-Token realm="kasparro-etl""#)
             let unknown = try await client.json("/trigger-etl?pipeline=gamma", method: .post, headers: token)
             #expect(unknown.status == .notFound)
             let accepted = try await client.json("/trigger-etl", method: .post, headers: token)

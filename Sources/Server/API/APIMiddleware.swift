@@ -18,6 +18,8 @@ struct APIMiddleware: RouterMiddleware {
     let routes: RouteTable
     /// Whether an error means the database cannot be reached (answered 503, not 500).
     let isUnreachable: @Sendable (any Error) -> Bool
+    /// The challenge of a 401: the trigger token, sent in its own header.
+    static let challenge = #"X-Scheduler-Token realm="kasparro-etl""#
     /// What a 503 tells clients to wait before trying again, in seconds.
     static let retryAfterSeconds = 5
 
@@ -67,6 +69,10 @@ struct APIMiddleware: RouterMiddleware {
         response.headers[Self.requestIDHeader] = context.requestID
         if response.status == .serviceUnavailable, response.headers[.retryAfter] == nil {
             response.headers[.retryAfter] = String(Self.retryAfterSeconds)
+        }
+        // RFC 9110 15.5.2: a 401 names the scheme that would be accepted.
+        if response.status == .unauthorized, response.headers[.wwwAuthenticate] == nil {
+            response.headers[.wwwAuthenticate] = Self.challenge
         }
         Self.addSecurityHeaders(to: &response)
         let elapsed = ContinuousClock.now - context.arrival

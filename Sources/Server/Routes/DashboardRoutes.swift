@@ -43,11 +43,13 @@ extension API {
                 next = pipeline.schedule == nil ? "on demand" : "after the current run"
             }
             let failedChecks = (run?.checks.failed ?? []).map(\.name)
-            return [
+            var row: [String: Any] = [
                 "name": pipeline.name, "status": run?.status.rawValue ?? "never run", "run": run.map { "#\($0.id)" } ?? "",
                 "finished": run?.finishedAt.map(JSON.timestamp) ?? "", "next": next,
-                "checksFailed": failedChecks.isEmpty ? "" : "failed checks: " + failedChecks.joined(separator: ", "),
             ]
+            // Absent, not empty, when nothing failed: a Mustache section renders for an empty string.
+            if !failedChecks.isEmpty { row["checksFailed"] = "failed checks: " + failedChecks.joined(separator: ", ") }
+            return row
         }
         var runRows: [[String: Any]] = []
         for run in runs.items {
@@ -55,8 +57,8 @@ extension API {
                 "id": "\(run.id)", "pipeline": run.pipeline, "status": run.status.rawValue, "trigger": run.trigger.rawValue,
                 "processed": run.counters.processed, "quarantined": run.counters.quarantined, "skipped": run.counters.skipped,
                 "filtered": run.counters.filtered, "message": run.message ?? "", "anomalyCount": run.counters.anomalies,
-                "checksFailed": run.checks.failed.map(\.name).joined(separator: ", "),
             ]
+            if !run.checks.failed.isEmpty { row["checksFailed"] = run.checks.failed.map(\.name).joined(separator: ", ") }
             if run.counters.quarantined > 0 {
                 let detail = try await fromDatabase { try await store.run(id: run.id, rejectionLimit: 5, logger: logger) }
                 row["rejections"] = (detail?.rejections ?? []).map { ["location": $0.location.description, "reason": $0.reason] }
