@@ -81,6 +81,26 @@ import TestSupport
         }
     }
 
+    /// A decimal point shifted down is as wrong as one shifted up: with `limit: 900%`, a fall to a
+    /// tenth is flagged like a 10x jump, and a 9x move either way is not.
+    @Test(arguments: StoreKind.available)
+    func aFallToATenthIsAsBigAsATenfoldJump(kind: StoreKind) async throws {
+        try await kind.with { store, directory in
+            let loader = CSVLoader(store: store, directory: directory)
+            let checks = RunChecks(maxPriceChange: CheckLimit(9, onFail: .warn))
+            try loader.write("a.csv", "BTC,Bitcoin,100,1000,1,1,2025-01-01T00:00:00Z\nETH,Ethereum,100,100,1,1,2025-01-01T00:00:00Z\n")
+            _ = try await loader.run("a", file: "a.csv", checks: checks)
+            try loader.write("b.csv", "BTC,Bitcoin,9.99,1000,1,1,2025-01-02T00:00:00Z\nETH,Ethereum,11.2,100,1,1,2025-01-02T00:00:00Z\n")
+            let moved = try await loader.run("b", file: "b.csv", checks: checks)
+            #expect(moved.counters.anomalies == 1)
+            let page = try await store.anomalies(run: moved.runID, limit: 10, offset: 0, logger: TestLog.logger)
+            #expect(page.items.map(\.ticker) == ["BTC"])
+            let flagged = try #require(check(moved, "max_price_change"))
+            #expect(flagged.status == .failed)
+            #expect(abs((flagged.observed ?? 0) - (9.99 - 100) / 100) < 1e-12, "the signed change is what is reported")
+        }
+    }
+
     @Test(arguments: StoreKind.available)
     func aPriceJumpIsFlaggedWithBothValuesAndTheRecordIsStoredAnyway(kind: StoreKind) async throws {
         try await kind.with { store, directory in

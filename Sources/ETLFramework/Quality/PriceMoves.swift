@@ -36,7 +36,20 @@ public struct PriceMove: Sendable, Hashable {
 }
 
 /// Finds the quotes of a batch whose price moved beyond a limit.
+///
+/// A move's size is the ratio between the two prices, less one, whichever way it went: a 10x jump
+/// and a fall to a tenth are both 9 (900%), as a decimal point shifted either way is the same
+/// mistake. (The signed change, `-0.9` for that fall, could never pass a limit of 900%.)
 public enum PriceMoves {
+    /// The size of a move whose signed change is `change` (`(new - previous) / previous`, above -1):
+    /// `new / previous - 1` for a rise, `previous / new - 1` for a fall.
+    public static func size(of change: Double) -> Double {
+        change >= 0 ? change : 1 / (1 + change) - 1
+    }
+
+    /// The same as SQL over a column `change`, for ordering stored moves by size.
+    public static let sizeSQL = "(CASE WHEN change >= 0 THEN change ELSE 1 / (1 + change) - 1 END)"
+
     /// The distinct assets of the quotes at `indices`, in first-seen order: whose stored prices a
     /// store reads before ``flag(_:indices:source:stored:limit:)``.
     public static func assets(of quotes: [Quote], indices: [Int]) -> [AssetIdentity] {
@@ -47,7 +60,8 @@ public enum PriceMoves {
         }
     }
 
-    /// The quotes among `indices` whose price moved more than `limit` (a share) from the asset's
+    /// The quotes among `indices` whose price moved more than `limit` (a share, compared with the
+    /// move's ``size(of:)``) from the asset's
     /// previous observation: the newest one stored before the batch (`stored`, from any source) or an
     /// earlier quote of the same batch. A quote not newer than what is stored (a late record) has no
     /// previous observation here and is not compared.
@@ -74,7 +88,7 @@ public enum PriceMoves {
             latest[identity] = current
             guard let before = Double(previous.price), let after = Double(current.price), before > 0 else { continue }
             let change = (after - before) / before
-            if abs(change) > limit {
+            if Self.size(of: change) > limit {
                 moves.append(PriceMove(quote: index, previous: previous, change: change))
             }
         }

@@ -12,7 +12,8 @@ extension PostgresStore {
                 facts.previousFinished?.status == .success
                 ? facts.previousFinished : try await previousRun(of: pipeline, before: run, successOnly: true, logger: logger)
             let largest = try await client.query(
-                "SELECT change FROM run_anomalies WHERE run_id = \(run.rawValue) ORDER BY abs(change) DESC LIMIT 1", logger: logger)
+                "SELECT change FROM run_anomalies WHERE run_id = \(run.rawValue) ORDER BY \(unescaped: PriceMoves.sizeSQL) DESC, change DESC LIMIT 1",
+                logger: logger)
             for try await change in largest.decode(Double.self) { facts.largestPriceMove = change }
             if newestObservation {
                 // The newest observation of each of the pipeline's source assets, by its primary key.

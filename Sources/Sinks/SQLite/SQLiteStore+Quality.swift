@@ -61,7 +61,8 @@ extension SQLiteStore {
                     binds
                 ).first.flatMap(Self.run)
             facts.largestPriceMove = try await connection.query(
-                "SELECT change FROM run_anomalies WHERE run_id = ? ORDER BY abs(change) DESC LIMIT 1", [.integer(Int(run.rawValue))]
+                "SELECT change FROM run_anomalies WHERE run_id = ? ORDER BY \(PriceMoves.sizeSQL) DESC, change DESC LIMIT 1",
+                [.integer(Int(run.rawValue))]
             ).first?.column("change")?.double
             if newestObservation {
                 facts.newestObservation = try await connection.query(
