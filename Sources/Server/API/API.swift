@@ -41,7 +41,8 @@ struct API: Sendable {
     /// The router serving every endpoint, behind the request-id, access-log and error middleware.
     func router() -> Router<APIRequestContext> {
         let endpoints = self.endpoints
-        let router = Router(context: APIRequestContext.self)
+        // HEAD is answered wherever GET is (RFC 9110 9.3.2): the GET answer's status and headers, no body.
+        let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(APIMiddleware(logger: logger, routes: RouteTable(endpoints), isUnreachable: { [store] in store.isUnreachable($0) }))
         for endpoint in endpoints {
             router.on(RouterPath(endpoint.routerPath), method: endpoint.method, use: endpoint.handler)

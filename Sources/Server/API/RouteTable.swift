@@ -16,7 +16,10 @@ struct RouteTable: Sendable {
                 routes.append((pattern, [endpoint.method]))
             }
         }
-        self.routes = routes
+        // The router answers HEAD wherever it answers GET.
+        self.routes = routes.map { route in
+            (route.pattern, route.methods.contains(.get) ? route.methods + [.head] : route.methods)
+        }
     }
 
     static func segments(_ path: String) -> [Substring] {
