@@ -157,11 +157,11 @@ let sampleFiles: [(String, String)] = [
         try await APIHarness.with(kind, files: sampleFiles) { _, client in
             let trace = try await client.json("/health", method: .trace)
             #expect(trace.status == .methodNotAllowed)
-            #expect(trace.headers[.allow] == "GET")
+            #expect(trace.headers[.allow] == "GET, HEAD")
             #expect(trace.body[path: "error.code"] as? String == "method_not_allowed")
             let get = try await client.json("/trigger-etl")
             #expect(get.status == .methodNotAllowed && get.headers[.allow] == "POST")
-            #expect(try await client.json("/data/BTC", method: .delete).headers[.allow] == "GET")
+            #expect(try await client.json("/data/BTC", method: .delete).headers[.allow] == "GET, HEAD")
             #expect(try await client.json("/nowhere").status == .notFound)
         }
     }

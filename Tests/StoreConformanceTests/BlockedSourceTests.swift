@@ -65,13 +65,46 @@ import TestSupport
         }
     }
 
+    /// More blocked reads than cores, and another pipeline still reads and loads.
+    @Test func blockedReadsDoNotStarveOtherSources() async throws {
+        try await StoreKind.sqlite.with { store, directory in
+            var pipes: [[Int32]] = []
+            defer {
+                for ends in pipes {
+                    close(ends[1])
+                    close(ends[0])
+                }
+            }
+            let stop = StopSignal()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<6 {
+                    var ends: [Int32] = [0, 0]
+                    #expect(pipe(&ends) == 0)
+                    pipes.append(ends)
+                    var pipeline = Self.pipeline(ends[0])
+                    pipeline.name = "blocked\(index)"
+                    group.addTask {
+                        _ = try await PipelineRunner(store: store).run(pipeline, trigger: .cli, logger: TestLog.logger, stop: stop)
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                let loader = CSVLoader(store: store, directory: directory)
+                try loader.write("a.csv", "BTC,Bitcoin,100,1000,1,1,2025-01-01T00:00:00Z\n")
+                let report = try await loader.run("csv", file: "a.csv")
+                #expect(report.status == .success && report.counters.processed == 1)
+                stop.request()
+                try await group.waitForAll()
+            }
+        }
+    }
+
     @Test func aServingHostShutsDownWhileARunIsBlockedInItsSource() async throws {
         try await StoreKind.sqlite.with { store, _ in
             try await Self.withBlockingPipe { descriptor in
                 let controller = RunController(
                     runner: PipelineRunner(store: store), pipelines: [Self.pipeline(descriptor)], logger: TestLog.logger)
                 async let serving: Void = controller.run(schedules: true)
-                #expect(try await eventually(5) { controller.localRun(of: "blocked") != nil })
+                #expect(try await eventually(30) { controller.localRun(of: "blocked") != nil })
                 let started = ContinuousClock.now
                 controller.shutdown()
                 await serving
