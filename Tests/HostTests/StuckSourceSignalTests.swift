@@ -60,7 +60,10 @@ import TestSupport
         try await Task.sleep(for: .seconds(2))
         #expect(started.process.isRunning)
         kill(started.process.processIdentifier, SIGTERM)
-        let (status, seconds) = try await DatabaseFaultTests.exit(of: started.process, within: 10)
+        // Without abandoning the read, the run waits out the 60 s read timeout. Alone, the process
+        // exits about a second after the signal; under the whole suite on two cores it once took
+        // more than 11 s, so the bound here is 30 s.
+        let (status, seconds) = try await DatabaseFaultTests.exit(of: started.process, within: 30)
         let stdout = String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(status == 143, "exit \(status) after \(seconds) s: \(stdout)")
         #expect(stdout.contains("stuck: stopped by shutdown while the source was reading (the read was abandoned)"), "\(stdout)")
@@ -79,7 +82,7 @@ import TestSupport
             })
         let started = ContinuousClock.now
         let status = try await host.terminate()
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(30))
         #expect(status == 0)
         #expect(try await Self.storedStatus(in: directory) == .interrupted)
     }

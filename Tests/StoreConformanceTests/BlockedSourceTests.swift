@@ -56,7 +56,9 @@ import TestSupport
                 try await Task.sleep(for: .milliseconds(500))
                 stop.request()
                 let ended = try await report
-                #expect(ContinuousClock.now - started < .seconds(10))
+                // Without abandoning, the run would wait for the read forever; the bound is wide because the
+                // whole suite shares two cores (15.8 s was seen there once).
+                #expect(ContinuousClock.now - started < .seconds(30))
                 #expect(ended.status == .interrupted)
                 #expect(ended.message == "stopped by shutdown while the source was reading (the read was abandoned)")
                 let stored = try await store.latestRuns(logger: TestLog.logger)["blocked"]
@@ -108,7 +110,9 @@ import TestSupport
                 let started = ContinuousClock.now
                 controller.shutdown()
                 await serving
-                #expect(ContinuousClock.now - started < .seconds(10))
+                // Without abandoning, the run would wait for the read forever; the bound is wide because the
+                // whole suite shares two cores (15.8 s was seen there once).
+                #expect(ContinuousClock.now - started < .seconds(30))
                 let stored = try await store.latestRuns(logger: TestLog.logger)["blocked"]
                 #expect(stored?.status == .interrupted)
             }
