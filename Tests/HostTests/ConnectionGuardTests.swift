@@ -40,8 +40,7 @@ import TestSupport
 
     static func scratch(server: String) throws -> URL {
         let directory = try Paths.scratchDirectory()
-        try "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\nBTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\n"
-            .write(to: directory.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        try PipelineMistakesCLITests.oneRow.write(to: directory.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
         try """
         store: {url: "sqlite:db/etl.sqlite"}
         server: \(server)

@@ -28,8 +28,7 @@ import FoundationNetworking
         defer { database.stop() }
         let directory = try DatabaseFaultTests.scratch(database)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\nBTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\n"
-            .write(to: directory.appendingPathComponent("small.csv"), atomically: true, encoding: .utf8)
+        try PipelineMistakesCLITests.oneRow.write(to: directory.appendingPathComponent("small.csv"), atomically: true, encoding: .utf8)
         try """
         store: {type: postgres, url: "${DATABASE_URL}"}
         server: {trigger_token: "${TOKEN}"}

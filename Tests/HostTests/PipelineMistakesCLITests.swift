@@ -6,6 +6,8 @@ import TestSupport
 /// them all before a load, a run that quarantines too much exits 1, and `host reset` recovers.
 @Suite struct PipelineMistakesCLITests {
     static let header = "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\n"
+    /// A file of the default columns with one row.
+    static let oneRow = header + "BTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\n"
 
     static func scratch(_ files: [String: String]) throws -> URL {
         let directory = try Paths.scratchDirectory()

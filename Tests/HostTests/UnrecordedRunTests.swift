@@ -8,15 +8,15 @@ import TestSupport
 @Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set")) struct UnrecordedRunTests {
     @Test func aRunsEndIsRecordedOnceTheDatabaseTakesItAndHealthSaysSoMeanwhile() async throws {
         try await TestDatabase.with { database in
-            let directory = try Paths.scratchDirectory()
+            let directory = try PipelineMistakesCLITests.scratch([
+                "a.csv": PipelineMistakesCLITests.oneRow,
+                "p.yaml": """
+                store: {type: postgres, url: "${DATABASE_URL}"}
+                server: {trigger_token: "${TOKEN}"}
+                pipelines: [{name: a, source: {type: csv, path: a.csv}}]
+                """,
+            ])
             defer { try? FileManager.default.removeItem(at: directory) }
-            try "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\nBTC,Bitcoin,100,1,1,1,2025-01-01T00:00:00Z\n"
-                .write(to: directory.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
-            try """
-            store: {type: postgres, url: "${DATABASE_URL}"}
-            server: {trigger_token: "${TOKEN}"}
-            pipelines: [{name: a, source: {type: csv, path: a.csv}}]
-            """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
             let host = try await LiveHost.start(
                 file: "p.yaml", in: directory, environment: ["DATABASE_URL": database.url, "TOKEN": "t0ken-t0ken", "LOG_LEVEL": "critical"])
             defer { kill(host.started.process.processIdentifier, SIGKILL) }
