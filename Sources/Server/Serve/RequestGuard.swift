@@ -1,3 +1,4 @@
+import ETLFramework
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -113,10 +114,11 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         extra: [(String, String)] = []
     ) {
         answered = true
-        let id = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        let body = Data(
-            try! JSONSerialization.data(
-                withJSONObject: ["error": ["code": code, "message": message, "request_id": id]], options: [.sortedKeys]))
+        let id = APIMiddleware.newID()
+        var error = APIError(status: .init(code: Int(status.code)), code: code, message: message)
+        error.details = [RawField("request_id", .string(id))]
+        var body: [UInt8] = []
+        error.body.appendJSON(to: &body)
         var headers = HTTPHeaders([
             ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", String(body.count)), ("Connection", "close"),
             ("X-Request-Id", id), ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-cache"),

@@ -39,7 +39,7 @@ extension PostgresStore {
     /// Whether `error` means the server gave no answer (connection lost or refused, a deadline, a
     /// server shutting down or starting, a query cancelled by recovery) rather than refusing the query.
     static func isUnanswered(_ error: any Error) -> Bool {
-        if error is DeadlineExceeded { return true }
+        if error is DeadlineExceeded || connectionLost(error) { return true }
         guard let psql = error as? PSQLError else { return false }
         guard let state = psql.serverInfo?[.sqlState] else { return true }
         return state.hasPrefix("08") || state.hasPrefix("57") || state.hasPrefix("53") || state == "40001"

@@ -18,7 +18,6 @@ extension PostgresStore {
         EncodedBatch(batch)
     }
 
-    ///
     /// Batches of concurrent pipelines lock the rows they share in one order (``LockOrder``); a batch
     /// that still meets a deadlock or a serialization failure (partition creation racing a batch, a
     /// statement written by hand) is tried again, with a random pause (``TransactionConflict``).
@@ -38,23 +37,17 @@ extension PostgresStore {
     }
 
     func writeRetryingConflicts(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
-        let pipeline = encoded.plan.batch.pipeline
-        do {
-            let counters = try await TransactionConflict.retrying("writing a batch", pipeline: pipeline, logger: logger) {
+        try await TransactionConflict.retrying("writing a batch", pipeline: encoded.plan.batch.pipeline, logger: logger) {
+            try await ensurePartitions(months: encoded.months, logger: logger)
+            do {
+                return try await writeTransaction(encoded, logger: logger)
+            } catch let error where Self.isMissingPartition(error) {
+                // A partition this process had seen was dropped since (retention, here or elsewhere):
+                // the transaction left nothing behind; create what is missing and write again.
+                knownPartitions.forget()
                 try await ensurePartitions(months: encoded.months, logger: logger)
-                do {
-                    return try await writeTransaction(encoded, logger: logger)
-                } catch let error where Self.isMissingPartition(error) {
-                    // A partition this process had seen was dropped since (retention, here or elsewhere):
-                    // the transaction left nothing behind; create what is missing and write again.
-                    knownPartitions.forget()
-                    try await ensurePartitions(months: encoded.months, logger: logger)
-                    return try await writeTransaction(encoded, logger: logger)
-                }
+                return try await writeTransaction(encoded, logger: logger)
             }
-            return counters
-        } catch {
-            throw PostgresStoreError.wrap(error, while: "writing a batch of \(pipeline)")
         }
     }
 
