@@ -10,7 +10,22 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "host", targets: ["Host"]),
+        // The contracts, the engine, pipeline files and the plugin registry.
         .library(name: "ETLFramework", targets: ["ETLFramework"]),
+        // The whole host command (run, serve, validate, test, ...) for a program with its own plugins.
+        .library(name: "ETLHost", targets: ["ETLHost"]),
+        // The suites a source, a transform or a store must pass.
+        .library(name: "ETLTesting", targets: ["ETLTesting"]),
+        // The standard plugins, all together and one module each.
+        .library(name: "StandardPlugins", targets: ["StandardPlugins"]),
+        .library(name: "CSVFileAdapter", targets: ["CSVFileAdapter"]),
+        .library(name: "CoinPaprikaAdapter", targets: ["CoinPaprikaAdapter"]),
+        .library(name: "CoinGeckoAdapter", targets: ["CoinGeckoAdapter"]),
+        .library(name: "HTTPJSONAdapter", targets: ["HTTPJSONAdapter"]),
+        .library(name: "HTTPSourceKit", targets: ["HTTPSourceKit"]),
+        .library(name: "StandardTransforms", targets: ["StandardTransforms"]),
+        .library(name: "ETLPostgresStore", targets: ["ETLPostgresStore"]),
+        .library(name: "ETLSQLiteStore", targets: ["ETLSQLiteStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -81,7 +96,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "PostgresSink",
+            name: "ETLPostgresStore",
             dependencies: [
                 "ETLFramework",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -89,30 +104,41 @@ let package = Package(
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            path: "Sources/Sinks/Postgres",
+            path: "Sources/Stores/Postgres",
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "SQLiteSink",
+            name: "ETLSQLiteStore",
             dependencies: [
                 "ETLFramework", .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Sources/Sinks/SQLite",
+            path: "Sources/Stores/SQLite",
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "HostPlugins",
+            name: "StandardPlugins",
             dependencies: [
                 "ETLFramework", "StandardTransforms", "CSVFileAdapter", "CoinPaprikaAdapter", "CoinGeckoAdapter",
-                "HTTPJSONAdapter", "PostgresSink", "SQLiteSink",
+                "HTTPJSONAdapter", "ETLPostgresStore", "ETLSQLiteStore",
             ],
             path: "Sources/Plugins",
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "Server",
+            name: "HostSupport",
             dependencies: [
                 "ETLFramework",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "ETLFramework", "HostSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,22 +153,28 @@ let package = Package(
             resources: [.copy("Resources/openapi.json"), .copy("Resources/templates")],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "Host",
+        .target(
+            name: "ETLHost",
             dependencies: [
-                "ETLFramework", "Server", "HostPlugins",
+                "ETLFramework", "Server", "HostSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(name: "Host", dependencies: ["ETLHost", "StandardPlugins"], swiftSettings: swiftSettings),
+        .target(
+            name: "ETLTesting",
+            dependencies: ["ETLFramework", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: [
                 "ETLFramework",
-                "PostgresSink",
-                "SQLiteSink",
+                "ETLPostgresStore",
+                "ETLSQLiteStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TestSupport",
@@ -151,19 +183,19 @@ let package = Package(
         .testTarget(name: "ETLFrameworkTests", dependencies: ["ETLFramework"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TransformTests",
-            dependencies: ["StandardTransforms", "ETLFramework", "HostPlugins", "TestSupport"],
+            dependencies: ["StandardTransforms", "ETLFramework", "StandardPlugins", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CSVFileTests", dependencies: ["CSVFileAdapter", "ETLFramework", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PostgresSinkTests",
-            dependencies: ["PostgresSink", "ETLFramework", "CSVFileAdapter", "TestSupport"],
+            name: "PostgresStoreTests",
+            dependencies: ["ETLPostgresStore", "ETLFramework", "CSVFileAdapter", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StoreConformanceTests",
             dependencies: [
-                "ETLFramework", "CSVFileAdapter", "HostPlugins", "PostgresSink", "SQLiteSink", "TestSupport",
+                "ETLFramework", "CSVFileAdapter", "StandardPlugins", "ETLPostgresStore", "ETLSQLiteStore", "TestSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: swiftSettings
@@ -171,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "AdapterTests",
             dependencies: [
-                "Server", "HostPlugins", "TestSupport", "ETLFramework", "HTTPSourceKit", "PostgresSink",
+                "Server", "StandardPlugins", "TestSupport", "ETLFramework", "HTTPSourceKit", "ETLPostgresStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -179,7 +211,7 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Server", "HostPlugins", "TestSupport", "ETLFramework", "PostgresSink", "SQLiteSink", "CSVFileAdapter",
+                "Server", "HostSupport", "StandardPlugins", "TestSupport", "ETLFramework", "ETLPostgresStore", "ETLSQLiteStore", "CSVFileAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

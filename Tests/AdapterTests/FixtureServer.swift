@@ -4,12 +4,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import PostgresSink
+import ETLPostgresStore
 import Synchronization
 import TestSupport
 
 @testable import Server
-import HostPlugins
+import StandardPlugins
 
 /// An HTTP server on 127.0.0.1 (random port) that replays recorded API answers, scripted per path:
 /// each request to a path takes the next reply in its list; the last one repeats.
@@ -86,7 +86,7 @@ final class FixtureServer: Sendable {
 /// Builds sources from pipeline-file text with the host's real plugin list.
 enum Sources {
     static func load(_ yaml: String) throws -> LoadedPipelineFile {
-        try PipelineFileLoader(registry: Plugins.registry, environment: [:])
+        try PipelineFileLoader(registry: StandardPlugins.registry, environment: [:])
             .load(
                 text: "store: {type: postgres, url: \"postgres://etl@127.0.0.1:1/etl\"}\n" + yaml, file: "test.yaml",
                 baseDirectory: "/tmp", logger: Logger(label: "test"))

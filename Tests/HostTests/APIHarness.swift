@@ -4,11 +4,11 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import PostgresSink
+import ETLPostgresStore
 import TestSupport
 
 @testable import Server
-import HostPlugins
+import StandardPlugins
 
 /// A migrated test database with CSV pipelines, a run controller, and the API on top, tested in
 /// process through Hummingbird's router client.

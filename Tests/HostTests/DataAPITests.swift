@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 @testable import Server
-import HostPlugins
+import StandardPlugins
 
 let sampleFiles: [(String, String)] = [
     (

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import Testing
 
+@testable import HostSupport
 @testable import Server
-import HostPlugins
+import StandardPlugins
 
 @Suite struct LogTests {
     func render(_ message: Logger.Message, metadata: Logger.Metadata = [:]) -> [String: String] {

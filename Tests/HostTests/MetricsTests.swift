@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 @testable import Server
-import HostPlugins
+import StandardPlugins
 
 /// `GET /metrics` after a known run: the Prometheus text parses, and the counts are what was loaded.
 /// On every store (SQLite needs no server; PostgreSQL when TEST_DATABASE_URL is set).

@@ -1,5 +1,6 @@
 import CSVFileAdapter
 import ETLFramework
+import HostSupport
 import Foundation
 import Testing
 import TestSupport

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 @testable import Server
-import HostPlugins
+import StandardPlugins
 
 /// Every answer the API gives, checked against the OpenAPI document it serves.
 /// On every store (SQLite needs no server; PostgreSQL when TEST_DATABASE_URL is set).

@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 @testable import Server
-import HostPlugins
+import StandardPlugins
 
 /// `GET /data` paged by cursor and by deep offsets, on every store.
 @Suite struct RecordPagingAPITests {

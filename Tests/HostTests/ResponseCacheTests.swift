@@ -2,7 +2,7 @@ import Synchronization
 import Testing
 
 @testable import Server
-import HostPlugins
+import StandardPlugins
 
 /// A counter shared by concurrent test tasks.
 final class Counter: Sendable {

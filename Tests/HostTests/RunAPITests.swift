@@ -4,12 +4,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import PostgresSink
+import ETLPostgresStore
 import Testing
 import TestSupport
 
 @testable import Server
-import HostPlugins
+import StandardPlugins
 
 let token: HTTPFields = [HTTPField.Name("X-Scheduler-Token")!: "test-token"]
 

@@ -1,8 +1,8 @@
 import ETLFramework
 import PostgresNIO
-import PostgresSink
+import ETLPostgresStore
 import TestSupport
-@testable import SQLiteSink
+@testable import ETLSQLiteStore
 
 /// Breaks a store under a running API on purpose (a table dropped), on either store.
 enum StoreSabotage {

@@ -1,6 +1,6 @@
 import ETLFramework
 import Foundation
-import SQLiteSink
+import ETLSQLiteStore
 import Testing
 import TestSupport
 

@@ -1,7 +1,7 @@
 import ETLFramework
 import Foundation
 import SQLiteNIO
-import SQLiteSink
+import ETLSQLiteStore
 import Testing
 import TestSupport
 

@@ -1,8 +1,8 @@
 import CSVFileAdapter
 import ETLFramework
 import Foundation
-import PostgresSink
-import SQLiteSink
+import ETLPostgresStore
+import ETLSQLiteStore
 import TestSupport
 
 /// Writes CSV files and runs them through the real runner into a store.

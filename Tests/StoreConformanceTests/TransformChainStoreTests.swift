@@ -1,6 +1,6 @@
 import ETLFramework
 import Foundation
-import HostPlugins
+import StandardPlugins
 import Logging
 import Testing
 import TestSupport
@@ -9,7 +9,7 @@ import TestSupport
 /// /stats, rejected ones are quarantined with the step's reason, and what is unchanged is decided
 /// after the chain, so a changed `set` cannot be silently skipped.
 @Suite struct TransformChainStoreTests {
-    static let registry = Plugins.registry
+    static let registry = StandardPlugins.registry
 
     static let export = """
         ,Sym,Coin Name,Price (USD cents),Date

@@ -1,7 +1,7 @@
 import ETLFramework
 import Foundation
-import PostgresSink
-import SQLiteSink
+import ETLPostgresStore
+import ETLSQLiteStore
 
 /// The stores every store-dependent test runs against: the same test, the same expectations.
 package enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {

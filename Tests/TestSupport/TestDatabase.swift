@@ -2,7 +2,7 @@ import ETLFramework
 import Foundation
 import Logging
 import PostgresNIO
-import PostgresSink
+import ETLPostgresStore
 import Testing
 
 /// A fresh, empty PostgreSQL database for one test, created on the server named by

@@ -1,12 +1,12 @@
 import ETLFramework
 import Foundation
-import HostPlugins
+import StandardPlugins
 import Logging
 import Testing
 
 /// The host's plugins plus the test module's own transform: one line, as for any new module.
 let chainRegistry: ComponentRegistry = {
-    var registry = Plugins.registry
+    var registry = StandardPlugins.registry
     RoundTransform.register(into: &registry)
     return registry
 }()

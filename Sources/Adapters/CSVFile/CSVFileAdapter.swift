@@ -1,8 +1,8 @@
 import ETLFramework
 
 /// The CSV file adapter: registers `type: csv` with the host.
-package enum CSVFileAdapter {
-    package static func register(into registry: inout ComponentRegistry) {
+public enum CSVFileAdapter {
+    public static func register(into registry: inout ComponentRegistry) {
         registry.register(
             SourceRegistration(
                 type: CSVCheckpointState.kind,

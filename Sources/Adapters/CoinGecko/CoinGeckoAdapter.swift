@@ -4,7 +4,7 @@ import HTTPSourceKit
 
 /// The CoinGecko adapter: registers `type: coingecko`
 /// (`GET {base_url}/coins/markets?vs_currency=usd&order=market_cap_desc&per_page=N&page=P`).
-package enum CoinGeckoAdapter {
+public enum CoinGeckoAdapter {
     package static let defaultBaseURL = "https://api.coingecko.com/api/v3"
 
     package static let mapping = FieldMapping([
@@ -20,7 +20,7 @@ package enum CoinGeckoAdapter {
         "ath_change_percentage", "ath_date", "atl", "atl_change_percentage", "atl_date", "roi", "last_updated",
     ]
 
-    package static func register(into registry: inout ComponentRegistry) {
+    public static func register(into registry: inout ComponentRegistry) {
         registry.register(
             SourceRegistration(
                 type: "coingecko", summary: "CoinGecko market data in USD (GET /coins/markets), paged",

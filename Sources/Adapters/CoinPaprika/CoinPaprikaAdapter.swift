@@ -3,7 +3,7 @@ import Foundation
 import HTTPSourceKit
 
 /// The CoinPaprika adapter: registers `type: coinpaprika` (`GET {base_url}/tickers?quotes=USD`).
-package enum CoinPaprikaAdapter {
+public enum CoinPaprikaAdapter {
     package static let defaultBaseURL = "https://api.coinpaprika.com/v1"
 
     /// `quotes.USD.*`, `last_updated`, `symbol`, `name`, `rank`; the asset id is CoinPaprika's `id`.
@@ -18,7 +18,7 @@ package enum CoinPaprikaAdapter {
         "last_updated", "quotes",
     ]
 
-    package static func register(into registry: inout ComponentRegistry) {
+    public static func register(into registry: inout ComponentRegistry) {
         registry.register(
             SourceRegistration(
                 type: "coinpaprika", summary: "CoinPaprika tickers with USD quotes (GET /tickers?quotes=USD)",

@@ -4,8 +4,8 @@ import HTTPSourceKit
 
 /// The generic JSON-over-HTTP adapter: registers `type: http_json`, so an API can be added in
 /// `pipelines.yaml` alone: its URL, where the records are, their id, and a field mapping.
-package enum HTTPJSONAdapter {
-    package static func register(into registry: inout ComponentRegistry) {
+public enum HTTPJSONAdapter {
+    public static func register(into registry: inout ComponentRegistry) {
         registry.register(
             SourceRegistration(
                 type: "http_json", summary: "Any JSON API: records found by a JSON pointer, fields mapped in the file",

@@ -2,9 +2,9 @@ import ETLFramework
 import Foundation
 
 /// Checks a configured `base_url`.
-package enum APIBase {
+public enum APIBase {
     /// `text` as an http(s) URL, or a diagnostic at the `base_url` key.
-    package static func url(_ text: String, config: ComponentConfig, key: String = "base_url") throws -> URL {
+    public static func url(_ text: String, config: ComponentConfig, key: String = "base_url") throws -> URL {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
             url.host != nil
         else {

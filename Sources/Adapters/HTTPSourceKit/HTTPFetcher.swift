@@ -10,28 +10,28 @@ import NIOHTTP1
 /// jitter on 429, 5xx, timeouts and connection errors (honouring `Retry-After` up to a ceiling),
 /// pacing to the source's request rate, gzip, a `User-Agent`, and error answers turned into a clear
 /// message. One implementation for every API adapter.
-package struct HTTPFetcher: Sendable {
-    package let settings: HTTPSettings
-    package let headers: [(String, String)]
+public struct HTTPFetcher: Sendable {
+    public let settings: HTTPSettings
+    public let headers: [(String, String)]
     let logger: Logger
     static let userAgent = "kasparro-etl/1.0 (+https://github.com/)"
     static let maxBody = 64 << 20
 
     /// `settings` is a source's `http:` block; absent, every default applies.
-    package init(settings: HTTPSettings?, headers: [(String, String)], logger: Logger) {
+    public init(settings: HTTPSettings?, headers: [(String, String)], logger: Logger) {
         self.settings = settings ?? HTTPSettings()
         self.headers = headers
         self.logger = logger
     }
 
     /// A fetched document and when it was received.
-    package struct Document: Sendable {
-        package var json: RawValue
-        package var receivedAt: Date
+    public struct Document: Sendable {
+        public var json: RawValue
+        public var receivedAt: Date
     }
 
     /// Runs `body` with an HTTP client that lives as long as the call.
-    package func withClient<T>(_ body: (Session) async throws -> T) async throws -> T {
+    public func withClient<T>(_ body: (Session) async throws -> T) async throws -> T {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: Self.timeAmount(settings.connect), read: Self.timeAmount(settings.read))
         configuration.decompression = .enabled(limit: .ratio(50))
@@ -49,7 +49,7 @@ package struct HTTPFetcher: Sendable {
     }
 
     /// A client and the pacing state of one run; used by the one task that reads the source.
-    package final class Session {
+    public final class Session {
         let fetcher: HTTPFetcher
         let client: HTTPClient
         var lastRequest: ContinuousClock.Instant?
@@ -60,7 +60,7 @@ package struct HTTPFetcher: Sendable {
         }
 
         /// GETs `url` and parses the JSON answer, retrying what is worth retrying.
-        package func json(_ url: URL) async throws -> Document {
+        public func json(_ url: URL) async throws -> Document {
             let host = url.host ?? url.absoluteString
             let settings = fetcher.settings
             var attempt = 0

@@ -1,19 +1,19 @@
 import ETLFramework
 
 /// The `http:` block every API source accepts: timeouts, retries and pacing.
-package struct HTTPSettings: Sendable, Decodable, Hashable {
+public struct HTTPSettings: Sendable, Decodable, Hashable {
     /// Time to open a connection (default 10s).
-    package var connectTimeout: ConfigDuration?
+    public var connectTimeout: ConfigDuration?
     /// Time to wait for response bytes (default 30s).
-    package var readTimeout: ConfigDuration?
+    public var readTimeout: ConfigDuration?
     /// Attempts per request, the first included (default 4).
-    package var attempts: Int?
+    public var attempts: Int?
     /// Longest `Retry-After` honoured; a longer one fails at once (default 60s).
-    package var maxRetryAfter: ConfigDuration?
+    public var maxRetryAfter: ConfigDuration?
     /// Requests per minute this source may send (default 30).
-    package var requestsPerMinute: Int?
+    public var requestsPerMinute: Int?
 
-    package init() {}
+    public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case connectTimeout = "connect_timeout"
@@ -30,7 +30,7 @@ package struct HTTPSettings: Sendable, Decodable, Hashable {
     var spacing: Duration { .milliseconds(60_000 / max(1, requestsPerMinute ?? 30)) }
 
     /// Documentation of the block, for `host adapters`.
-    package static let documentation = ConfigKeyDoc(
+    public static let documentation = ConfigKeyDoc(
         "http", "map",
         "connect_timeout (10s), read_timeout (30s), attempts (4), max_retry_after (60s), requests_per_minute (30)")
 }

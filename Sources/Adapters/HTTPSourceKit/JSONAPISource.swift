@@ -9,38 +9,38 @@ import Logging
 /// store, which compares each observation with the stored one. Pages are all fetched before any
 /// record is handed out, so a failed fetch leaves the checkpoint where it was. The checkpoint keeps
 /// the fields the records had, against which the next run reports schema drift.
-package struct JSONAPISource: Source {
-    package let type: String
+public struct JSONAPISource: Source {
+    public let type: String
     /// The payload paths the adapter's mapping reads; records missing them are counted as drift.
-    package let expectedFields: Set<String>
-    package var receiptTimeMeaning: String { "the time of the API's answer" }
-    package let endpoint: Endpoint
+    public let expectedFields: Set<String>
+    public var receiptTimeMeaning: String { "the time of the API's answer" }
+    public let endpoint: Endpoint
     /// JSON pointer to the array of records in each page (`""` for a top-level array).
-    package let records: String
+    public let records: String
     /// Dotted path of each record's id (the source asset id).
-    package let idPath: String
+    public let idPath: String
     /// Keep only the `limit` best-ranked records (by `rankPath`), applied on the client.
-    package let limit: Int?
-    package let rankPath: String?
+    public let limit: Int?
+    public let rankPath: String?
     /// The payload fields the adapter knows; others are reported as new (schema drift).
-    package let knownFields: Set<String>?
-    package let fetcher: HTTPFetcher
+    public let knownFields: Set<String>?
+    public let fetcher: HTTPFetcher
 
     /// Which URL serves page N (1-based), how many pages to read at most, and the page size (a
     /// shorter page is the last).
-    package struct Endpoint: Sendable {
-        package var url: @Sendable (Int) -> URL
-        package var pages: Int
-        package var pageSize: Int?
+    public struct Endpoint: Sendable {
+        public var url: @Sendable (Int) -> URL
+        public var pages: Int
+        public var pageSize: Int?
 
-        package init(pages: Int = 1, pageSize: Int? = nil, url: @escaping @Sendable (Int) -> URL) {
+        public init(pages: Int = 1, pageSize: Int? = nil, url: @escaping @Sendable (Int) -> URL) {
             self.url = url
             self.pages = pages
             self.pageSize = pageSize
         }
     }
 
-    package init(
+    public init(
         type: String, expectedFields: Set<String>, endpoint: Endpoint, records: String, idPath: String, limit: Int? = nil,
         rankPath: String? = nil, knownFields: Set<String>? = nil, fetcher: HTTPFetcher
     ) {
@@ -55,7 +55,7 @@ package struct JSONAPISource: Source {
         self.fetcher = fetcher
     }
 
-    package func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
+    public func open(resumingFrom checkpoint: Checkpoint?, logger: Logger) async throws -> any SourceReader {
         let items = try await fetcher.withClient { session in try await fetchAll(session) }
         let previous = checkpoint?.decode(APICheckpointState.self, kind: type)
         return JSONAPIReader(
@@ -103,7 +103,7 @@ package struct JSONAPISource: Source {
     }
 
     /// Reads a saved answer (one page) as if the API had just given it.
-    package func recorded(at path: String, logger: Logger) async throws -> any SourceReader {
+    public func recorded(at path: String, logger: Logger) async throws -> any SourceReader {
         let url = URL(fileURLWithPath: path)
         let bytes = try [UInt8](RegularFile.contents(of: path))
         let document = try RawJSON.parse(bytes)

@@ -1,4 +1,5 @@
 import ETLFramework
+import HostSupport
 import Hummingbird
 
 /// An error answered as `{"error": {"code", "message", ...}}` with its HTTP status. It is a

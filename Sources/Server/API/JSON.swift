@@ -1,46 +1,10 @@
 import ETLFramework
+import HostSupport
 import Foundation
 import Hummingbird
 
-/// Building JSON answers from ``RawValue`` trees: exact decimals stay number literals as stored.
-enum JSON {
-    static func string(_ text: String?) -> RawValue {
-        text.map { .string($0) } ?? .null
-    }
-
-    static func integer<T: BinaryInteger>(_ value: T?) -> RawValue {
-        value.map { .number(String($0)) } ?? .null
-    }
-
-    /// A measured value (a share, seconds) as a JSON number.
-    static func double(_ value: Double?) -> RawValue {
-        guard let value, value.isFinite else { return .null }
-        return .number(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value))
-    }
-
-    /// An exact decimal text (from the store) as a JSON number.
-    static func decimal(_ text: String?) -> RawValue {
-        text.map { .number($0) } ?? .null
-    }
-
-    /// A stored time exactly as stored: milliseconds, or microseconds when it has them.
-    static func time(_ time: Timestamp?) -> RawValue {
-        time.map { .string($0.iso8601) } ?? .null
-    }
-
-    static func time(_ date: Date?) -> RawValue {
-        date.map { .string(timestamp($0)) } ?? .null
-    }
-
-    /// `2025-12-10T12:00:00.123Z`: ISO 8601, UTC, milliseconds.
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    static func object(_ fields: [(String, RawValue)]) -> RawValue {
-        .object(fields.map { RawField($0.0, $0.1) })
-    }
-
+/// The JSON answers of the API: bodies, pagination and `meta`.
+extension JSON {
     /// A response with `body` and the JSON content type.
     static func response(_ body: RawValue, status: HTTPResponse.Status = .ok) -> Response {
         response(bytes: body.jsonBytes, status: status)

@@ -1,4 +1,5 @@
 import ETLFramework
+import HostSupport
 
 /// Writes the API's most served items straight to JSON bytes, without building a ``RawValue`` tree
 /// per item: a page of 50 records is 50 objects of 12 members, and the trees' allocations were the

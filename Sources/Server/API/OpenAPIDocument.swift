@@ -1,4 +1,5 @@
 import ETLFramework
+import HostSupport
 import Foundation
 import Hummingbird
 

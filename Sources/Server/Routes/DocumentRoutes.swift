@@ -1,4 +1,5 @@
 import ETLFramework
+import HostSupport
 import Hummingbird
 
 /// The documents about the API: `GET /` (the endpoints this host serves, from the router's own

@@ -1,4 +1,5 @@
 import ETLFramework
+import HostSupport
 
 /// The run history's parts as JSON: a check's result, a run's comparison, an anomaly.
 extension API {
@@ -42,11 +43,5 @@ extension API {
         ])
     }
 
-    static func json(_ check: CheckResult) -> RawValue {
-        JSON.object([
-            ("name", .string(check.name)), ("status", .string(check.status.rawValue)), ("on_fail", .string(check.onFail.rawValue)),
-            ("observed", JSON.double(check.observed)), ("limit", JSON.double(check.limit)), ("unit", .string(check.unit)),
-            ("compared_run", JSON.integer(check.comparedRun)), ("detail", .string(check.detail)),
-        ])
-    }
+    static func json(_ check: CheckResult) -> RawValue { JSON.check(check) }
 }

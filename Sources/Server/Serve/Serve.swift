@@ -1,4 +1,5 @@
 import ETLFramework
+import HostSupport
 import Hummingbird
 import Foundation
 import Logging

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ETLFramework
-import HostPlugins
+import HostSupport
 import Server
 import Foundation
 import Logging
@@ -24,7 +24,7 @@ struct TestCommand: AsyncParsableCommand {
         let logger = HostLogging.bootstrap(defaultLevel: "warning")
         let outcome: PipelineTestSession.Outcome
         do {
-            outcome = try await PipelineTestSession.run(file: file, registry: Plugins.registry, logger: logger) { print($0) }
+            outcome = try await PipelineTestSession.run(file: file, registry: ETLHost.plugins, logger: logger) { print($0) }
         } catch let errors as ConfigErrors {
             throw HostLogging.reported(errors)
         }

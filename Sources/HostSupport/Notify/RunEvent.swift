@@ -47,7 +47,7 @@ package struct RunEvent: Sendable {
                     ("anomalies", JSON.integer(counters.anomalies)),
                 ])
             ),
-            ("failed_checks", .array(report.checks.failed.map { API.json($0) })),
+            ("failed_checks", .array(report.checks.failed.map { JSON.check($0) })),
             (
                 "previous_run",
                 report.previous.map { previous in

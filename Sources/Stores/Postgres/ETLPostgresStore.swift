@@ -1,8 +1,8 @@
 import ETLFramework
 
 /// The PostgreSQL store module: registers `store: {type: postgres}` with the host.
-package enum PostgresSink {
-    package static func register(into registry: inout ComponentRegistry) {
+public enum ETLPostgresStore {
+    public static func register(into registry: inout ComponentRegistry) {
         registry.register(
             StoreRegistration(
                 type: "postgres",

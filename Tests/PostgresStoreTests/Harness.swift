@@ -1,7 +1,7 @@
 import CSVFileAdapter
 import ETLFramework
 import Foundation
-import PostgresSink
+import ETLPostgresStore
 import TestSupport
 
 /// Runs CSV pipelines into a test database through the real runner and store.

@@ -1,7 +1,7 @@
 import CSVFileAdapter
 import ETLFramework
 import Foundation
-import PostgresSink
+import ETLPostgresStore
 import Testing
 import TestSupport
 

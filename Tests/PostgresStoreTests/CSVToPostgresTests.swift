@@ -1,6 +1,6 @@
 import ETLFramework
 import Foundation
-import PostgresSink
+import ETLPostgresStore
 import Testing
 import TestSupport
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ETLFramework
+import HostSupport
 import Server
 import Foundation
 import Logging

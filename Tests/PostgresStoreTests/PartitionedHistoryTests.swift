@@ -1,7 +1,7 @@
 import ETLFramework
 import Foundation
 import PostgresNIO
-import PostgresSink
+import ETLPostgresStore
 import Testing
 import TestSupport
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ETLFramework
-import HostPlugins
 import Foundation
 
 /// `host adapters`: lists the registered source, transform and store types with their keys, as
@@ -24,7 +23,7 @@ struct AdaptersCommand: ParsableCommand {
     }
 
     static var sections: [(kind: String, entries: [Entry])] {
-        let registry = Plugins.registry
+        let registry = ETLHost.plugins
         func entries<Product>(_ table: [String: Registration<Product>]) -> [Entry] {
             table.values.map { Entry(type: $0.type, summary: $0.summary, keys: $0.keys) }.sorted { $0.type < $1.type }
         }

@@ -1,8 +1,8 @@
 import ETLFramework
 
 /// The embedded store module: registers `store: {type: sqlite, path: ...}` with the host.
-package enum SQLiteSink {
-    package static func register(into registry: inout ComponentRegistry) {
+public enum ETLSQLiteStore {
+    public static func register(into registry: inout ComponentRegistry) {
         registry.register(
             StoreRegistration(
                 type: "sqlite",

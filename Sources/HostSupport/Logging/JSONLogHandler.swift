@@ -68,8 +68,8 @@ package struct JSONLogHandler: LogHandler {
 
 /// Ids that follow a unit of work through every log line written while it runs, whichever logger
 /// writes them: the HTTP request being answered.
-enum LogContext {
-    @TaskLocal static var requestID: String?
+package enum LogContext {
+    @TaskLocal package static var requestID: String?
 }
 
 /// The redaction every log line goes through; set once the pipeline file has named its secrets.

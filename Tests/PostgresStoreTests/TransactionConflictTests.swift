@@ -1,6 +1,6 @@
 import Logging
 import PostgresNIO
-import PostgresSink
+import ETLPostgresStore
 import Synchronization
 import Testing
 import TestSupport

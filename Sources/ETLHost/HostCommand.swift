@@ -1,12 +1,11 @@
 import ArgumentParser
 import ETLFramework
-import HostPlugins
+import HostSupport
 import Server
 import Foundation
 import Logging
 
-/// The `host` executable: runs pipelines from a pipeline file.
-@main
+/// The `host` command: runs pipelines from a pipeline file.
 struct HostCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "host",
@@ -25,7 +24,7 @@ struct PipelineFileOptions: ParsableArguments {
     func load() throws -> (LoadedPipelineFile, Logger) {
         let logger = HostLogging.bootstrap()
         do {
-            let loaded = try PipelineFileLoader(registry: Plugins.registry).load(path: file, logger: logger)
+            let loaded = try PipelineFileLoader(registry: ETLHost.plugins).load(path: file, logger: logger)
             LogRedaction.install(loaded.redaction)
             return (loaded, logger)
         } catch let errors as ConfigErrors {

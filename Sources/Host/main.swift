@@ -1,0 +1,4 @@
+import ETLHost
+import StandardPlugins
+
+await ETLHost.main(plugins: StandardPlugins.registry)
