@@ -183,10 +183,13 @@ let package = Package(
         .testTarget(name: "ETLFrameworkTests", dependencies: ["ETLFramework"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TransformTests",
-            dependencies: ["StandardTransforms", "ETLFramework", "StandardPlugins", "TestSupport"],
+            dependencies: ["StandardTransforms", "ETLFramework", "ETLTesting", "StandardPlugins", "TestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CSVFileTests", dependencies: ["CSVFileAdapter", "ETLFramework", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CSVFileTests", dependencies: ["CSVFileAdapter", "ETLFramework", "ETLTesting", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ETLTestingTests", dependencies: ["ETLTesting", "ETLFramework", "ETLSQLiteStore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresStoreTests",
             dependencies: ["ETLPostgresStore", "ETLFramework", "CSVFileAdapter", "TestSupport"],
@@ -195,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "StoreConformanceTests",
             dependencies: [
-                "ETLFramework", "CSVFileAdapter", "StandardPlugins", "ETLPostgresStore", "ETLSQLiteStore", "TestSupport",
+                "ETLFramework", "ETLTesting", "CSVFileAdapter", "StandardPlugins", "ETLPostgresStore", "ETLSQLiteStore", "TestSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: swiftSettings
@@ -203,7 +206,7 @@ let package = Package(
         .testTarget(
             name: "AdapterTests",
             dependencies: [
-                "Server", "StandardPlugins", "TestSupport", "ETLFramework", "HTTPSourceKit", "ETLPostgresStore",
+                "Server", "StandardPlugins", "TestSupport", "ETLFramework", "ETLTesting", "HTTPSourceKit", "ETLPostgresStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
