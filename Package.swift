@@ -211,6 +211,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The HTTP layer in process: no host process, no database.
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "HostSupport", "StandardPlugins", "TestSupport", "ETLFramework",
+                .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The host command as a library: the catalog of components, `host adapters` and `host docs`.
+        .testTarget(
+            name: "ETLHostTests", dependencies: ["ETLHost", "StandardPlugins", "ETLFramework", "TestSupport"], swiftSettings: swiftSettings),
+        // The system tests: host processes, PostgreSQL, Chromium.
         .testTarget(
             name: "HostTests",
             dependencies: [

@@ -3,7 +3,7 @@ import ETLFramework
 import Foundation
 
 /// `host adapters`: lists the registered source, transform and store types with their keys, as
-/// text or (`--format json`) as one JSON document.
+/// text or (`--format json`) as one JSON document, from each component's declared configuration.
 struct AdaptersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adapters", abstract: "List the registered source, transform and store types and their keys.")
@@ -15,60 +15,57 @@ struct AdaptersCommand: ParsableCommand {
     @Option(help: "text or json.")
     var format: Format = .text
 
-    /// One registered type, whatever its kind.
-    struct Entry {
-        var type: String
-        var summary: String
-        var keys: [ConfigKeyDoc]
-    }
-
-    static var sections: [(kind: String, entries: [Entry])] {
-        let registry = ETLHost.plugins
-        func entries<Product>(_ table: [String: Registration<Product>]) -> [Entry] {
-            table.values.map { Entry(type: $0.type, summary: $0.summary, keys: $0.keys) }.sorted { $0.type < $1.type }
-        }
-        return [("sources", entries(registry.sources)), ("transforms", entries(registry.transforms)), ("stores", entries(registry.stores))]
-    }
-
     func run() {
+        let catalog = ComponentCatalog(registry: ETLHost.plugins)
         switch format {
-        case .text:
-            for (kind, entries) in Self.sections {
-                print("\(kind):")
-                for entry in entries { print(describe(entry)) }
-            }
-        case .json:
-            print(Self.json.jsonText)
+        case .text: print(Self.text(catalog))
+        case .json: print(Self.json(catalog).jsonText)
         }
     }
 
-    func describe(_ entry: Entry) -> String {
-        var lines = ["  \(entry.type): \(entry.summary)"]
-        for key in entry.keys {
-            lines.append("    \(key.name) (\(key.type)\(key.required ? ", required" : "")): \(key.summary)")
+    static func text(_ catalog: ComponentCatalog) -> String {
+        var lines: [String] = []
+        for kind in ComponentCatalog.Kind.allCases {
+            lines.append("\(kind.plural):")
+            for entry in catalog.entries(of: kind) {
+                lines.append("  \(entry.type): \(entry.summary)")
+                for key in entry.config.keys {
+                    for (name, declaration) in key.flattened {
+                        let label = entry.config.shape == .value ? "(the value)" : name
+                        var facts = [declaration.typeName]
+                        if declaration.required { facts.append("required") }
+                        if let value = declaration.defaultText { facts.append("default \(value)") }
+                        if let rule = declaration.constraint { facts.append(rule) }
+                        lines.append("    \(label) (\(facts.joined(separator: ", "))): \(declaration.summary)")
+                    }
+                }
+            }
         }
         return lines.joined(separator: "\n")
     }
 
-    /// `{"sources": [{"type", "summary", "keys": [{"name", "type", "required", "summary"}]}], "transforms": [...], "stores": [...]}`.
-    static var json: RawValue {
-        .object(
-            sections.map { kind, entries in
+    /// `{"sources": [{"type", "summary", "shape", "keys": [{"name", "type", "required", "default", "allowed", "summary", "keys"}]}], ...}`.
+    static func json(_ catalog: ComponentCatalog) -> RawValue {
+        func key(_ declaration: ConfigKeyDeclaration) -> RawValue {
+            var fields = [
+                RawField("name", .string(declaration.name)), RawField("type", .string(declaration.typeName)),
+                RawField("required", .bool(declaration.required)),
+                RawField("default", declaration.defaultText.map { .string($0) } ?? .null),
+                RawField("allowed", declaration.constraint.map { .string($0) } ?? .null), RawField("summary", .string(declaration.summary)),
+            ]
+            if !declaration.nestedKeys.isEmpty { fields.append(RawField("keys", .array(declaration.nestedKeys.map(key)))) }
+            return .object(fields)
+        }
+        return .object(
+            ComponentCatalog.Kind.allCases.map { kind in
                 RawField(
-                    kind,
+                    kind.plural,
                     .array(
-                        entries.map { entry in
+                        catalog.entries(of: kind).map { entry in
                             .object([
                                 RawField("type", .string(entry.type)), RawField("summary", .string(entry.summary)),
-                                RawField(
-                                    "keys",
-                                    .array(
-                                        entry.keys.map { key in
-                                            .object([
-                                                RawField("name", .string(key.name)), RawField("type", .string(key.type)),
-                                                RawField("required", .bool(key.required)), RawField("summary", .string(key.summary)),
-                                            ])
-                                        })),
+                                RawField("shape", .string(entry.config.shape == .value ? "value" : "block")),
+                                RawField("keys", .array(entry.config.keys.map(key))),
                             ])
                         }))
             })

@@ -12,6 +12,7 @@ struct HostCommand: AsyncParsableCommand {
         abstract: "Runs the ETL pipelines described by a pipelines.yaml file.",
         subcommands: [
             RunCommand.self, ValidateCommand.self, TestCommand.self, ResetCommand.self, MigrateCommand.self, AdaptersCommand.self,
+            DocsCommand.self,
         ])
 }
 

@@ -17,8 +17,12 @@ struct StubSource: Source, Decodable {
         fatalError("not read in config tests")
     }
 
+    static let pathKey = ConfigKey.required("path", String.self, "the file")
+    static let mappingKey = ConfigKey.optional("mapping", FieldMapping.self, "the mapping")
+    static let spec = ConfigSpec(pathKey, mappingKey)
+
     static func setup(_ config: ComponentConfig) throws -> SourceSetup {
-        let source = try config.decode(StubSource.self)
+        let source = StubSource(path: config[pathKey], mapping: config[mappingKey])
         return SourceSetup(source: source, defaults: NormalizerDefaults(mapping: source.mapping ?? FieldMapping(), typedValues: false))
     }
 }
@@ -64,10 +68,11 @@ struct StubStore: Store, Decodable {
 
 let testRegistry: ComponentRegistry = {
     var registry = ComponentRegistry()
-    registry.register(SourceRegistration(type: "coinpaprika", summary: "", keys: []) { try StubSource.setup($0) })
-    registry.register(SourceRegistration(type: "csv", summary: "", keys: []) { try StubSource.setup($0) })
+    registry.register(SourceRegistration(type: "coinpaprika", summary: "", config: StubSource.spec) { try StubSource.setup($0) })
+    registry.register(SourceRegistration(type: "csv", summary: "", config: StubSource.spec) { try StubSource.setup($0) })
     NormalizeTransform.register(into: &registry)
-    registry.register(StoreRegistration(type: "postgres", summary: "", keys: []) { try $0.decode(StubStore.self) })
+    let url = ConfigKey.required("url", String.self, "the database")
+    registry.register(StoreRegistration(type: "postgres", summary: "", config: ConfigSpec(url)) { StubStore(url: $0[url]) })
     return registry
 }()
 
@@ -194,7 +199,7 @@ func diagnostics(_ yaml: String, environment: [String: String] = [:]) -> [String
                 source: {type: csv, path: y.csv}
             """)
         #expect(problems.contains { $0.hasPrefix("pipelines.yaml:1:15: store.type: unknown store type \"postgress\"") })
-        #expect(problems.contains("pipelines.yaml:4:13: pipelines[0].source: missing required key \"path\""))
+        #expect(problems.contains("pipelines.yaml:4:13: pipelines[0].source: missing required key \"path\": the file"))
         #expect(problems.contains("pipelines.yaml:5:11: pipelines[1].name: pipeline name \"a\" is already used at line 3"))
         #expect(problems.contains { $0.hasPrefix("pipelines.yaml:7:11: pipelines[2].name: pipeline name \"bad name\"") })
         #expect(problems.count == 4)

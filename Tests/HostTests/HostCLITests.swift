@@ -39,10 +39,10 @@ import TestSupport
         let output = try HostProcess.run(["adapters"], in: Paths.packageRoot)
         #expect(output.status == 0)
         #expect(output.stdout.contains("  csv: "))
-        #expect(output.stdout.contains("    path (string, required): "))
+        #expect(output.stdout.contains("    path (string, required, not empty): "))
         #expect(output.stdout.contains("  postgres: "))
         #expect(output.stdout.contains("transforms:\n  dedupe: "))
-        #expect(output.stdout.contains("    where (expression, required): "))
+        #expect(output.stdout.contains("    where (string, required, not empty): "))
         let json = try HostProcess.run(["adapters", "--format", "json"], in: Paths.packageRoot)
         #expect(json.status == 0)
         let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: [[String: Any]]]

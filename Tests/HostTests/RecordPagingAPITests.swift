@@ -107,7 +107,9 @@ import StandardPlugins
         for text in ["", "azE", "azE6A", "QkFE", "azE6!!", "azE6=="] {
             #expect(RecordCursor.decode(text) == nil, "\(text)")
         }
-        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: OpenAPIDocumentTests.file)) as? [String: Any]
+        let document =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Paths.packageRoot.appendingPathComponent("Sources/Server/Resources/openapi.json"))) as? [String: Any]
         let parameters = (document?[path: "paths./data.get.parameters"] as? [[String: Any]]) ?? []
         let cursor = parameters.first { $0["name"] as? String == "cursor" }
         #expect(cursor?[path: "schema.pattern"] as? String == RecordCursor.pattern)

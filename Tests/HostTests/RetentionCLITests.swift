@@ -27,7 +27,7 @@ import FoundationNetworking
         #expect(output.status == 2)
         #expect(
             output.stderr.contains(
-                "p.yaml:3:24: store.retention.history: retention history must be at least 1d (retention is applied daily), got 12h"),
+                "p.yaml:3:24: store.retention.history: history must be at least 1d (retention is applied daily), got 12h"),
             "\(output.stderr)")
         #expect(output.stderr.contains("unknown key \"rwa\" (did you mean \"raw\"?)"), "\(output.stderr)")
     }

@@ -199,6 +199,6 @@ func rows(_ rows: [[(String, String)]]) -> [RawRecord] {
                     source: {type: csv, path: f.csv}
                     transform: [{round: {field: price_usd, places: 40}}]
                 """
-            ).first?.hasSuffix("places must be 0-18") == true)
+            ).first?.hasSuffix("places must be between 0 and 18, got 40") == true)
     }
 }

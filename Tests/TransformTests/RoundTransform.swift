@@ -8,24 +8,16 @@ struct RoundTransform: Transformer {
     let field: String
     let places: Int
 
-    struct Settings: Decodable {
-        var field: String
-        var places: Int
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case field, places
-        }
-    }
+    static let fieldKey = ConfigKey.required("field", String.self, "the decimal field to round")
+    static let placesKey = ConfigKey("places", default: 2, allowed: .range(0...18), "decimal places to keep")
 
     static func register(into registry: inout ComponentRegistry) {
         registry.register(
             TransformRegistration(
                 type: "round", summary: "Rounds a decimal field half-up to some places",
-                keys: [ConfigKeyDoc("field", "string", required: true, "the field"), ConfigKeyDoc("places", "integer", required: true, "0-18")]
+                config: ConfigSpec(fieldKey, placesKey)
             ) { config in
-                let settings = try config.decode(Settings.self)
-                guard (0...18).contains(settings.places) else { throw config.diagnostic(key: "places", "places must be 0-18") }
-                return .records(RoundTransform(field: settings.field, places: settings.places))
+                .records(RoundTransform(field: config[fieldKey], places: config[placesKey]))
             })
     }
 

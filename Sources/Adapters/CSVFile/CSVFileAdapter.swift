@@ -7,14 +7,13 @@ public enum CSVFileAdapter {
             SourceRegistration(
                 type: CSVCheckpointState.kind,
                 summary: "Rows of a local CSV file (RFC 4180), resumed where the last run stopped",
-                keys: CSVSourceConfig.documentation
+                config: CSVSourceConfig.spec
             ) { config in
-                let settings = try config.decode(CSVSourceConfig.self)
-                guard !settings.path.isEmpty else { throw config.diagnostic(key: "path", "path must not be empty") }
-                if settings.headerRow == false, settings.header == nil {
+                let path = config[CSVSourceConfig.path], headerRow = config[CSVSourceConfig.headerRow]
+                if !headerRow, config[CSVSourceConfig.header] == nil {
                     throw config.diagnostic(key: "header_row", "header_row: false needs header: to name the columns")
                 }
-                if let header = settings.header {
+                if let header = config[CSVSourceConfig.header] {
                     if let empty = header.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
                         throw config.diagnostic(key: "header", "header names no column at position \(empty + 1)")
                     }
@@ -22,9 +21,9 @@ public enum CSVFileAdapter {
                         throw config.diagnostic(key: "header", "header names column \"\(twice)\" twice")
                     }
                 }
-                let source = CSVSource(
-                    path: config.context.resolve(path: settings.path), displayPath: settings.path, columns: settings.columns)
-                let mapping = CSVSource.defaultMapping.overridden(by: settings.mapping)
+                let columns = CSVColumns(names: config[CSVSourceConfig.header], headerRow: headerRow, skip: config[CSVSourceConfig.skipColumns])
+                let source = CSVSource(path: config.context.resolve(path: path), displayPath: path, columns: columns)
+                let mapping = CSVSource.defaultMapping.overridden(by: config[CSVSourceConfig.mapping])
                 return SourceSetup(source: source, defaults: NormalizerDefaults(mapping: mapping, typedValues: false))
             })
     }

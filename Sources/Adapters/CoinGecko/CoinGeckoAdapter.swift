@@ -24,29 +24,13 @@ public enum CoinGeckoAdapter {
         registry.register(
             SourceRegistration(
                 type: "coingecko", summary: "CoinGecko market data in USD (GET /coins/markets), paged",
-                keys: [
-                    ConfigKeyDoc("base_url", "string", "API root (default \(defaultBaseURL); paid plans use https://pro-api.coingecko.com/api/v3)"),
-                    ConfigKeyDoc("api_key", "string", "API key (from the environment, e.g. ${COINGECKO_API_KEY:-})"),
-                    ConfigKeyDoc("plan", "string", "demo (x-cg-demo-api-key, default) or pro (x-cg-pro-api-key)"),
-                    ConfigKeyDoc("pages", "integer", "pages to read at most (default 1); a short page ends earlier"),
-                    ConfigKeyDoc("per_page", "integer", "records per page, 1..250 (default 100)"),
-                    ConfigKeyDoc("mapping", "map", "unified field -> payload path, over the default mapping"),
-                    HTTPSettings.documentation,
-                ]
+                config: CoinGeckoConfig.spec
             ) { config in
-                let settings = try config.decode(CoinGeckoConfig.self)
                 // Every value is checked, and every problem of the block reported at once.
                 var problems = ConfigProblems()
-                let base = problems.attempt { try APIBase.url(settings.baseURL ?? defaultBaseURL, config: config) }
-                let perPage = settings.perPage ?? 100
-                if !(1...250).contains(perPage) {
-                    problems.attempt { throw config.diagnostic(key: "per_page", "per_page must be between 1 and 250") }
-                }
-                let pages = settings.pages ?? 1
-                if !(1...100).contains(pages) {
-                    problems.attempt { throw config.diagnostic(key: "pages", "pages must be between 1 and 100") }
-                }
-                let plan = settings.plan ?? "demo"
+                let base = problems.attempt { try APIBase.url(config[CoinGeckoConfig.baseURL], config: config) }
+                let perPage = config[CoinGeckoConfig.perPage], pages = config[CoinGeckoConfig.pages]
+                let plan = config[CoinGeckoConfig.plan]
                 let proHost = base?.host?.lowercased().hasPrefix("pro-api.") == true
                 switch plan {
                 case "demo" where proHost:
@@ -60,13 +44,11 @@ public enum CoinGeckoAdapter {
                         throw config.diagnostic(
                             key: "plan", "plan pro needs base_url https://pro-api.coingecko.com/api/v3, not \(base!.absoluteString)")
                     }
-                case "demo", "pro": break
-                default:
-                    problems.attempt { throw config.diagnostic(key: "plan", "plan must be demo or pro, got \"\(plan)\"") }
+                default: break
                 }
                 try problems.throwIfAny()
                 var headers: [(String, String)] = []
-                if let key = settings.apiKey {
+                if let key = config[CoinGeckoConfig.apiKey] {
                     headers.append((plan == "pro" ? "x-cg-pro-api-key" : "x-cg-demo-api-key", key))
                 }
                 let markets = base!.appendingPathComponent("coins").appendingPathComponent("markets")
@@ -79,28 +61,23 @@ public enum CoinGeckoAdapter {
                         ])
                     },
                     records: "", idPath: "id", knownFields: knownFields,
-                    fetcher: HTTPFetcher(settings: settings.http, headers: headers, logger: config.context.logger))
+                    fetcher: HTTPFetcher(settings: HTTPSettings(config[HTTPSettings.key]), headers: headers, logger: config.context.logger))
                 return SourceSetup(
-                    source: source, defaults: NormalizerDefaults(mapping: mapping.overridden(by: settings.mapping), typedValues: true))
+                    source: source, defaults: NormalizerDefaults(mapping: mapping.overridden(by: config[CoinGeckoConfig.mapping]), typedValues: true))
             })
     }
 }
 
 /// The keys of a `type: coingecko` block.
-struct CoinGeckoConfig: Decodable {
-    var baseURL: String?
-    var apiKey: String?
-    var plan: String?
-    var pages: Int?
-    var perPage: Int?
-    var mapping: FieldMapping?
-    var http: HTTPSettings?
+enum CoinGeckoConfig {
+    static let baseURL = ConfigKey(
+        "base_url", default: CoinGeckoAdapter.defaultBaseURL, "API root (paid plans use https://pro-api.coingecko.com/api/v3)")
+    static let apiKey = ConfigKey.optional("api_key", String.self, "API key (from the environment, e.g. ${COINGECKO_API_KEY:-})")
+    static let plan = ConfigKey(
+        "plan", default: "demo", allowed: .oneOf(["demo", "pro"]), "the key's plan: demo sends x-cg-demo-api-key, pro x-cg-pro-api-key")
+    static let pages = ConfigKey("pages", default: 1, allowed: .range(1...100), "pages to read at most; a short page ends earlier")
+    static let perPage = ConfigKey("per_page", default: 100, allowed: .range(1...250), "records per page")
+    static let mapping = ConfigKey.optional("mapping", FieldMapping.self, "unified field -> payload path, over the default mapping")
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case baseURL = "base_url"
-        case apiKey = "api_key"
-        case plan, pages
-        case perPage = "per_page"
-        case mapping, http
-    }
+    static let spec = ConfigSpec(baseURL, apiKey, plan, pages, perPage, mapping, HTTPSettings.key)
 }

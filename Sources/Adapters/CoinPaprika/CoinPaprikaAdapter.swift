@@ -22,45 +22,33 @@ public enum CoinPaprikaAdapter {
         registry.register(
             SourceRegistration(
                 type: "coinpaprika", summary: "CoinPaprika tickers with USD quotes (GET /tickers?quotes=USD)",
-                keys: [
-                    ConfigKeyDoc("base_url", "string", "API root (default \(defaultBaseURL); the pro host is https://api-pro.coinpaprika.com/v1)"),
-                    ConfigKeyDoc("api_key", "string", "sent in the api_key_header (from the environment, e.g. ${COINPAPRIKA_API_KEY:-})"),
-                    ConfigKeyDoc("api_key_header", "string", "header carrying the key (default Authorization)"),
-                    ConfigKeyDoc("limit", "integer", "keep the top N by rank (applied on the client)"),
-                    ConfigKeyDoc("mapping", "map", "unified field -> payload path, over the default mapping"),
-                    HTTPSettings.documentation,
-                ]
+                config: CoinPaprikaConfig.spec
             ) { config in
-                let settings = try config.decode(CoinPaprikaConfig.self)
-                let base = try APIBase.url(settings.baseURL ?? defaultBaseURL, config: config)
-                if let limit = settings.limit, limit < 1 { throw config.diagnostic(key: "limit", "limit must be at least 1") }
+                let base = try APIBase.url(config[CoinPaprikaConfig.baseURL], config: config)
                 var headers: [(String, String)] = []
-                if let key = settings.apiKey { headers.append((settings.apiKeyHeader ?? "Authorization", key)) }
+                if let key = config[CoinPaprikaConfig.apiKey] { headers.append((config[CoinPaprikaConfig.apiKeyHeader], key)) }
                 let url = base.appendingPathComponent("tickers").appending(queryItems: [URLQueryItem(name: "quotes", value: "USD")])
                 let source = JSONAPISource(
                     type: "coinpaprika", expectedFields: Set(mapping.paths.values),
-                    endpoint: .init { _ in url }, records: "", idPath: "id", limit: settings.limit, rankPath: "rank",
+                    endpoint: .init { _ in url }, records: "", idPath: "id", limit: config[CoinPaprikaConfig.limit], rankPath: "rank",
                     knownFields: knownFields,
-                    fetcher: HTTPFetcher(settings: settings.http, headers: headers, logger: config.context.logger))
+                    fetcher: HTTPFetcher(settings: HTTPSettings(config[HTTPSettings.key]), headers: headers, logger: config.context.logger))
                 return SourceSetup(
-                    source: source, defaults: NormalizerDefaults(mapping: mapping.overridden(by: settings.mapping), typedValues: true))
+                    source: source,
+                    defaults: NormalizerDefaults(mapping: mapping.overridden(by: config[CoinPaprikaConfig.mapping]), typedValues: true))
             })
     }
 }
 
 /// The keys of a `type: coinpaprika` block.
-struct CoinPaprikaConfig: Decodable {
-    var baseURL: String?
-    var apiKey: String?
-    var apiKeyHeader: String?
-    var limit: Int?
-    var mapping: FieldMapping?
-    var http: HTTPSettings?
+enum CoinPaprikaConfig {
+    static let baseURL = ConfigKey(
+        "base_url", default: CoinPaprikaAdapter.defaultBaseURL, "API root (the pro host is https://api-pro.coinpaprika.com/v1)")
+    static let apiKey = ConfigKey.optional(
+        "api_key", String.self, "sent in the api_key_header (from the environment, e.g. ${COINPAPRIKA_API_KEY:-})")
+    static let apiKeyHeader = ConfigKey("api_key_header", default: "Authorization", allowed: .notEmpty, "header carrying the key")
+    static let limit = ConfigKey.optional("limit", Int.self, allowed: .atLeast(1), "keep the top N by rank (applied on the client)")
+    static let mapping = ConfigKey.optional("mapping", FieldMapping.self, "unified field -> payload path, over the default mapping")
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case baseURL = "base_url"
-        case apiKey = "api_key"
-        case apiKeyHeader = "api_key_header"
-        case limit, mapping, http
-    }
+    static let spec = ConfigSpec(baseURL, apiKey, apiKeyHeader, limit, mapping, HTTPSettings.key)
 }

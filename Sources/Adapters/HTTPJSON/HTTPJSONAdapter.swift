@@ -9,44 +9,33 @@ public enum HTTPJSONAdapter {
         registry.register(
             SourceRegistration(
                 type: "http_json", summary: "Any JSON API: records found by a JSON pointer, fields mapped in the file",
-                keys: [
-                    ConfigKeyDoc("url", "string", required: true, "the URL to GET (page N adds page_param=N)"),
-                    ConfigKeyDoc("headers", "map", "request headers; values from the environment, e.g. ${API_KEY}"),
-                    ConfigKeyDoc("records", "string", "JSON pointer to the array of records (default \"\": the answer itself)"),
-                    ConfigKeyDoc("id", "string", required: true, "path of each record's id (the source asset id)"),
-                    ConfigKeyDoc("page_param", "string", "query parameter carrying the page number, when paged"),
-                    ConfigKeyDoc("pages", "integer", "pages to read at most (default 1)"),
-                    ConfigKeyDoc("page_size", "integer", "records per full page; a shorter page is the last"),
-                    ConfigKeyDoc("mapping", "map", required: true, "unified field -> dotted payload path (ticker and price_usd at least)"),
-                    HTTPSettings.documentation,
-                ]
+                config: HTTPJSONConfig.spec
             ) { config in
-                let settings = try config.decode(HTTPJSONConfig.self)
-                let url = try APIBase.url(settings.url, config: config, key: "url")
-                if let records = settings.records, !records.isEmpty, !records.hasPrefix("/") {
+                let url = try APIBase.url(config[HTTPJSONConfig.url], config: config, key: "url")
+                let records = config[HTTPJSONConfig.records], id = config[HTTPJSONConfig.id]
+                if !records.isEmpty, !records.hasPrefix("/") {
                     throw config.diagnostic(
                         key: "records", "records must be a JSON pointer: \"\" for the answer itself, or a path such as \"/\(records)\"")
                 }
-                guard settings.mapping[.ticker] != nil, settings.mapping[.priceUSD] != nil else {
+                var mapping = config[HTTPJSONConfig.mapping]
+                guard mapping[.ticker] != nil, mapping[.priceUSD] != nil else {
                     throw config.diagnostic(key: "mapping", "mapping must name at least ticker and price_usd")
                 }
-                let pages = settings.pages ?? 1
-                guard pages >= 1 else { throw config.diagnostic(key: "pages", "pages must be at least 1") }
-                guard settings.pageParam != nil || pages == 1 else {
+                let pages = config[HTTPJSONConfig.pages], pageParam = config[HTTPJSONConfig.pageParam]
+                guard pageParam != nil || pages == 1 else {
                     throw config.diagnostic(key: "pages", "pages > 1 needs page_param")
                 }
-                let pageParam = settings.pageParam
-                var mapping = settings.mapping
-                if mapping[.id] == nil { mapping.paths[.id] = settings.id }
+                if mapping[.id] == nil { mapping.paths[.id] = id }
                 let source = JSONAPISource(
                     type: "http_json", expectedFields: Set(mapping.paths.values),
-                    endpoint: .init(pages: pages, pageSize: settings.pageSize) { page in
+                    endpoint: .init(pages: pages, pageSize: config[HTTPJSONConfig.pageSize]) { page in
                         guard let pageParam else { return url }
                         return url.appending(queryItems: [URLQueryItem(name: pageParam, value: "\(page)")])
                     },
-                    records: settings.records ?? "", idPath: settings.id, knownFields: nil,
+                    records: records, idPath: id, knownFields: nil,
                     fetcher: HTTPFetcher(
-                        settings: settings.http, headers: (settings.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                        settings: HTTPSettings(config[HTTPSettings.key]),
+                        headers: config[HTTPJSONConfig.headers].sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                         logger: config.context.logger))
                 return SourceSetup(source: source, defaults: NormalizerDefaults(mapping: mapping, typedValues: true))
             })
@@ -54,22 +43,16 @@ public enum HTTPJSONAdapter {
 }
 
 /// The keys of a `type: http_json` block.
-struct HTTPJSONConfig: Decodable {
-    var url: String
-    var headers: [String: String]?
-    var records: String?
-    var id: String
-    var pageParam: String?
-    var pages: Int?
-    var pageSize: Int?
-    var mapping: FieldMapping
-    var http: HTTPSettings?
+enum HTTPJSONConfig {
+    static let url = ConfigKey.required("url", String.self, "the URL to GET (page N adds page_param=N)")
+    static let headers = ConfigKey("headers", default: [String: String](), "request headers; values from the environment, e.g. ${API_KEY}")
+    static let records = ConfigKey("records", default: "", "JSON pointer to the array of records (\"\": the answer itself)")
+    static let id = ConfigKey.required("id", String.self, allowed: .notEmpty, "path of each record's id (the source asset id)")
+    static let pageParam = ConfigKey.optional("page_param", String.self, "query parameter carrying the page number, when paged")
+    static let pages = ConfigKey("pages", default: 1, allowed: .range(1...1000), "pages to read at most")
+    static let pageSize = ConfigKey.optional("page_size", Int.self, allowed: .atLeast(1), "records per full page; a shorter page is the last")
+    static let mapping = ConfigKey.required(
+        "mapping", FieldMapping.self, "unified field -> dotted payload path (ticker and price_usd at least)")
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case url, headers, records, id
-        case pageParam = "page_param"
-        case pages
-        case pageSize = "page_size"
-        case mapping, http
-    }
+    static let spec = ConfigSpec(url, headers, records, id, pageParam, pages, pageSize, mapping, HTTPSettings.key)
 }

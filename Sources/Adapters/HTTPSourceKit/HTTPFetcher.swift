@@ -18,8 +18,8 @@ public struct HTTPFetcher: Sendable {
     static let maxBody = 64 << 20
 
     /// `settings` is a source's `http:` block; absent, every default applies.
-    public init(settings: HTTPSettings?, headers: [(String, String)], logger: Logger) {
-        self.settings = settings ?? HTTPSettings()
+    public init(settings: HTTPSettings = HTTPSettings(), headers: [(String, String)], logger: Logger) {
+        self.settings = settings
         self.headers = headers
         self.logger = logger
     }

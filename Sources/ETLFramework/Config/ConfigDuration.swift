@@ -34,6 +34,20 @@ public struct ConfigDuration: Sendable, Hashable, Decodable, CustomStringConvert
         }
     }
 
+    init(duration: Duration, description: String) {
+        self.duration = duration
+        self.description = description
+    }
+
+    /// `value` milliseconds, written `250ms`.
+    public static func milliseconds(_ value: Int) -> ConfigDuration { ConfigDuration(duration: .milliseconds(value), description: "\(value)ms") }
+    /// `value` seconds, written `30s`.
+    public static func seconds(_ value: Int) -> ConfigDuration { ConfigDuration(duration: .seconds(value), description: "\(value)s") }
+    /// `value` minutes, written `5m`.
+    public static func minutes(_ value: Int) -> ConfigDuration { ConfigDuration(duration: .seconds(value * 60), description: "\(value)m") }
+    /// `value` days, written `1d`.
+    public static func days(_ value: Int) -> ConfigDuration { ConfigDuration(duration: .seconds(value * 86_400), description: "\(value)d") }
+
     /// The text is not a duration.
     public struct ParseError: Error {}
 }

@@ -4,7 +4,7 @@ import Foundation
 /// An observation, or a raw payload, is removed once its observation time is older than the limit;
 /// `nil` keeps it forever. Both stores apply the same rule; PostgreSQL drops whole monthly partitions,
 /// so it keeps up to a month more than the limit.
-public struct RetentionPolicy: Sendable, Equatable, Decodable {
+public struct RetentionPolicy: Sendable, Equatable {
     /// Observations (price history).
     public var history: ConfigDuration?
     /// Raw payloads as the sources delivered them.
@@ -17,24 +17,23 @@ public struct RetentionPolicy: Sendable, Equatable, Decodable {
 
     public static let minimum: Duration = .seconds(86_400)
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case history, raw
+    /// The policy a `retention:` block gives.
+    public init(_ values: ConfigValues) {
+        self.init(history: values[Self.history], raw: values[Self.raw])
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        var problems = ConfigProblems()
-        history = problems.attempt { try container.decodeIfPresent(ConfigDuration.self, forKey: .history) } ?? nil
-        raw = problems.attempt { try container.decodeIfPresent(ConfigDuration.self, forKey: .raw) } ?? nil
-        let node = (decoder as? any ConfigNodeDecoding)?.configNode
-        for (key, value) in [("history", history), ("raw", raw)] {
-            if let value, value.duration < Self.minimum, let node = node?[key] {
-                problems.append(
-                    node.diagnostic("retention \(key) must be at least 1d (retention is applied daily), got \(value.description)"))
-            }
-        }
-        try problems.throwIfAny()
+    /// Retention is applied daily, so a shorter one cannot be kept.
+    static let daily = ConfigConstraint<ConfigDuration>("at least 1d") {
+        $0 >= .days(1) ? nil : "must be at least 1d (retention is applied daily)"
     }
+    static let history = ConfigKey.optional(
+        "history", ConfigDuration.self, allowed: daily, "observations older than this are removed (default: kept forever)")
+    static let raw = ConfigKey.optional(
+        "raw", ConfigDuration.self, allowed: daily, "raw payloads older than this are removed (default: kept forever)")
+
+    /// The `retention:` key of a store block.
+    public static let key = ConfigKey.block(
+        "retention", ConfigSpec(history, raw), "how long history and raw payloads are kept; applied at start and daily")
 
     /// The oldest observation time kept of history and of raw payloads at `now`.
     public func cutoffs(now: Date) -> (history: Date?, raw: Date?) {

@@ -49,7 +49,22 @@ public struct ComponentRegistry: Sendable {
         guard let registration = table[spec.type] else {
             throw unknownType(spec, kind: kind, known: Array(table.keys))
         }
-        return try registration.make(ComponentConfig(spec: spec, context: context))
+        // The declared keys are read first; the factory's own checks (one key against another) run
+        // too when every required key has a value, so that one pass reports every problem. Wrong
+        // values read as their defaults meanwhile, and the factory's words about them are left out.
+        var problems = ConfigProblems()
+        guard let values = registration.config.read(spec.node, ignoring: ["type"], into: &problems), values.hasRequiredKeys else {
+            try problems.throwIfAny()
+            throw ConfigErrors([spec.node.diagnostic("\(kind) \(spec.type) is missing a required key")])
+        }
+        do {
+            let product = try registration.make(ComponentConfig(spec: spec, context: context, values: values))
+            try problems.throwIfAny()
+            return product
+        } catch let errors as ConfigErrors where !problems.isEmpty {
+            let reported = Set(problems.diagnostics.map(\.keyPath))
+            throw ConfigErrors(problems.diagnostics + errors.diagnostics.filter { !reported.contains($0.keyPath) })
+        }
     }
 
     func unknownType(_ spec: ComponentSpec, kind: String, known: [String]) -> ConfigErrors {
@@ -84,10 +99,21 @@ public struct ComponentContext: Sendable {
     }
 }
 
-/// A component's own configuration block, decoded by its factory into its config type.
+/// A component's own configuration block, read against its declared keys, for its factory.
 public struct ComponentConfig: Sendable {
     public var spec: ComponentSpec
     public var context: ComponentContext
+    /// The block's values, defaults applied.
+    public var values: ConfigValues
+
+    public init(spec: ComponentSpec, context: ComponentContext, values: ConfigValues) {
+        self.spec = spec
+        self.context = context
+        self.values = values
+    }
+
+    /// The value of `key`: as written, or its default.
+    public subscript<Value>(_ key: ConfigKey<Value>) -> Value { values[key] }
 
     /// Decodes the block (without its `type` key) as `T`, reporting problems with positions.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {

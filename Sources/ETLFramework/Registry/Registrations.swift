@@ -1,17 +1,20 @@
 /// A component type a module offers under a YAML `type:` (or a transform step's key): its name,
-/// its documentation for `host adapters`, and the factory that decodes its own keys and builds it.
+/// its configuration, declared once, and the factory that builds it from a block already read
+/// against that declaration.
 public struct Registration<Product>: Sendable {
     public var type: String
+    /// One line: what the component does.
     public var summary: String
-    public var keys: [ConfigKeyDoc]
+    /// The keys it accepts; the registry reads the block against them before calling ``make``.
+    public var config: ConfigSpec
     public var make: @Sendable (ComponentConfig) throws -> Product
 
     public init(
-        type: String, summary: String, keys: [ConfigKeyDoc], make: @escaping @Sendable (ComponentConfig) throws -> Product
+        type: String, summary: String, config: ConfigSpec, make: @escaping @Sendable (ComponentConfig) throws -> Product
     ) {
         self.type = type
         self.summary = summary
-        self.keys = keys
+        self.config = config
         self.make = make
     }
 }
@@ -57,19 +60,4 @@ public enum TransformStep: Sendable {
     case records(any Transformer)
     /// The step that turns records into quotes; the last of a chain.
     case normalizer(any RecordNormalizer)
-}
-
-/// Documentation of one configuration key, listed by `host adapters`.
-public struct ConfigKeyDoc: Sendable, Hashable {
-    public var name: String
-    public var type: String
-    public var required: Bool
-    public var summary: String
-
-    public init(_ name: String, _ type: String, required: Bool = false, _ summary: String) {
-        self.name = name
-        self.type = type
-        self.required = required
-        self.summary = summary
-    }
 }

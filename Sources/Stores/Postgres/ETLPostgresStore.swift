@@ -7,63 +7,45 @@ public enum ETLPostgresStore {
             StoreRegistration(
                 type: "postgres",
                 summary: "PostgreSQL (NUMERIC money, one transaction per batch, advisory run locks)",
-                keys: [
-                    ConfigKeyDoc("url", "string", required: true, "postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=disable|prefer|require]"),
-                    ConfigKeyDoc(
-                        "call_timeout", "duration",
-                        "longest one database call of a run may take (a batch write included) before the run fails as the database is lost or stalled (default 15s)"
-                    ),
-                    ConfigKeyDoc(
-                        "read_urls", "list of strings",
-                        "streaming replicas of url: the API's reads are spread over those that answer and are within max_lag; writes, run locks and checkpoints stay on url"
-                    ),
-                    ConfigKeyDoc(
-                        "max_lag", "duration",
-                        "a replica further behind the primary than this is skipped until it catches up (default 30s)"),
-                    ConfigKeyDoc(
-                        "retention", "mapping",
-                        "history: DURATION and raw: DURATION (at least 1d): observations and raw payloads older than this are dropped, a whole month partition at a time, at start and daily (default: kept forever)"
-                    ),
-                ]
+                config: PostgresStoreConfig.spec
             ) { config in
-                let settings = try config.decode(PostgresStoreConfig.self)
                 let url: DatabaseURL
                 do {
-                    url = try DatabaseURL(parsing: settings.url)
+                    url = try DatabaseURL(parsing: config[PostgresStoreConfig.url])
                 } catch let error as DatabaseURLError {
                     throw config.diagnostic(key: "url", error.description)
                 }
-                let deadline = settings.callTimeout?.duration ?? PostgresStore.defaultCallDeadline
-                guard deadline >= .seconds(1) else { throw config.diagnostic(key: "call_timeout", "call_timeout must be at least 1s") }
+                let deadline = config[PostgresStoreConfig.callTimeout].duration
                 var readURLs: [DatabaseURL] = []
-                for (index, text) in (settings.readURLs ?? []).enumerated() {
+                for (index, text) in config[PostgresStoreConfig.readURLs].enumerated() {
                     do {
                         readURLs.append(try DatabaseURL(parsing: text))
                     } catch let error as DatabaseURLError {
                         throw config.diagnostic(key: "read_urls", "read_urls[\(index)]: \(error.description)")
                     }
                 }
-                let maxLag = settings.maxLag?.duration ?? PostgresStore.defaultMaxLag
-                guard maxLag >= .seconds(1) else { throw config.diagnostic(key: "max_lag", "max_lag must be at least 1s") }
+                let maxLag = config[PostgresStoreConfig.maxLag].duration
                 return PostgresStore(
-                    url: url, logger: config.context.logger, callDeadline: deadline, retention: settings.retention ?? RetentionPolicy(),
+                    url: url, logger: config.context.logger, callDeadline: deadline, retention: RetentionPolicy(config[RetentionPolicy.key]),
                     readURLs: readURLs, maxLag: maxLag)
             })
     }
 }
 
 /// The keys of a `type: postgres` store block.
-struct PostgresStoreConfig: Decodable {
-    var url: String
-    var callTimeout: ConfigDuration?
-    var retention: RetentionPolicy?
-    var readURLs: [String]?
-    var maxLag: ConfigDuration?
+enum PostgresStoreConfig {
+    static let url = ConfigKey.required(
+        "url", String.self, "postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=disable|prefer|require]")
+    static let callTimeout = ConfigKey(
+        "call_timeout", default: ConfigDuration.seconds(15), allowed: .atLeast(ConfigDuration.seconds(1)),
+        "longest one database call of a run may take (a batch write included) before the run fails as the database is lost or stalled")
+    static let readURLs = ConfigKey(
+        "read_urls", default: [String](),
+        "streaming replicas of url: the API's reads are spread over those that answer and are within max_lag; writes, run locks and checkpoints stay on url"
+    )
+    static let maxLag = ConfigKey(
+        "max_lag", default: ConfigDuration.seconds(30), allowed: .atLeast(ConfigDuration.seconds(1)),
+        "a replica further behind the primary than this is skipped until it catches up")
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case url, retention
-        case callTimeout = "call_timeout"
-        case readURLs = "read_urls"
-        case maxLag = "max_lag"
-    }
+    static let spec = ConfigSpec(url, callTimeout, readURLs, maxLag, RetentionPolicy.key)
 }

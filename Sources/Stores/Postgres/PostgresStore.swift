@@ -20,8 +20,8 @@ package struct PostgresStore: Store {
     let readReplicas: ReadReplicas?
     let logger: Logger
 
-    package static let defaultCallDeadline: Duration = .seconds(15)
-    package static let defaultMaxLag: Duration = .seconds(30)
+    package static let defaultCallDeadline = PostgresStoreConfig.callTimeout.defaultValue!.duration
+    package static let defaultMaxLag = PostgresStoreConfig.maxLag.defaultValue!.duration
 
     package init(
         url: DatabaseURL, logger: Logger, callDeadline: Duration = Self.defaultCallDeadline, retention: RetentionPolicy = RetentionPolicy(),

@@ -7,21 +7,14 @@ public enum ETLSQLiteStore {
             StoreRegistration(
                 type: "sqlite",
                 summary: "SQLite file in WAL mode (embedded; one host process owns it)",
-                keys: [
-                    ConfigKeyDoc("path", "string", "the database file (relative to the pipeline file); its folder is created"),
-                    ConfigKeyDoc("url", "string", "instead of path: sqlite:PATH (the type may then be left out)"),
-                    ConfigKeyDoc(
-                        "retention", "mapping",
-                        "history: DURATION and raw: DURATION (at least 1d): observations and raw payloads older than this are deleted at start and daily (default: kept forever)"
-                    ),
-                ]
+                config: SQLiteStoreConfig.spec
             ) { config in
-                let settings = try config.decode(SQLiteStoreConfig.self)
                 let path: String
-                switch (settings.path, settings.url) {
+                let retention = RetentionPolicy(config[RetentionPolicy.key])
+                switch (config[SQLiteStoreConfig.path], config[SQLiteStoreConfig.url]) {
                 case (let path?, nil):
                     guard !path.isEmpty else { throw config.diagnostic(key: "path", "path must not be empty") }
-                    return SQLiteStore(path: config.context.resolve(path: path), retention: settings.retention ?? RetentionPolicy())
+                    return SQLiteStore(path: config.context.resolve(path: path), retention: retention)
                 case (nil, let url?):
                     guard url.lowercased().hasPrefix("sqlite:"), url.count > 7 else {
                         throw config.diagnostic(key: "url", "an SQLite url is sqlite:PATH, got \"\(url.prefix(60))\"")
@@ -30,18 +23,15 @@ public enum ETLSQLiteStore {
                 default:
                     throw config.diagnostic(key: "path", "give either path or url (sqlite:PATH)")
                 }
-                return SQLiteStore(path: config.context.resolve(path: path), retention: settings.retention ?? RetentionPolicy())
+                return SQLiteStore(path: config.context.resolve(path: path), retention: retention)
             })
     }
 }
 
 /// The keys of a `type: sqlite` store block.
-struct SQLiteStoreConfig: Decodable {
-    var path: String?
-    var url: String?
-    var retention: RetentionPolicy?
+enum SQLiteStoreConfig {
+    static let path = ConfigKey.optional("path", String.self, "the database file (relative to the pipeline file); its folder is created")
+    static let url = ConfigKey.optional("url", String.self, "instead of path: sqlite:PATH (the type may then be left out)")
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case path, url, retention
-    }
+    static let spec = ConfigSpec(path, url, RetentionPolicy.key)
 }

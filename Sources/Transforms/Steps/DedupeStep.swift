@@ -17,22 +17,15 @@ struct DedupeStep: Transformer {
         var low: UInt64
     }
 
-    struct Settings: Decodable {
-        var key: [String]
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case key
-        }
-    }
-
     static let registration = TransformRegistration(
         type: "dedupe", summary: "Keeps the first record of each key in a run: { key: [symbol, created_at] }",
-        keys: [ConfigKeyDoc("key", "list", required: true, "the fields that together identify a record")]
+        config: ConfigSpec(keyFields)
     ) { config in
-        let settings = try config.decode(Settings.self)
-        guard !settings.key.isEmpty else { throw config.diagnostic(key: "key", "key needs at least one field") }
-        return .records(DedupeStep(key: settings.key))
+        .records(DedupeStep(key: config[keyFields]))
     }
+
+    /// `key:`, the fields that identify a record.
+    static let keyFields = ConfigKey.required("key", [String].self, allowed: .notEmpty, "the fields that together identify a record")
 
     mutating func transform(_ records: [ChainRecord]) -> StepOutput {
         var output = StepOutput()

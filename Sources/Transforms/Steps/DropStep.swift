@@ -6,12 +6,13 @@ struct DropStep: Transformer {
 
     static let registration = TransformRegistration(
         type: "drop", summary: "Removes fields: [name, ...]",
-        keys: [ConfigKeyDoc("<list>", "list", "the names (or dotted paths) of the fields to remove")]
+        config: .value(fields)
     ) { config in
-        let names = try config.decode([String].self)
-        guard !names.isEmpty else { throw ConfigErrors([config.spec.node.diagnostic("drop needs at least one field name")]) }
-        return .records(DropStep(names: names))
+        .records(DropStep(names: config[fields]))
     }
+
+    /// `drop: [a, b]`: the list is the whole block.
+    static let fields = ConfigKey.required("fields", [String].self, allowed: .notEmpty, "the names (or dotted paths) of the fields to remove")
 
     func transform(_ records: [ChainRecord]) -> StepOutput {
         StepOutput(

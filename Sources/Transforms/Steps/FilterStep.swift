@@ -7,25 +7,20 @@ struct FilterStep: Transformer {
     let text: String
     let condition: Expression
 
-    struct Settings: Decodable {
-        var `where`: String
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case `where`
-        }
-    }
-
     static let registration = TransformRegistration(
         type: "filter", summary: "Keeps the records a condition holds for: { where: \"price_usd > 1 and symbol != 'TEST'\" }",
-        keys: [ConfigKeyDoc("where", "expression", required: true, "the condition; false or null filters the record out")]
+        config: ConfigSpec(whereKey)
     ) { config in
-        let settings = try config.decode(Settings.self)
+        let text = config[whereKey]
         let condition = try config.expression(at: config.spec.node["where"]!)
         if !condition.mayBeCondition {
-            throw config.diagnostic(key: "where", "where must be a condition (such as price_usd > 1), not a value: \"\(settings.where)\"")
+            throw config.diagnostic(key: "where", "where must be a condition (such as price_usd > 1), not a value: \"\(text)\"")
         }
-        return .records(FilterStep(text: settings.where, condition: condition))
+        return .records(FilterStep(text: text, condition: condition))
     }
+
+    /// `where:`, an expression.
+    static let whereKey = ConfigKey.required("where", String.self, allowed: .notEmpty, "the condition; false or null filters the record out")
 
     func transform(_ records: [ChainRecord]) -> StepOutput {
         var output = StepOutput()

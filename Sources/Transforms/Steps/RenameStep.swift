@@ -8,7 +8,8 @@ struct RenameStep: Transformer {
 
     static let registration = TransformRegistration(
         type: "rename", summary: "Renames fields: { old_name: new_name, ... } (a dotted path moves a nested value up)",
-        keys: [ConfigKeyDoc("<old name>", "string", "the new name of that field")]
+        config: .value(
+            ConfigKey.required("renames", [String: String].self, allowed: .notEmpty, "old name -> new name, applied in the order written"))
     ) { config in
         let pairs = try config.orderedScalars("old name -> new name")
         return .records(RenameStep(renames: pairs.map { ($0.key, $0.value) }))

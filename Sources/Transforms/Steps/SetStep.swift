@@ -14,7 +14,10 @@ struct SetStep: Transformer {
 
     static let registration = TransformRegistration(
         type: "set", summary: "Sets fields to expressions: { price_usd: \"price_cents / 100\", name: \"trim(name)\" }",
-        keys: [ConfigKeyDoc("<field>", "expression", "the new value of that field, computed from the record")]
+        config: .value(
+            ConfigKey.required(
+                "assignments", [String: String].self, allowed: .notEmpty,
+                "field -> expression computing its new value from the record, applied in the order written"))
     ) { config in
         var problems = ConfigProblems()
         let pairs = try config.orderedScalars("field -> expression")
