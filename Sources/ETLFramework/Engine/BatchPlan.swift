@@ -10,7 +10,7 @@ public struct BatchPlan: Sendable {
     public let rawCandidates: [Int]
     /// For each raw index, its quote's index (when it has one).
     public let quoteOfRaw: [Int?]
-    /// For each raw index, the id of its version (see ``rawID(source:contentHash:)``), as 32 hex digits.
+    /// For each raw index, the id of its version (see `rawID(source:contentHash:)`), as 32 hex digits.
     public let rawIDs: [String]
 
     public init(_ batch: LoadBatch) {

@@ -6,7 +6,7 @@ import Synchronization
 /// The deadline holds even when `body` ignores cancellation (a database client waiting on a stalled
 /// server does): the caller is answered on time and `body` is cancelled and left to finish on its
 /// own. A task group cannot give that guarantee, since it waits for every child before returning, so
-/// the race is run in two unstructured tasks owned by a ``DeadlineRace``.
+/// the race is run in two unstructured tasks owned by a `DeadlineRace`.
 public func withDeadline<T: Sendable>(
     _ limit: Duration, doing operation: String, _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {

@@ -52,8 +52,12 @@ public struct PipelineRunner: Sendable {
     /// Throws ``PipelineBusy`` when the pipeline is already running, or the store's error when the run
     /// could not even be recorded. Failures of the run itself are reported, not thrown.
     /// - Parameters:
+    ///   - pipeline: the pipeline to run.
+    ///   - trigger: what started the run, as recorded (`cli`, `schedule`, `api`).
+    ///   - logger: where the run logs; its lines carry the pipeline and the run id.
     ///   - stop: when requested, the run ends at the next batch boundary as `interrupted`.
     ///   - onStart: called once the run holds its lock and is recorded, with its id.
+    ///   - progress: called after each stored batch with the run's counters so far.
     ///   - unrecorded: when given, recording the run's end is tried again every
     ///     ``recordRetryInterval`` until the database answers or `stop` is requested, and this is
     ///     told why it is not recorded yet (and `nil` once it is). When `nil`, one failed attempt

@@ -4,7 +4,7 @@ import Synchronization
 /// Runs pipelines for a long-running host: each at start and then on its schedule, and on demand
 /// (`trigger`). One run per pipeline at a time: in this process by its own bookkeeping, across
 /// processes by the store's run lock. ``shutdown()`` makes running pipelines stop at their next
-/// batch boundary (recorded as `interrupted`) and ends ``run()`` once they have.
+/// batch boundary (recorded as `interrupted`) and ends ``run(schedules:)`` once they have.
 public final class RunController: Sendable {
     public let runner: PipelineRunner
     public let pipelines: [Pipeline]
