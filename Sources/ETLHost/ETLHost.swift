@@ -14,8 +14,9 @@ public enum ETLHost {
     /// The plugins of the command being run.
     @TaskLocal static var plugins = ComponentRegistry()
 
-    /// Parses `arguments` (the process's own when `nil`), runs the command they name with `plugins`,
-    /// and exits the process with the command's status.
+    /// Parses `arguments` (the process's own when `nil`) and runs the command they name with
+    /// `plugins`. A command that fails, or a mistake in the arguments, exits the process with its
+    /// status (printing the problem); one that succeeds returns.
     public static func main(plugins: ComponentRegistry, arguments: [String]? = nil) async {
         await $plugins.withValue(plugins) {
             await HostCommand.main(arguments)

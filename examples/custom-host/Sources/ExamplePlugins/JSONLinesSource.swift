@@ -56,7 +56,8 @@ public struct JSONLinesSource: Source {
     public func recorded(at path: String, logger: Logger) async throws -> any SourceReader {
         let file = try RegularFile(opening: path)
         defer { try? file.handle.close() }
-        return Reader(source: self, bytes: [UInt8](try file.handle.readToEnd() ?? Data()), start: Position(offset: 0, line: 0), receivedAt: file.modified)
+        return Reader(
+            source: self, bytes: [UInt8](try file.handle.readToEnd() ?? Data()), start: Position(offset: 0, line: 0), receivedAt: file.modified)
     }
 
     /// Hands out the lines after the checkpoint in batches; only whole lines (ending in a newline)
@@ -91,7 +92,8 @@ public struct JSONLinesSource: Source {
                 do {
                     let value = try RawJSON.parse(text)
                     guard case .object = value else {
-                        rejections.append(Rejection(location: location, reason: "the line is JSON but not an object", raw: String(decoding: text, as: UTF8.self)))
+                        rejections.append(
+                            Rejection(location: location, reason: "the line is JSON but not an object", raw: String(decoding: text, as: UTF8.self)))
                         continue
                     }
                     records.append(RawRecord(payload: value, location: location, receivedAt: receivedAt))
