@@ -24,6 +24,7 @@ struct APIHarness {
     /// runs `body`, and tears it all down.
     static func with(
         _ kind: StoreKind, files: [(String, String)], token: String? = "test-token", checks: [String: RunChecks] = [:],
+        cors: CORSSettings? = nil,
         _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await kind.with { store, directory in
@@ -41,9 +42,10 @@ struct APIHarness {
                 let runner = PipelineRunner(store: store)
                 for pipeline in pipelines { _ = try await runner.run(pipeline, trigger: .cli, logger: TestLog.logger) }
                 let controller = RunController(runner: runner, pipelines: pipelines, logger: TestLog.logger)
+                var settings = ServerSettings(host: "127.0.0.1", port: 0, triggerToken: token)
+                settings.cors = cors
                 let api = API(
-                    store: store, controller: controller,
-                    settings: ServerSettings(host: "127.0.0.1", port: 0, triggerToken: token), logger: TestLog.logger,
+                    store: store, controller: controller, settings: settings, logger: TestLog.logger,
                     // The suite runs many databases at once on 2 cores.
                     databaseDeadline: .seconds(30), healthDeadline: .seconds(30))
                 let harness = APIHarness(store: store, controller: controller, api: api, directory: directory)

@@ -96,6 +96,10 @@ import FoundationNetworking
         try await database.shutdown()
         let (status, seconds) = try await DatabaseFaultTests.exit(of: started.process, within: 30)
         let stdout = String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        if status != 1 {
+            let stderr = String(decoding: started.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            Issue.record("exit \(status) (\(started.process.terminationReason == .uncaughtSignal ? "signal" : "status")): \(stderr.suffix(4000))")
+        }
         #expect(status == 1, "exit \(status) after \(seconds) s: \(stdout)")
         #expect(seconds <= 2, "exit after \(seconds) s: \(stdout)")
         #expect(stdout.contains("big       failed"), "\(stdout)")

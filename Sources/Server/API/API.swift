@@ -45,6 +45,8 @@ struct API: Sendable {
         // HEAD is answered wherever GET is (RFC 9110 9.3.2): the GET answer's status and headers, no body.
         let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(APIMiddleware(logger: logger, routes: RouteTable(endpoints), isUnreachable: { [store] in store.isUnreachable($0) }))
+        if let cors = settings.cors { router.middlewares.add(CORSPolicy(settings: cors)) }
+        router.middlewares.add(RepresentationMiddleware())
         for endpoint in endpoints {
             router.on(RouterPath(endpoint.routerPath), method: endpoint.method, use: endpoint.handler)
         }
@@ -62,15 +64,34 @@ struct API: Sendable {
         }
     }
 
-    /// `{<cached members>, "meta": {...}}`: the cached part of an answer with this request's meta.
-    func answer(cached members: [UInt8], _ context: APIRequestContext) -> Response {
-        var bytes: [UInt8] = [UInt8(ascii: "{")]
-        bytes.reserveCapacity(members.count + 96)
-        bytes += members
-        bytes += Array(",\"meta\":".utf8)
-        JSON.meta(context).appendJSON(to: &bytes)
-        bytes.append(UInt8(ascii: "}"))
-        return JSON.response(bytes: bytes)
+    /// `{<cached members>, "meta": {...}}`: the cached part of an answer with this request's meta,
+    /// with its entity tag; `304` when the client's `If-None-Match` holds that tag; gzip-compressed
+    /// when the client accepts it, from the members compressed once.
+    func answer(cached: CachedAnswer, _ context: APIRequestContext) throws -> Response {
+        if let condition = context.ifNoneMatch, EntityTags.match(condition, cached.entityTag) {
+            return Response(status: .notModified, headers: [.eTag: cached.entityTag, .vary: "Accept-Encoding"])
+        }
+        var tail = Array(",\"meta\":".utf8)
+        JSON.meta(context).appendJSON(to: &tail)
+        tail.append(UInt8(ascii: "}"))
+        var response: Response
+        if context.acceptsGzip, cached.members.count + tail.count >= Gzip.threshold {
+            response = JSON.response(bytes: [])
+            let body = try cached.gzipParts().body(appending: tail)
+            response.body = .init(byteBuffer: body)
+            response.headers[.contentEncoding] = "gzip"
+            response.headers[.contentLength] = String(body.readableBytes)
+        } else {
+            response = JSON.response(bytes: [UInt8(ascii: "{")] + cached.members + tail)
+        }
+        response.headers[.eTag] = cached.entityTag
+        response.headers[.vary] = "Accept-Encoding"
+        return response
+    }
+
+    /// ``answer(cached:_:)`` for members made for this request alone.
+    func answer(members: [UInt8], _ context: APIRequestContext) throws -> Response {
+        try answer(cached: CachedAnswer(members), context)
     }
 
     /// A cached page answer: `extra` members, then `data` and `pagination`, then this request's meta.
@@ -100,11 +121,11 @@ struct API: Sendable {
             return JSON.pagination(limit: limit, offset: offset, returned: page.items.count, total: page.total, next: next)
         }
         if matchesNothing {
-            return answer(
-                cached: Self.members(extra + [("data", .array([])), ("pagination", pagination(Page(items: [], total: 0)))]),
+            return try answer(
+                members: Self.members(extra + [("data", .array([])), ("pagination", pagination(Page(items: [], total: 0)))]),
                 context)
         }
-        let members = try await cache.value(for: key) { () -> [UInt8] in
+        let cached = try await cache.value(for: key) { () -> CachedAnswer in
             let page = try await fromDatabase(read)
             // The members of {extra..., "data": [...], "pagination": {...}}, without the braces.
             var writer = JSONBytes(capacity: 128 + 320 * page.items.count)
@@ -121,9 +142,9 @@ struct API: Sendable {
             }
             writer.raw("],\"pagination\":")
             writer.value(pagination(page))
-            return writer.bytes
+            return CachedAnswer(writer.bytes)
         }
-        return answer(cached: members, context)
+        return try answer(cached: cached, context)
     }
 
     /// The members of an object, without its braces, for ``answer(cached:_:)``.

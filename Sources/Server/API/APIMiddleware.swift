@@ -75,7 +75,7 @@ struct APIMiddleware: RouterMiddleware {
         if response.status == .unauthorized, response.headers[.wwwAuthenticate] == nil {
             response.headers[.wwwAuthenticate] = Self.challenge
         }
-        Self.addSecurityHeaders(to: &response)
+        Self.addSecurityHeaders(to: &response, path: request.uri.path)
         let elapsed = ContinuousClock.now - context.arrival
         let route = context.endpointPath ?? "unmatched"
         Counter(
@@ -112,9 +112,11 @@ struct APIMiddleware: RouterMiddleware {
         return response
     }
 
-    /// Pages may not be framed, sniffed or load anything from elsewhere; JSON answers are
-    /// revalidated by caches (the data changes with every committed batch).
-    static func addSecurityHeaders(to response: inout Response) {
+    /// Pages may not be framed, sniffed or load anything from elsewhere. What caches may keep, by
+    /// route: the data, statistics and runs are kept but revalidated (their entity tags make that a
+    /// `304`); health, metrics and run control never (a probe must see now); the API document for
+    /// five minutes.
+    static func addSecurityHeaders(to response: inout Response, path: String) {
         response.headers[.xContentTypeOptions] = "nosniff"
         if (response.headers[.contentType] ?? "").hasPrefix("text/html") {
             response.headers[.contentSecurityPolicy] =
@@ -123,6 +125,10 @@ struct APIMiddleware: RouterMiddleware {
             response.headers[Self.frameOptions] = "DENY"
             response.headers[Self.referrerPolicy] = "no-referrer"
             response.headers[.cacheControl] = "no-store"
+        } else if path == "/health" || path.hasPrefix("/health/") || path == "/metrics" || path == "/trigger-etl" {
+            response.headers[.cacheControl] = "no-store"
+        } else if path == "/openapi.json" {
+            response.headers[.cacheControl] = "public, max-age=300"
         } else {
             response.headers[.cacheControl] = "no-cache"
         }

@@ -9,6 +9,10 @@ struct APIRequestContext: RequestContext {
     var arrival = ContinuousClock.now
     /// Query parameters the endpoint does not know, named in `meta.ignored_parameters`.
     var ignoredParameters: [String] = []
+    /// Whether the client accepts a gzip answer (`Accept-Encoding`).
+    var acceptsGzip = false
+    /// The client's `If-None-Match`, for answers with an entity tag.
+    var ifNoneMatch: String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -8,9 +8,12 @@ import Hummingbird
 /// operations with the router's endpoints and check real answers of every endpoint against its
 /// schemas, so the document cannot drift from what is served.
 enum OpenAPIDocument {
-    static func response() -> Response {
-        JSON.response(bytes: bytes)
+    static func response(_ context: APIRequestContext) -> Response {
+        answer.response(context)
     }
+
+    /// The document with its tag and gzip form.
+    static let answer = StaticAnswer(bytes: bytes, contentType: "application/json; charset=utf-8")
 
     /// The document's bytes, read once from the module's resources.
     static let bytes: [UInt8] = {

@@ -12,8 +12,8 @@ extension API {
                 _ = try Self.page(request)
                 return index(context)
             },
-            Endpoint(method: .get, path: "/openapi.json", summary: "The OpenAPI 3 description of this API") { _, _ in
-                OpenAPIDocument.response()
+            Endpoint(method: .get, path: "/openapi.json", summary: "The OpenAPI 3 description of this API") { _, context in
+                OpenAPIDocument.response(context)
             },
         ]
     }

@@ -130,7 +130,7 @@ extension API {
         _ = try QueryParameters(request, allowed: [])
         let configured = pipelineNames
         let statistics = try await cachedStatistics()
-        let members = try await cache.value(for: "stats") {
+        let cached = try await cache.value(for: "stats") { () -> CachedAnswer in
             var fields: [(String, RawValue)] = []
             var byName = Dictionary(uniqueKeysWithValues: statistics.pipelines.map { ($0.pipeline, $0) })
             for name in configured where byName[name] == nil {
@@ -175,8 +175,8 @@ extension API {
                         ("message", JSON.string(failure?.message)),
                     ])
                 ))
-            return Self.members(fields)
+            return CachedAnswer(Self.members(fields))
         }
-        return answer(cached: members, context)
+        return try answer(cached: cached, context)
     }
 }

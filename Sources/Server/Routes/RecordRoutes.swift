@@ -37,13 +37,13 @@ extension API {
         var context = context
         context.ignoredParameters = try QueryParameters(request, allowed: []).ignored
         let ticker = Normalizer.unifyCase(try context.pathParameter("ticker"))
-        let members = try await cache.value(for: "record/" + ticker) { () -> [UInt8] in
+        let cached = try await cache.value(for: "record/" + ticker) { () -> CachedAnswer in
             let found = try await fromDatabase { try await store.unifiedRecord(ticker: ticker, logger: logger) }
-            guard let record = found else { return [] }
-            return Self.members([("data", Self.json(record))])
+            guard let record = found else { return CachedAnswer([]) }
+            return CachedAnswer(Self.members([("data", Self.json(record))]))
         }
-        guard !members.isEmpty else { throw APIError.notFound("no unified record for ticker \(ticker)") }
-        return answer(cached: members, context)
+        guard !cached.members.isEmpty else { throw APIError.notFound("no unified record for ticker \(ticker)") }
+        return try answer(cached: cached, context)
     }
 
     static func json(_ record: UnifiedRecord) -> RawValue {

@@ -67,7 +67,7 @@ extension API {
             ))
         let comparison = try await fromDatabase { try await store.comparison(of: detail.run, logger: logger) }
         fields.append(("comparison", comparison.map(Self.json) ?? .null))
-        return answer(cached: Self.members([("data", JSON.object(fields))]), context)
+        return try answer(members: Self.members([("data", JSON.object(fields))]), context)
     }
 
     func anomalies(_ request: Request, _ context: APIRequestContext) async throws -> Response {
