@@ -19,6 +19,31 @@ import StandardPlugins
         return samples
     }
 
+    /// The exposition as Prometheus' own Python client parses it: every family with its help text.
+    static func parsedByPrometheusClient(_ text: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString).txt")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let script = """
+            import sys
+            try:
+                from prometheus_client.parser import text_string_to_metric_families
+            except ImportError:
+                print("unavailable"); sys.exit(0)
+            families = list(text_string_to_metric_families(open(sys.argv[1]).read()))
+            bare = [f.name for f in families if not f.documentation]
+            print("families", len(families), "undocumented", bare)
+            sys.exit(1 if bare or not families else 0)
+            """
+        let output = try Command.run("/usr/bin/env", ["python3", "-c", script, file.path])
+        if output.hasPrefix("unavailable") {
+            // CI installs prometheus_client; elsewhere the check is skipped, and says so.
+            #expect(ProcessInfo.processInfo.environment["CI"] != "true", "prometheus_client is not installed")
+            return
+        }
+        #expect(output.contains("undocumented []"), "\(output)")
+    }
+
     @Test(arguments: StoreKind.available)
     func metricsCountWhatWasLoadedAndParse(kind: StoreKind) async throws {
         HostMetrics.bootstrap()
@@ -39,6 +64,14 @@ import StandardPlugins
                 #expect(line.wholeMatch(of: sample) != nil, "not a sample line: \(line)")
             }
             #expect(text.contains("# TYPE etl_records_processed_total counter"))
+            // Every family says what it counts, in its own words.
+            let lines = text.split(separator: "\n")
+            for (index, line) in lines.enumerated() where line.hasPrefix("# TYPE ") {
+                let name = line.dropFirst(7).prefix { $0 != " " }
+                #expect(index > 0 && lines[index - 1].hasPrefix("# HELP \(name) "), "\(name) has no HELP line")
+                #expect(MetricsHelp.texts[String(name)] != nil, "\(name) is not in MetricsHelp.texts")
+            }
+            try Self.parsedByPrometheusClient(text)
             let values = Self.samples(text)
             #expect(values["etl_records_processed_total{pipeline=\"\(probe)\"}"] == 3)
             #expect(values["etl_records_quarantined_total{pipeline=\"\(probe)\"}"] == 1)

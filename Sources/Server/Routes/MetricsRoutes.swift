@@ -31,6 +31,7 @@ extension API {
         }
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: HostMetrics.registry.emitToBuffer())))
+        return Response(
+            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: MetricsHelp.adding(to: HostMetrics.registry.emitToBuffer()))))
     }
 }
