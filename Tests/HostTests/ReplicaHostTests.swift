@@ -69,4 +69,58 @@ import FoundationNetworking
         #expect(try await host.request("/data/NEW").0 == 200)
         #expect(try await host.terminate() == 0)
     }
+
+    /// Health by role with the primary stopped: the host stays ready (a replica serves every read),
+    /// `/health` says degraded naming the replica, and liveness never depends on the database; with
+    /// the replica gone too, nothing can be read and readiness says so.
+    @Test func withThePrimaryStoppedAReplicaServesAndTheHostStaysReady() async throws {
+        let primary = try await PrivatePostgres.start()
+        defer { primary.stop() }
+        let replica = try await primary.replica()
+        defer { replica.stop() }
+        let directory = try PipelineMistakesCLITests.scratch([
+            "feed.csv": PipelineMistakesCLITests.header + "BTC,Bitcoin,43999.5,850000000000,1,1,2025-12-11T08:00:00Z\n",
+            "p.yaml": """
+            store:
+              url: ${DATABASE_URL}
+              read_urls: ["${READ_URL}"]
+              max_lag: 2s
+            server:
+              port: ${PORT}
+            pipelines:
+              - {name: feed, source: {type: csv, path: feed.csv}}
+            """,
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["DATABASE_URL": primary.url, "READ_URL": replica.url, "LOG_LEVEL": "error"]
+        let host = try await LiveHost.start(file: "p.yaml", in: directory, environment: environment)
+        #expect(try await eventually { try await host.request("/data/BTC").0 == 200 })
+        #expect(try await eventually { try await host.request("/health").1["status"] as? String == "ok" })
+        #expect(try await host.request("/health/ready").1["reads"] as? String == "primary")
+        // The replica has replayed the load (a primary that stops sooner takes the newest data with it).
+        #expect(try await eventually { try await replica.scalar("SELECT count(*) FROM normalized_records") == "1" })
+
+        try await primary.halt()
+        #expect(try await eventually(10) { try await host.request("/health/ready").1["reads"] as? String == "replica \(replica.address)" })
+        let (status, health) = try await host.request("/health")
+        #expect(status == 200, "\(health)")
+        #expect(health["status"] as? String == "degraded")
+        let reasons = health["reasons"] as? [String] ?? []
+        #expect(reasons.contains { $0.contains("the primary does not answer") && $0.contains("served by replica \(replica.address)") }, "\(reasons)")
+        for _ in 0..<10 {
+            let (code, record) = try await host.request("/data/BTC")
+            #expect(code == 200 && (record["data"] as? [String: Any])?["price_usd"] as? Double == 43999.5, "\(code) \(record)")
+        }
+        #expect(try await host.request("/health/live").0 == 200)
+
+        try await replica.halt()
+        #expect(try await eventually(10) { try await host.request("/health/ready").0 == 503 })
+        #expect(try await host.request("/health").1["status"] as? String == "unavailable")
+        #expect(try await host.request("/health/live").0 == 200)
+
+        try await primary.resume()
+        #expect(try await eventually(15) { try await host.request("/health/ready").1["reads"] as? String == "primary" })
+        #expect(try await host.request("/data/BTC").0 == 200)
+        #expect(try await host.terminate() == 0)
+    }
 }

@@ -8,6 +8,8 @@ extension API {
     var healthRoutes: [Endpoint] {
         [
             Endpoint(method: .get, path: "/health", summary: "Database and last-run status", handler: healthCheck),
+            Endpoint(method: .get, path: "/health/live", summary: "Whether the process answers (liveness)", handler: liveness),
+            Endpoint(method: .get, path: "/health/ready", summary: "Whether reads can be served now (readiness)", handler: readiness),
             Endpoint(method: .get, path: "/stats", summary: "Run statistics per pipeline", handler: stats),
         ]
     }
@@ -24,7 +26,15 @@ extension API {
                     ("last_etl_status", .null), ("timestamp", now), ("request_id", .string(context.requestID)),
                 ]), status: .serviceUnavailable)
         }
-        if case .unreachable(let reason) = await health.check() { return unavailable(reason) }
+        var reasons: [RawValue] = []
+        if case .unreachable(let reason) = await health.check() {
+            // Reads go on from a replica while the primary is away: serving, but degraded.
+            guard let serving = servingReplica else { return unavailable(reason) }
+            reasons.append(
+                .string(
+                    "database: the primary does not answer (\(reason)); reads are served by replica \(serving), "
+                        + "runs and triggers wait for the primary"))
+        }
         // The probe's answer may be up to a second old: the run history read keeps the same deadline.
         let left = max(.milliseconds(100), health.deadline - (ContinuousClock.now - started))
         let latest: [String: RunRecord]
@@ -33,7 +43,6 @@ extension API {
         } catch {
             return unavailable("no answer within \(health.deadline)")
         }
-        var reasons: [RawValue] = []
         var pipelines: [(String, RawValue)] = []
         // While a pipeline runs, its checks are those of the run before (from the statistics).
         let finished: [String: RunRecord]
@@ -100,6 +109,39 @@ extension API {
                 ),
                 ("timestamp", now), ("request_id", .string(context.requestID)),
             ]))
+    }
+
+    /// A replica that serves reads now, by name.
+    var servingReplica: String? {
+        store.replicas().first { $0.state == .ok }?.name
+    }
+
+    /// `GET /health/live`: the process answers; nothing else is asked (a probe that restarts hosts).
+    func liveness(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        return JSON.response(
+            JSON.object([("status", .string("ok")), ("timestamp", JSON.time(Date())), ("request_id", .string(context.requestID))]))
+    }
+
+    /// `GET /health/ready`: reads can be served now, by the primary or a replica (a probe that
+    /// takes hosts in and out of a balancer); 503 otherwise.
+    func readiness(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        var fields: [(String, RawValue)]
+        var status = HTTPResponse.Status.ok
+        switch await health.check() {
+        case .connected:
+            fields = [("status", .string("ready")), ("reads", .string("primary"))]
+        case .unreachable(let reason):
+            if let replica = servingReplica {
+                fields = [("status", .string("ready")), ("reads", .string("replica \(replica)"))]
+            } else {
+                fields = [("status", .string("unavailable")), ("reason", .string("database: \(reason)"))]
+                status = .serviceUnavailable
+            }
+        }
+        fields += [("timestamp", JSON.time(Date())), ("request_id", .string(context.requestID))]
+        return JSON.response(JSON.object(fields), status: status)
     }
 
     /// The newest finished run of each pipeline: the latest run, or, while one runs, the newest of

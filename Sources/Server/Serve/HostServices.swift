@@ -20,7 +20,8 @@ struct ChangeWatcherService: Service {
                 } catch {
                     logger.warning("change notifications lost; reconnecting", metadata: ["error": "\(RunFailure.message(for: error))"])
                     cache.invalidate()
-                    try await Task.sleep(for: .seconds(1))
+                    // Cancelled here means shutting down: the loop ends, it is no failure.
+                    try? await Task.sleep(for: .seconds(1))
                 }
             }
         }

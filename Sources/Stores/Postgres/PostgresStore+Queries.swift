@@ -287,6 +287,8 @@ extension PostgresStore {
             primary.answered()
         } catch {
             guard primary.mayReplace, (try? await probe(logger: logger)) != nil else {
+                // Reads go to a replica, if there is one, until the primary answers a poll again.
+                readReplicas?.primaryFailed()
                 throw PostgresStoreError.wrap(error, while: "checking the database")
             }
             logger.warning(

@@ -15,6 +15,9 @@ extension PostgresStore {
             primary.answered()
             return result
         }
+        if !replicas.primaryAnswering, let index = replicas.freshest() {
+            return try await fromReplicaWhilePrimaryIsAway(index, replicas, logger: logger, body)
+        }
         if let index = replicas.pick() {
             let member = replicas.members[index]
             do {
@@ -23,17 +26,47 @@ extension PostgresStore {
                 }
                 replicas.served(by: index)
                 return result
-            } catch let error where Self.isUnanswered(error) {
+            } catch let error where Self.isUnanswered(error) && !(error is CancellationError) {
                 let reason = PostgresStoreError.wrap(error, while: "reading").reason
                 logger.warning("replica skipped; reading from the primary", metadata: ["replica": "\(member.name)", "reason": "\(reason)"])
                 replicas.markDown(index, reason: reason)
             }
         }
-        let result = try await body(client)
+        let result: T
+        do {
+            // A primary that does not answer is waited for no longer than a replica would be, and
+            // only when it is found away meanwhile is the read served elsewhere (a slow query is not
+            // a reason to serve older data).
+            result = try await withDeadline(ReadReplicas.primaryDeadline, doing: "reading from the primary") { try await body(client) }
+        } catch let error where Self.isUnanswered(error) || isUnreachable(error) {
+            if error is DeadlineExceeded, replicas.primaryAnswering { throw error }
+            replicas.primaryFailed()
+            guard let index = replicas.freshest() else { throw error }
+            logger.warning("the primary does not answer; reading from a replica", metadata: ["replica": "\(replicas.members[index].name)"])
+            return try await fromReplicaWhilePrimaryIsAway(index, replicas, logger: logger, body)
+        }
         primary.answered()
         // A replica must not answer with anything older than what the primary just gave.
         if let position = try? await Self.position(of: client, logger: logger) { replicas.raiseFloor(to: position) }
         return result
+    }
+
+    /// A read served by replica `index` while the primary does not answer: the newest data there is
+    /// to serve (the floor cannot be kept without the primary). A replica that fails too is skipped.
+    func fromReplicaWhilePrimaryIsAway<T: Sendable>(
+        _ index: Int, _ replicas: ReadReplicas, logger: Logger, _ body: @escaping @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
+        let member = replicas.members[index]
+        do {
+            let result = try await withDeadline(ReadReplicas.replicaDeadline, doing: "reading from replica \(member.name)") {
+                try await body(member.client)
+            }
+            replicas.served(by: index)
+            return result
+        } catch let error where Self.isUnanswered(error) && !(error is CancellationError) {
+            replicas.markDown(index, reason: PostgresStoreError.wrap(error, while: "reading").reason)
+            throw error
+        }
     }
 
     /// Whether `error` means the server gave no answer (connection lost or refused, a deadline, a

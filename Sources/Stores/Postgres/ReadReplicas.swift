@@ -44,6 +44,9 @@ final class ReadReplicas: Sendable {
         /// seen bounds how long a replica that has not replayed it is behind.
         var samples: [(lsn: LSN, at: ContinuousClock.Instant)] = []
         var next = 0
+        /// Whether the primary answered the last poll (or read): when it does not, reads go to the
+        /// replica that has replayed the most.
+        var primaryAnswering = true
     }
 
     let members: [Member]
@@ -54,6 +57,9 @@ final class ReadReplicas: Sendable {
     static let pollInterval: Duration = .milliseconds(500)
     /// A poll or a read on a replica that takes longer counts as the replica being down.
     static let replicaDeadline: Duration = .seconds(2)
+    /// A read on the primary, with replicas to fall back on, is given up after this when a poll has
+    /// meanwhile found the primary away (within the API's five seconds, leaving one for a replica).
+    static let primaryDeadline: Duration = .seconds(4)
     static let sampleLimit = 2_000
 
     init(members: [Member], maxLag: Duration) {
@@ -88,6 +94,23 @@ final class ReadReplicas: Sendable {
         }
     }
 
+    /// Whether the primary answered the last poll and no read has failed on it since.
+    var primaryAnswering: Bool { state.withLock { $0.primaryAnswering } }
+
+    /// A read on the primary got no answer: reads go to a replica until a poll reaches it again.
+    func primaryFailed() {
+        state.withLock { $0.primaryAnswering = false }
+    }
+
+    /// While the primary is away: the answering replica that has replayed the most, whatever the
+    /// floor (its data is the newest there is to serve); nil when none answers.
+    func freshest() -> Int? {
+        state.withLock { state in
+            state.known.indices.filter { state.known[$0].answering && state.known[$0].inRecovery }
+                .max { (state.known[$0].replay ?? .zero) < (state.known[$1].replay ?? .zero) }
+        }
+    }
+
     /// No read may be served from before `lsn` from now on.
     func raiseFloor(to lsn: LSN) {
         state.withLock { state in
@@ -108,6 +131,7 @@ final class ReadReplicas: Sendable {
     ) -> [ReplicaStatus] {
         let before = statuses()
         state.withLock { state in
+            state.primaryAnswering = primary != nil
             if let primary {
                 if state.samples.last.map({ $0.lsn < primary }) ?? true { state.samples.append((primary, now)) }
                 if state.samples.count > Self.sampleLimit { state.samples.removeFirst(state.samples.count - Self.sampleLimit) }
@@ -122,7 +146,9 @@ final class ReadReplicas: Sendable {
                     state.known[index].inRecovery = answer.inRecovery
                     state.known[index].replay = answer.replay
                     state.known[index].problem = nil
-                    state.known[index].lagSeconds = answer.replay.map { Self.lag(of: $0, samples: state.samples, now: now) }
+                    // Without the primary, how far behind it a replica is cannot be told.
+                    state.known[index].lagSeconds =
+                        primary == nil ? nil : answer.replay.map { Self.lag(of: $0, samples: state.samples, now: now) }
                 case .failure(let failure):
                     state.known[index].answering = false
                     state.known[index].problem = failure.reason
