@@ -11,24 +11,29 @@ import FoundationNetworking
 /// report the replica lagging, then serving again.
 @Suite(.enabled(if: TestDatabase.isEnabled, "TEST_DATABASE_URL is not set"), .serialized) struct ReplicaHostTests {
 
+    static let feed = PipelineMistakesCLITests.header + "BTC,Bitcoin,43999.5,850000000000,1,1,2025-12-11T08:00:00Z\n"
+
+    /// A serving host reading from the replica at `READ_URL`.
+    static let servingFile = """
+        store:
+          url: ${DATABASE_URL}
+          read_urls: ["${READ_URL}"]
+          max_lag: 2s
+        server:
+          port: ${PORT}
+        pipelines:
+          - {name: feed, source: {type: csv, path: feed.csv}}
+        """
+
     @Test func aHostNeverAnswersOlderThanAChangeItLearnedOfAndReportsItsReplica() async throws {
         let primary = try await PrivatePostgres.start()
         defer { primary.stop() }
         let replica = try await primary.replica()
         defer { replica.stop() }
         let directory = try PipelineMistakesCLITests.scratch([
-            "feed.csv": PipelineMistakesCLITests.header + "BTC,Bitcoin,43999.5,850000000000,1,1,2025-12-11T08:00:00Z\n",
+            "feed.csv": Self.feed,
             "late.csv": PipelineMistakesCLITests.header + "NEW,New Coin,3,1,1,1,2025-12-11T09:00:00Z\n",
-            "p.yaml": """
-            store:
-              url: ${DATABASE_URL}
-              read_urls: ["${READ_URL}"]
-              max_lag: 2s
-            server:
-              port: ${PORT}
-            pipelines:
-              - {name: feed, source: {type: csv, path: feed.csv}}
-            """,
+            "p.yaml": Self.servingFile,
             "q.yaml": """
             store: {url: "${DATABASE_URL}"}
             pipelines:
@@ -79,17 +84,8 @@ import FoundationNetworking
         let replica = try await primary.replica()
         defer { replica.stop() }
         let directory = try PipelineMistakesCLITests.scratch([
-            "feed.csv": PipelineMistakesCLITests.header + "BTC,Bitcoin,43999.5,850000000000,1,1,2025-12-11T08:00:00Z\n",
-            "p.yaml": """
-            store:
-              url: ${DATABASE_URL}
-              read_urls: ["${READ_URL}"]
-              max_lag: 2s
-            server:
-              port: ${PORT}
-            pipelines:
-              - {name: feed, source: {type: csv, path: feed.csv}}
-            """,
+            "feed.csv": Self.feed,
+            "p.yaml": Self.servingFile,
         ])
         defer { try? FileManager.default.removeItem(at: directory) }
         let environment = ["DATABASE_URL": primary.url, "READ_URL": replica.url, "LOG_LEVEL": "error"]

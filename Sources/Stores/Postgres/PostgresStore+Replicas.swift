@@ -16,20 +16,15 @@ extension PostgresStore {
             return result
         }
         if !replicas.primaryAnswering, let index = replicas.freshest() {
-            return try await fromReplicaWhilePrimaryIsAway(index, replicas, logger: logger, body)
+            return try await fromReplica(index, replicas, body)
         }
         if let index = replicas.pick() {
-            let member = replicas.members[index]
             do {
-                let result = try await withDeadline(ReadReplicas.replicaDeadline, doing: "reading from replica \(member.name)") {
-                    try await body(member.client)
-                }
-                replicas.served(by: index)
-                return result
+                return try await fromReplica(index, replicas, body)
             } catch let error where Self.isUnanswered(error) && !(error is CancellationError) {
                 let reason = PostgresStoreError.wrap(error, while: "reading").reason
-                logger.warning("replica skipped; reading from the primary", metadata: ["replica": "\(member.name)", "reason": "\(reason)"])
-                replicas.markDown(index, reason: reason)
+                logger.warning(
+                    "replica skipped; reading from the primary", metadata: ["replica": "\(replicas.members[index].name)", "reason": "\(reason)"])
             }
         }
         let result: T
@@ -43,7 +38,7 @@ extension PostgresStore {
             replicas.primaryFailed()
             guard let index = replicas.freshest() else { throw error }
             logger.warning("the primary does not answer; reading from a replica", metadata: ["replica": "\(replicas.members[index].name)"])
-            return try await fromReplicaWhilePrimaryIsAway(index, replicas, logger: logger, body)
+            return try await fromReplica(index, replicas, body)
         }
         primary.answered()
         // A replica must not answer with anything older than what the primary just gave.
@@ -51,10 +46,11 @@ extension PostgresStore {
         return result
     }
 
-    /// A read served by replica `index` while the primary does not answer: the newest data there is
-    /// to serve (the floor cannot be kept without the primary). A replica that fails too is skipped.
-    func fromReplicaWhilePrimaryIsAway<T: Sendable>(
-        _ index: Int, _ replicas: ReadReplicas, logger: Logger, _ body: @escaping @Sendable (PostgresClient) async throws -> T
+    /// A read served by replica `index` (while the primary does not answer, the freshest: the newest
+    /// data there is to serve, as the floor cannot be kept without the primary). A replica that does
+    /// not answer is skipped until a poll gets an answer, and the error is thrown.
+    func fromReplica<T: Sendable>(
+        _ index: Int, _ replicas: ReadReplicas, _ body: @escaping @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {
         let member = replicas.members[index]
         do {
