@@ -155,7 +155,7 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Resources/openapi.json"), .copy("Resources/templates")],
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/docs.html"), .copy("Resources/templates")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -38,6 +38,30 @@ struct DashboardTests {
         }
     }
 
+    /// `/docs` as a browser renders it: one section per operation of the document, each with its
+    /// method and path, read from `/openapi.json` by the page's own script.
+    @Test func theDocsPageShowsEveryOperationOfTheDocument() async throws {
+        try await TestDatabase.with { database in
+            let directory = try Paths.scratchDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at\n".write(
+                to: directory.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+            try "store: {url: \"${DATABASE_URL}\"}\npipelines:\n  - {name: a, source: {type: csv, path: a.csv}}\n".write(
+                to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+            let host = try await LiveHost.start(file: "p.yaml", in: directory, environment: ["DATABASE_URL": database.url, "LOG_LEVEL": "warning"])
+            let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(string: host.base + "/openapi.json")!)) as? [String: Any]
+            let paths = document?["paths"] as? [String: [String: Any]] ?? [:]
+            let operations = paths.flatMap { path, item in item.keys.map { ($0.uppercased(), path) } }
+            let page = try Self.browser(["--virtual-time-budget=5000", "--dump-dom", host.base + "/docs"])
+            #expect(page.contains("data-operations=\"\(operations.count)\""), "\(page.prefix(2000))")
+            #expect(page.components(separatedBy: "<section class=\"operation ").count - 1 == operations.count)
+            for (method, path) in operations {
+                #expect(page.contains("<span class=\"method\">\(method)</span><code class=\"path\">\(path)</code>"), "\(method) \(path)")
+            }
+            #expect(try await host.terminate() == 0)
+        }
+    }
+
     @Test func theDashboardRendersPipelinesPricesAndAChart() async throws {
         try await TestDatabase.with { database in
             let directory = try Paths.scratchDirectory()

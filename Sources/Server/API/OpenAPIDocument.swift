@@ -16,10 +16,16 @@ enum OpenAPIDocument {
     static let answer = StaticAnswer(bytes: bytes, contentType: "application/json; charset=utf-8")
 
     /// The document's bytes, read once from the module's resources.
-    static let bytes: [UInt8] = {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-            let data = try? Data(contentsOf: url)
-        else { preconditionFailure("the resource openapi.json is missing from the Server module's bundle") }
+    static let bytes = resource("openapi", "json")
+
+    /// `GET /docs`: a page that shows the document to a person (it reads `/openapi.json`; nothing
+    /// is loaded from elsewhere).
+    static let page = StaticAnswer(bytes: resource("docs", "html"), contentType: "text/html; charset=utf-8")
+
+    static func resource(_ name: String, _ type: String) -> [UInt8] {
+        guard let url = Bundle.module.url(forResource: name, withExtension: type), let data = try? Data(contentsOf: url) else {
+            preconditionFailure("the resource \(name).\(type) is missing from the Server module's bundle")
+        }
         return [UInt8](data)
-    }()
+    }
 }

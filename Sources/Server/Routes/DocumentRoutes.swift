@@ -15,6 +15,9 @@ extension API {
             Endpoint(method: .get, path: "/openapi.json", summary: "The OpenAPI 3 description of this API") { _, context in
                 OpenAPIDocument.response(context)
             },
+            Endpoint(method: .get, path: "/docs", summary: "The API document as a page for people") { _, context in
+                OpenAPIDocument.page.response(context)
+            },
         ]
     }
 
