@@ -92,6 +92,10 @@ struct DashboardTests {
             #expect(dashboard.contains("<table id=\"pipelines\">"))
             #expect(dashboard.contains("<td>alpha</td>") && dashboard.contains("<td>beta</td>"))
             #expect(dashboard.contains("<table id=\"prices\">"))
+            // Times read as a person reads them; the exact time stays in the page.
+            #expect(dashboard.contains("<time datetime=\"2025-12-10T12:00:00.000Z\" title=\"2025-12-10T12:00:00.000Z\">"), "\(dashboard)")
+            #expect(dashboard.contains(">on 2025-12-10</time>") && !dashboard.contains(">2025-12-10T12:00:00.000Z<"))
+            #expect(dashboard.contains(">just now</time>"), "the runs just finished")
             #expect(dashboard.contains("<a href=\"/dashboard/BTC\">BTC</a>"))
             #expect(dashboard.contains("price_usd must be greater than 0, got -1"))  // a quarantined reason under its run
             #expect(dashboard.contains("<button class=\"run-now\" data-pipeline=\"alpha\">run now</button>"))

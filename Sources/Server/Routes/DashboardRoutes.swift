@@ -37,16 +37,17 @@ extension API {
         let runs = try await fromDatabase { try await store.runs(RunQuery(limit: 10), logger: logger) }
         let pipelines: [[String: Any]] = controller.pipelines.map { pipeline in
             let run = latest[pipeline.name]
-            let next: String
+            var next = pipeline.schedule == nil ? "on demand" : "after the current run", nextAgo = next
             if let every = pipeline.schedule, let finished = run?.finishedAt {
-                next = JSON.timestamp(finished.addingTimeInterval(Double(every.components.seconds)))
-            } else {
-                next = pipeline.schedule == nil ? "on demand" : "after the current run"
+                let due = finished.addingTimeInterval(Double(every.components.seconds))
+                next = JSON.timestamp(due)
+                nextAgo = RelativeTime.text(due)
             }
             let failedChecks = (run?.checks.failed ?? []).map(\.name)
             var row: [String: Any] = [
                 "name": pipeline.name, "status": run?.status.rawValue ?? "never run", "run": run.map { "#\($0.id)" } ?? "",
-                "finished": run?.finishedAt.map(JSON.timestamp) ?? "", "next": next,
+                "finished": run?.finishedAt.map(JSON.timestamp) ?? "", "finishedAgo": run?.finishedAt.map { RelativeTime.text($0) } ?? "",
+                "next": next, "nextAgo": nextAgo,
             ]
             // Absent, not empty, when nothing failed: a Mustache section renders for an empty string.
             if !failedChecks.isEmpty { row["checksFailed"] = "failed checks: " + failedChecks.joined(separator: ", ") }
@@ -69,8 +70,10 @@ extension API {
                 row["anomalies"] = flagged.items.map { anomaly -> [String: Any] in
                     [
                         "ticker": anomaly.ticker, "path": HTML.pathSegment(anomaly.ticker), "price": anomaly.priceUSD,
-                        "observed": anomaly.observedAt.iso8601, "previous": anomaly.previousPriceUSD,
-                        "previousObserved": anomaly.previousObservedAt.iso8601, "previousSource": anomaly.previousSource,
+                        "observed": anomaly.observedAt.iso8601, "observedAgo": RelativeTime.text(anomaly.observedAt.date),
+                        "previous": anomaly.previousPriceUSD,
+                        "previousObserved": anomaly.previousObservedAt.iso8601,
+                        "previousObservedAgo": RelativeTime.text(anomaly.previousObservedAt.date), "previousSource": anomaly.previousSource,
                         "change": RunChecks.signedPercent(anomaly.change),
                     ]
                 }
@@ -85,7 +88,7 @@ extension API {
                 [
                     "ticker": record.ticker, "path": HTML.pathSegment(record.ticker), "name": record.name ?? "",
                     "price": record.priceUSD, "marketCap": record.marketCapUSD ?? "", "change": record.percentChange24h ?? "",
-                    "source": record.source, "observed": record.createdAt.iso8601,
+                    "source": record.source, "observed": record.createdAt.iso8601, "observedAgo": RelativeTime.text(record.createdAt.date),
                 ]
             },
         ]
@@ -103,9 +106,12 @@ extension API {
         var values: [String: Any] = [
             "title": "\(record.ticker) · Kasparro ETL", "ticker": record.ticker, "name": record.name ?? "",
             "price": record.priceUSD, "source": record.source, "sourceAssetID": record.sourceAssetID,
-            "observed": record.createdAt.iso8601,
+            "observed": record.createdAt.iso8601, "observedAgo": RelativeTime.text(record.createdAt.date),
             "history": history.items.map { point -> [String: Any] in
-                ["observed": point.observedAt.iso8601, "source": point.source, "price": point.priceUSD, "marketCap": point.marketCapUSD ?? ""]
+                [
+                    "observed": point.observedAt.iso8601, "observedAgo": RelativeTime.text(point.observedAt.date), "source": point.source,
+                    "price": point.priceUSD, "marketCap": point.marketCapUSD ?? "",
+                ]
             },
         ]
         values["chart"] = PriceChart(points: history.items).context
