@@ -100,9 +100,11 @@ def start_host(host, work, name, database_url, cache_mib, records, wait_for_load
     sys.exit(f"the host {name} did not get ready in time; see {work}")
 
 
-def run_wrk(url, duration, script=None, args=()):
+def run_wrk(url, duration, script=None, args=(), headers=()):
     """wrk -t2 -c32 --latency for `duration` (say "10s"), with a Lua script and its arguments; its output."""
     command = ["wrk", "-t2", "-c32", f"-d{duration}", "--latency"]
+    for header in headers:
+        command += ["-H", header]
     if script:
         command += ["-s", script, url, "--", *args]
     else:
@@ -110,8 +112,8 @@ def run_wrk(url, duration, script=None, args=()):
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
-def wrk(url, duration, script=None, args=()):
-    result = run_wrk(url, duration, script, args)
+def wrk(url, duration, script=None, args=(), headers=()):
+    result = run_wrk(url, duration, script, args, headers)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
     return rate, percentile(result, 50), percentile(result, 99), int(errors.group(1)) if errors else 0
@@ -160,8 +162,11 @@ def main():
         print()
         print("| workload | cache | req/s | p50 ms | p99 ms | non-2xx |")
         print("|---|---|---:|---:|---:|---:|")
+        gzip = ("Accept-Encoding: gzip",)
         rows = [
             ("/data?limit=50 (one URL)", "hits", cached_base + "/data?limit=50", None),
+            ("/data?limit=200 (one URL)", "hits", cached_base + "/data?limit=200", None),
+            ("/data?limit=200 (one URL), gzip", "hits", cached_base + "/data?limit=200", None, gzip),
             ("/data?ticker=T004242 (one URL)", "hits", cached_base + "/data?ticker=T004242", None),
             ("/health", "hits", cached_base + "/health", None),
             ("/stats", "hits", cached_base + "/stats", None),
@@ -171,12 +176,21 @@ def main():
             ("/data/{ticker}/history random", "off", cold_base, ("history",)),
             ("mix: random ticker, offset and history requests", "off", cold_base, ("mix",)),
         ]
-        for name, cache, url, lua in rows:
+        for name, cache, url, lua, *headers in rows:
+            headers = headers[0] if headers else ()
             if lua:
-                rate, p50, p99, errors = wrk(url, args.duration, script, (str(args.records), *lua))
+                rate, p50, p99, errors = wrk(url, args.duration, script, (str(args.records), *lua), headers)
             else:
-                rate, p50, p99, errors = wrk(url, args.duration)
+                rate, p50, p99, errors = wrk(url, args.duration, headers=headers)
             print(f"| {name} | {cache} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | {errors} |")
+        print()
+        print("| answer | bytes | bytes with gzip | saved |")
+        print("|---|---:|---:|---:|")
+        for path in ("/data?limit=50", "/data?limit=200", "/openapi.json", "/metrics"):
+            plain = len(urllib.request.urlopen(cached_base + path).read())
+            request = urllib.request.Request(cached_base + path, headers={"Accept-Encoding": "gzip"})
+            compressed = len(urllib.request.urlopen(request).read())
+            print(f"| {path} | {plain:,} | {compressed:,} | {1 - compressed / plain:.0%} |")
     finally:
         for process in (cached, cold):
             process.terminate()
