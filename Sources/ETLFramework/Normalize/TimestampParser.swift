@@ -103,7 +103,8 @@ public struct TimestampParser: Sendable {
             index += 1
             return true
         }
-        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
+        // Year 0 does not exist in the stores' calendars (PostgreSQL refuses it).
+        guard let year = number(4), year >= 1, expect("-"), let month = number(2), expect("-"), let day = number(2),
             (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         var seconds = 0
