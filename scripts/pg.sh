@@ -15,6 +15,13 @@
 set -euo pipefail
 MAX_CONNECTIONS=500
 
+# A server started from here inherits every descriptor its caller left open (a test process holding
+# a thousand sockets), and PostgreSQL counts them against max_files_per_process: it refuses to start
+# with "insufficient file descriptors". Only stdin, stdout and stderr are passed on.
+for fd in $(ls /proc/$$/fd 2>/dev/null); do
+  if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+
 bindir() {
   if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
     pg_config --bindir

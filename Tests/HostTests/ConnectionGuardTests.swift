@@ -29,7 +29,7 @@ import TestSupport
     }
 
     static func connectSocket(port: Int) throws -> Int32 {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         let connected = withLoopbackAddress(port: port) { connect(descriptor, $0, $1) }
         guard connected == 0 else {
             close(descriptor)
@@ -134,7 +134,8 @@ import TestSupport
                 try Self.exchange(port: port, Array("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
             }
             #expect(Self.parse(health.answer).status == 200, "\(health.answer.prefix(300))")
-            #expect(ContinuousClock.now - started < .seconds(3))
+            // Answered, not starved: a generous bound, since the whole suite shares two cores.
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()

@@ -15,7 +15,7 @@ import TestSupport
 
         init() throws {
             port = try LiveHost.freePort()
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             self.descriptor = descriptor
             let bound = withLoopbackAddress(port: port) { bind(descriptor, $0, $1) }
             guard bound == 0, listen(descriptor, 16) == 0 else { throw LiveHostFailure(message: "cannot listen on \(port)") }

@@ -19,8 +19,9 @@ public struct PipelineRunner: Sendable {
     public let callDeadline: Duration?
     /// Told of every recorded run (notifications); must not block.
     public let observer: (any RunObserver)?
-    /// How long the database may take to answer before a run is not even started.
-    public static let reachDeadline: Duration = .seconds(3)
+    /// How long the database may take to answer before a run is not even started: as long as a new
+    /// connection may take, so that a busy server is not mistaken for a stalled one.
+    public static let reachDeadline: Duration = .seconds(10)
     /// How long recording a run's end may take (kept short: it also runs during a forced shutdown).
     public static let recordDeadline: Duration = .seconds(3)
 
