@@ -56,8 +56,8 @@ import TestSupport
             kill(victim.process.processIdentifier, SIGKILL)
             victim.process.waitUntilExit()
             #expect(victim.process.terminationReason == .uncaughtSignal)
-            let stranded = try await database.rows("SELECT status FROM etl_runs")
-            #expect(stranded == [["running"]])
+            let stranded = try await database.rows("SELECT status, latest_pending FROM etl_runs")
+            #expect(stranded == [["running", "t"]], "the killed run's batches are marked for publication")
 
             let rerun = try await HostProcess.run(["run", "p.yaml", "--once"], in: directory, environment: environment)
             #expect(rerun.status == 0, "\(rerun.stderr)")
@@ -75,6 +75,14 @@ import TestSupport
             #expect(try await database.scalar("SELECT count(*) FROM quarantine") == "\(bad)")
             #expect(try await database.scalar("SELECT count(DISTINCT line) FROM quarantine") == "\(bad)")
             #expect(try await database.scalar("SELECT count(*) FROM normalized_records") == "\(Self.tickers)")
+            // Every unified record is its ticker's newest observation, and nothing is left to publish.
+            #expect(
+                try await database.scalar(
+                    """
+                    SELECT count(*) FROM normalized_records n
+                    WHERE n.created_at IS DISTINCT FROM (SELECT max(o.observed_at) FROM observations o WHERE o.ticker = n.id)
+                    """) == "0")
+            #expect(try await database.scalar("SELECT count(*) FROM etl_runs WHERE latest_pending") == "0")
             // The last row of the file is the newest observation of its coin.
             let last = Self.rows % Self.tickers
             #expect(

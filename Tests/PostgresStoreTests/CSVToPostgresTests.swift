@@ -21,7 +21,7 @@ import TestSupport
             let run = try await harness.database.rows(
                 "SELECT pipeline, trigger, status, processed, quarantined, skipped, finished_at IS NOT NULL, duration_ms >= 0 FROM etl_runs")
             #expect(run == [["csv", "cli", "success", "7", "0", "0", "t", "t"]])
-            let raw = try await harness.database.rows("SELECT payload->>'symbol', line, location FROM raw_records WHERE line = 8")
+            let raw = try await harness.database.rows("SELECT payload::json->>'symbol', line, location FROM raw_records WHERE line = 8")
             #expect(raw == [[" doge ", "8", "sample.csv:8"]])
             #expect(try await harness.database.scalar("SELECT kind FROM checkpoints WHERE pipeline = 'csv'") == "csv")
         }

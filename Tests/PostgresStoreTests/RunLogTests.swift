@@ -79,7 +79,8 @@ import TestSupport
                 recorded == [
                     ["1", "initial schema"], ["2", "filtered counter"], ["3", "unified record counts and membership version"],
                     ["4", "lighter per-batch writes"], ["5", "run checks and anomalies"], ["6", "history partitioned by month"],
-                    ["7", "one lock order for the unified counts"],
+                    ["7", "one lock order for the unified counts"], ["8", "latest state published at the end of a run"],
+                    ["9", "raw payloads as text"],
                 ])
         }
     }

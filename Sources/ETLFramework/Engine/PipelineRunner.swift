@@ -80,7 +80,9 @@ public struct PipelineRunner: Sendable {
             var logger = logger
             logger[metadataKey: "run_id"] = "\(runID)"
             logger.info("run started", metadata: ["trigger": "\(trigger.rawValue)"])
-            let outcome = await execute(pipeline, sink: sink, runID: runID, logger: logger, stop: stop, progress: progress)
+            var executed = await execute(pipeline, sink: sink, runID: runID, logger: logger, stop: stop, progress: progress)
+            await publish(runID, outcome: &executed, stop: stop, logger: logger)
+            let outcome = executed
             var report: RunReport
             do {
                 // Recorded even when the run's task was cancelled (a forced shutdown): the record is
@@ -281,7 +283,7 @@ public struct PipelineRunner: Sendable {
             LoadBatch(
                 runID: runID, pipeline: pipeline.name, raw: raw, quotes: transformed.quotes,
                 rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters,
-                priceMoveLimit: pipeline.checks.maxPriceChange?.value))
+                priceMoveLimit: pipeline.checks.maxPriceChange?.value, defersLatestState: true))
         return Load(
             prepared: prepared, reasons: transformed.rejections.map(\.reason), records: transformed.raw.count,
             tickers: Set(transformed.quotes.lazy.map(\.ticker)))

@@ -28,15 +28,18 @@ package struct EncodedBatch: Sendable {
         observationQuotes = plan.observationCandidates
         observationTails = PostgresStore.observationTails(plan, observationQuotes)
         sourceAssets = plan.newestPerSourceAsset
-        upserts = Upserts(plan)
+        upserts = batch.defersLatestState ? Upserts() : Upserts(plan)
         months = PostgresStore.months(of: batch.quotes.lazy.map(\.observedAt))
-        tickerBuckets = LockOrder.buckets(of: plan.tickers)
+        tickerBuckets = batch.defersLatestState ? [] : LockOrder.buckets(of: plan.tickers)
     }
 
-    /// The per-asset statements of a batch: none when it has no quotes.
+    /// The per-asset statements of a batch: none when it has no quotes, or leaves the latest state
+    /// to the end of its run.
     struct Upserts: Sendable {
         var assets: PostgresQuery?
         var unified: PostgresQuery?
+
+        init() {}
 
         init(_ plan: BatchPlan) {
             guard !plan.batch.quotes.isEmpty else { return }

@@ -257,5 +257,17 @@ struct Migration: Sendable {
             ]),
         Migration(version: 6, name: "history partitioned by month", statements: MonthPartitioning.migration),
         Migration(version: 7, name: "one lock order for the unified counts", statements: LockOrder.migration),
+        Migration(version: 8, name: "latest state published at the end of a run", statements: LatestPublication.migration),
+        Migration(
+            version: 9, name: "raw payloads as text",
+            statements: [
+                // New payloads go to a text column: PostgreSQL's json type parses every payload on the
+                // way in, which cost half the time of copying the raw rows, and the store only ever
+                // writes JSON it serialized itself. Older payloads stay where they are (no rewrite of a
+                // large table inside a migration); readers take whichever is set.
+                "ALTER TABLE raw_records RENAME COLUMN payload TO payload_json",
+                "ALTER TABLE raw_records ALTER COLUMN payload_json DROP NOT NULL",
+                "ALTER TABLE raw_records ADD COLUMN payload TEXT",
+            ]),
     ]
 }

@@ -7,8 +7,13 @@ extension PostgresStore {
     /// Records the batch's new observations whose price moved beyond `limit` from the asset's
     /// previous observation, inside the batch's transaction and before the assets are upserted (so
     /// `assets` still holds each asset's newest observation before the batch). Returns how many.
+    ///
+    /// When the run publishes its latest state at its end, `own` holds the newest observation time
+    /// of each source asset its earlier batches stored (by source asset id, see `refs`): those are
+    /// newer than `assets` and are the previous observations then.
     func recordPriceMoves(
-        _ plan: BatchPlan, observations: [Int], limit: Double, on connection: PostgresConnection, logger: Logger
+        _ plan: BatchPlan, observations: [Int], limit: Double, refs: [String: Int32], own: [Int32: Date]?,
+        on connection: PostgresConnection, logger: Logger
     ) async throws -> Int {
         let batch = plan.batch
         guard !observations.isEmpty else { return 0 }
@@ -24,6 +29,9 @@ extension PostgresStore {
             var cells = RowCells(row, reading: "an asset's price")
             let identity = AssetIdentity(ticker: try cells.next(), assetKey: try cells.next())
             stored[identity] = AssetPrice(price: try cells.next(), observedAt: try cells.next(), source: try cells.next())
+        }
+        if let own, !own.isEmpty {
+            try await mergeOwnPrices(plan, observations: observations, refs: refs, own: own, into: &stored, on: connection, logger: logger)
         }
         let moves = PriceMoves.flag(batch.quotes, indices: observations, source: batch.pipeline, stored: stored, limit: limit)
         guard !moves.isEmpty else { return 0 }
@@ -43,5 +51,33 @@ extension PostgresStore {
             ORDER BY i
             """, logger: logger)
         return moves.count
+    }
+
+    /// Puts into `stored` the run's own newest stored observation of each asset of the batch, where it
+    /// is newer than the stored one.
+    func mergeOwnPrices(
+        _ plan: BatchPlan, observations: [Int], refs: [String: Int32], own: [Int32: Date],
+        into stored: inout [AssetIdentity: AssetPrice], on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let batch = plan.batch
+        var identities: [Int32: AssetIdentity] = [:]
+        for index in observations {
+            let quote = batch.quotes[index]
+            if let ref = refs[quote.sourceAssetID], own[ref] != nil {
+                identities[ref] = AssetIdentity(ticker: quote.ticker, assetKey: quote.assetKey)
+            }
+        }
+        guard !identities.isEmpty else { return }
+        let keys = identities.keys.sorted()
+        let rows = try await connection.query(
+            """
+            SELECT k.ref, o.price_usd::text, o.observed_at FROM unnest(\(keys)::int4[], \(keys.map { PostgresTimestamp.text(own[$0]!) })::text[]::timestamptz[]) AS k(ref, at)
+            JOIN observations o ON o.asset_ref = k.ref AND o.observed_at = k.at
+            """, logger: logger)
+        for try await (ref, price, observedAt) in rows.decode((Int32, String, Date).self) {
+            guard let identity = identities[ref] else { continue }
+            if let current = stored[identity], current.observedAt >= observedAt { continue }
+            stored[identity] = AssetPrice(price: price, observedAt: observedAt, source: batch.pipeline)
+        }
     }
 }

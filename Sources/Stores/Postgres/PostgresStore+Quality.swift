@@ -75,7 +75,7 @@ extension PostgresStore {
                     """
                     SELECT a.ticker, a.source, a.source_asset_id, \(unescaped: Self.micros("a.observed_at")), a.price_usd::text,
                         a.previous_price_usd::text, \(unescaped: Self.micros("a.previous_observed_at")), a.previous_source, a.change,
-                        coalesce(r.payload::text, ''), coalesce(r.location, ''), count(*) OVER ()
+                        coalesce(r.payload, r.payload_json::text, ''), coalesce(r.location, ''), count(*) OVER ()
                     FROM run_anomalies a LEFT JOIN raw_records r ON r.id = a.raw_id AND r.observed_at = a.observed_at
                     WHERE a.run_id = \(run.rawValue) ORDER BY a.id LIMIT \(limit) OFFSET \(offset)
                     """, logger: logger)

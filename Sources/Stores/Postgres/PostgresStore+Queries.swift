@@ -104,6 +104,7 @@ extension PostgresStore {
         builder.condition(" AND s.source = ", query.source)
         builder.condition(" AND o.observed_at >= ", query.start)
         builder.condition(" AND o.observed_at <= ", query.end)
+        builder.trustedSQL(LatestPublication.publishedOnly)
     }
 
     /// A page of history with its total, for a read with a source or dates.

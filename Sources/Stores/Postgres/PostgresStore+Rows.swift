@@ -144,24 +144,32 @@ extension PostgresStore {
     /// which one run at a time writes, so nothing else inserts it meanwhile.
     static func insertSourceAssets(_ quotes: [Quote], source: String) -> PostgresQuery {
         let ids = quotes.map(\.sourceAssetID), tickers = quotes.map(\.ticker), names = quotes.map { $0.name ?? "" }
+        let keys = quotes.map(\.assetKey)
         return """
-            INSERT INTO source_assets (source, source_asset_id, ticker, name)
-            SELECT \(source), id, t, NULLIF(n, '') FROM unnest(\(ids)::text[], \(tickers)::text[], \(names)::text[]) AS u(id, t, n)
+            INSERT INTO source_assets (source, source_asset_id, ticker, name, asset_key)
+            SELECT \(source), id, t, NULLIF(n, ''), k
+            FROM unnest(\(ids)::text[], \(tickers)::text[], \(names)::text[], \(keys)::text[]) AS u(id, t, n, k)
             ON CONFLICT (source, source_asset_id) DO NOTHING
             RETURNING id, source_asset_id
             """
     }
 
-    /// A source asset's ticker and name are those of its newest observation: the batch's newest
-    /// quote renames it unless a newer observation is stored.
+    /// A source asset's ticker, name and asset key are those of its newest observation: the batch's
+    /// newest quote renames it unless a newer observation is stored. A row stored before asset keys
+    /// were (migration 8) takes the quote's key in any case.
     static func renameSourceAssets(_ quotes: [Quote], refs: [String: Int32]) -> PostgresQuery {
         let ids = quotes.map { refs[$0.sourceAssetID] ?? -1 }, tickers = quotes.map(\.ticker), names = quotes.map { $0.name ?? "" }
-        let times = quotes.map { PostgresTimestamp.text($0.observedAt) }
+        let times = quotes.map { PostgresTimestamp.text($0.observedAt) }, keys = quotes.map(\.assetKey)
         return """
-            UPDATE source_assets AS s SET ticker = u.t, name = NULLIF(u.n, '')
-            FROM unnest(\(ids)::int4[], \(tickers)::text[], \(names)::text[], \(times)::text[]) AS u(ref, t, n, at)
-            WHERE s.id = u.ref AND u.at::timestamptz >= coalesce(
-                (SELECT max(o.observed_at) FROM observations AS o WHERE o.asset_ref = s.id), '-infinity')
+            UPDATE source_assets AS s SET ticker = CASE WHEN f.newest THEN f.t ELSE s.ticker END,
+                name = CASE WHEN f.newest THEN NULLIF(f.n, '') ELSE s.name END,
+                asset_key = CASE WHEN f.newest THEN f.k ELSE coalesce(s.asset_key, f.k) END
+            FROM (
+                SELECT u.ref, u.t, u.n, u.k, u.at::timestamptz >= coalesce(
+                    (SELECT max(o.observed_at) FROM observations AS o WHERE o.asset_ref = u.ref), '-infinity') AS newest
+                FROM unnest(\(ids)::int4[], \(tickers)::text[], \(names)::text[], \(times)::text[], \(keys)::text[]) AS u(ref, t, n, at, k)
+            ) AS f
+            WHERE s.id = f.ref AND (f.newest OR s.asset_key IS NULL)
             """
     }
 

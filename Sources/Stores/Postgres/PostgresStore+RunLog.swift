@@ -53,6 +53,9 @@ extension PostgresStore {
                 if !abandoned.isEmpty {
                     logger.warning("abandoned runs marked interrupted", metadata: ["runs": "\(abandoned)"])
                 }
+                // What earlier runs of the pipeline left unpublished (a crash, a failed publication)
+                // is published before this run writes.
+                try await publishPending(of: pipeline, logger: logger)
                 let result = try await body()
                 await unlock()
                 return result

@@ -22,21 +22,26 @@ extension PostgresStore {
     /// that still meets a deadlock or a serialization failure (partition creation racing a batch, a
     /// statement written by hand) is tried again, with a random pause (``TransactionConflict``).
     package func write(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
-        let pipeline = encoded.plan.batch.pipeline
+        let pipeline = encoded.plan.batch.pipeline, run = encoded.plan.batch.runID
         do {
-            let counters = try await failingFastWhenDown("writing a batch of \(pipeline)", logger: logger) {
+            let (counters, newest) = try await failingFastWhenDown("writing a batch of \(pipeline)", logger: logger) {
                 try await writeRetryingConflicts(encoded, logger: logger)
             }
+            runAssets.record(newest, of: run)
             primary.answered()
             // This host's reads must see the batch from now on, before its notification arrives.
             await noteChange(logger: logger)
             return counters
         } catch {
+            // The batch may have committed unseen: the run's end reads what it left from the database.
+            if encoded.plan.batch.defersLatestState { runAssets.markUncertain(run) }
             throw PostgresStoreError.wrap(error, while: "writing a batch of \(pipeline)")
         }
     }
 
-    func writeRetryingConflicts(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
+    /// Writes the batch; returns its counters and, when it leaves the latest state to its run's end,
+    /// the newest new observation time of each source asset it wrote.
+    func writeRetryingConflicts(_ encoded: EncodedBatch, logger: Logger) async throws -> (RunCounters, [Int32: Date]) {
         try await TransactionConflict.retrying("writing a batch", pipeline: encoded.plan.batch.pipeline, logger: logger) {
             try await ensurePartitions(months: encoded.months, logger: logger)
             do {
@@ -51,7 +56,7 @@ extension PostgresStore {
         }
     }
 
-    func writeTransaction(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
+    func writeTransaction(_ encoded: EncodedBatch, logger: Logger) async throws -> (RunCounters, [Int32: Date]) {
         try await client.withTransaction(logger: logger) { connection in
             var plan = encoded.plan
             var upserts = encoded.upserts
@@ -80,21 +85,37 @@ extension PostgresStore {
                 let candidates = encoded.observationQuotes
                 let stored = try await storedObservations(candidates, of: plan, refs: refs, on: connection, logger: logger)
                 (plan, newObservations) = plan.settling(candidates) { stored[$0] }
-                upserts = EncodedBatch.Upserts(plan)
+                if !plan.batch.defersLatestState { upserts = EncodedBatch.Upserts(plan) }
                 try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
             }
             let batch = plan.batch
-            if !batch.quotes.isEmpty {
+            let defers = batch.defersLatestState
+            if !batch.quotes.isEmpty, !defers {
                 // From here to the commit, no other batch changes these tickers (see LockOrder).
                 try await connection.query(Self.lockTickers(encoded.tickerBuckets), logger: logger)
             }
             var anomalies = 0
             if let limit = batch.priceMoveLimit {
-                anomalies = try await recordPriceMoves(plan, observations: newObservations, limit: limit, on: connection, logger: logger)
+                anomalies = try await recordPriceMoves(
+                    plan, observations: newObservations, limit: limit, refs: refs, own: defers ? runAssets.newest(of: batch.runID) : nil,
+                    on: connection, logger: logger)
             }
             if let assets = upserts.assets, let unified = upserts.unified {
                 try await connection.query(assets, logger: logger)
                 try await connection.query(unified, logger: logger)
+            }
+            var newest: [Int32: Date] = [:]
+            if defers {
+                for index in newObservations {
+                    let quote = batch.quotes[index]
+                    guard let ref = refs[quote.sourceAssetID] else { continue }
+                    if let known = newest[ref], known >= quote.observedAt { continue }
+                    newest[ref] = quote.observedAt
+                }
+                let unrecorded = runAssets.unrecorded(newest.keys, of: batch.runID)
+                if !unrecorded.isEmpty {
+                    try await connection.query(LatestPublication.markPending(run: batch.runID, refs: unrecorded.sorted()), logger: logger)
+                }
             }
             if !batch.rejections.isEmpty {
                 try await copy(
@@ -116,32 +137,33 @@ extension PostgresStore {
                 """
                 UPDATE etl_runs SET processed = processed + \(counters.processed),
                     quarantined = quarantined + \(counters.quarantined), skipped = skipped + \(counters.skipped),
-                    filtered = filtered + \(counters.filtered), anomalies = anomalies + \(counters.anomalies)
+                    filtered = filtered + \(counters.filtered), anomalies = anomalies + \(counters.anomalies),
+                    latest_pending = latest_pending OR \(!newest.isEmpty)
                 WHERE id = \(batch.runID.rawValue)
                 """, logger: logger)
             try await connection.query(Self.notifyChange, logger: logger)
-            return counters
+            return (counters, newest)
         }
     }
 
     /// The id of each of the batch's source assets (by source asset id). One read finds those stored;
-    /// only new ones are inserted, and only those whose ticker or name changed are updated: a batch of
-    /// known assets writes nothing here.
+    /// only new ones are inserted, and only those whose ticker, name or asset key changed (or was
+    /// never stored) are updated: a batch of known assets writes nothing here.
     func sourceAssetRefs(
         _ quotes: [Quote], source: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> [String: Int32] {
         guard !quotes.isEmpty else { return [:] }
         var refs: [String: Int32] = [:]
         refs.reserveCapacity(quotes.count)
-        var stored: [String: (ticker: String, name: String?)] = [:]
+        var stored: [String: (ticker: String, name: String?, assetKey: String?)] = [:]
         let rows = try await connection.query(
             """
-            SELECT id, source_asset_id, ticker, name FROM source_assets
+            SELECT id, source_asset_id, ticker, name, asset_key FROM source_assets
             WHERE source = \(source) AND source_asset_id = ANY(\(quotes.map(\.sourceAssetID))::text[])
             """, logger: logger)
-        for try await (id, sourceAssetID, ticker, name) in rows.decode((Int32, String, String, String?).self) {
+        for try await (id, sourceAssetID, ticker, name, assetKey) in rows.decode((Int32, String, String, String?, String?).self) {
             refs[sourceAssetID] = id
-            stored[sourceAssetID] = (ticker, name)
+            stored[sourceAssetID] = (ticker, name, assetKey)
         }
         let new = quotes.filter { refs[$0.sourceAssetID] == nil }
         if !new.isEmpty {
@@ -149,7 +171,9 @@ extension PostgresStore {
             for try await (id, sourceAssetID) in inserted.decode((Int32, String).self) { refs[sourceAssetID] = id }
         }
         let renamed = quotes.filter { quote in
-            stored[quote.sourceAssetID].map { $0.ticker != quote.ticker || $0.name != quote.name } ?? false
+            stored[quote.sourceAssetID].map {
+                $0.ticker != quote.ticker || $0.name != quote.name || $0.assetKey != quote.assetKey
+            } ?? false
         }
         if !renamed.isEmpty {
             try await connection.query(Self.renameSourceAssets(renamed, refs: refs), logger: logger)

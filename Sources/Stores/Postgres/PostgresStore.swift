@@ -16,6 +16,8 @@ package struct PostgresStore: Store {
     /// How long observations and raw payloads are kept (see ``maintain(now:logger:)``).
     package let retention: RetentionPolicy
     let knownPartitions = KnownPartitions()
+    /// What this process's runs stored, to publish at their ends (see ``LatestPublication``).
+    let runAssets = RunAssets()
     /// The streaming replicas the API's reads go to (`read_urls`), if any.
     let readReplicas: ReadReplicas?
     let logger: Logger

@@ -47,7 +47,7 @@ package enum PreparedReads {
         typealias Row = (point: HistoryPoint, total: Int64)
         static let sql = """
             SELECT \(PostgresStore.historyColumns), count(*) OVER ()
-            FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = $1
+            FROM observations o JOIN source_assets s ON s.id = o.asset_ref WHERE s.ticker = $1\(LatestPublication.publishedOnly)
             ORDER BY o.observed_at DESC, s.source, s.source_asset_id LIMIT $2 OFFSET $3
             """
         var ticker: String
@@ -69,7 +69,7 @@ package enum PreparedReads {
         static let sql = """
             SELECT \(PostgresStore.historyColumns), count(*) OVER ()
             FROM observations o JOIN source_assets s ON s.id = o.asset_ref
-            WHERE s.ticker = $1 AND o.observed_at >= $2::timestamptz AND o.observed_at <= $3::timestamptz
+            WHERE s.ticker = $1 AND o.observed_at >= $2::timestamptz AND o.observed_at <= $3::timestamptz\(LatestPublication.publishedOnly)
             ORDER BY o.observed_at DESC, s.source, s.source_asset_id LIMIT $4 OFFSET $5
             """
         var ticker: String
