@@ -77,12 +77,7 @@ enum LatestPublication {
         JOIN observations o ON o.asset_ref = k.ref AND o.observed_at = k.at
         JOIN source_assets s ON s.id = k.ref
         ORDER BY o.ticker, s.asset_key
-        ON CONFLICT (ticker, asset_key) DO UPDATE SET name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
-            market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
-            percent_change_24h = EXCLUDED.percent_change_24h, rank = EXCLUDED.rank, source = EXCLUDED.source,
-            source_asset_id = EXCLUDED.source_asset_id, observed_at = EXCLUDED.observed_at, ingested_at = now()
-        WHERE EXCLUDED.observed_at > a.observed_at
-            OR (EXCLUDED.observed_at = a.observed_at AND EXCLUDED.source COLLATE "C" < a.source COLLATE "C")
+        \(unescaped: PostgresStore.assetsMoveToNewer)
         """
     }
 

@@ -131,14 +131,20 @@ extension PostgresStore {
             FROM unnest(\(tickers)::text[], \(keys)::text[], \(names)::text[], \(prices)::text[], \(caps)::text[],
                         \(volumes)::text[], \(changes)::text[], \(ranks)::text[], \(ids)::text[], \(times)::text[])
                 AS u(t, k, n, p, c, v, pc, r, id, at)
-            ON CONFLICT (ticker, asset_key) DO UPDATE SET name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
-                market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
-                percent_change_24h = EXCLUDED.percent_change_24h, rank = EXCLUDED.rank, source = EXCLUDED.source,
-                source_asset_id = EXCLUDED.source_asset_id, observed_at = EXCLUDED.observed_at, ingested_at = now()
-            WHERE EXCLUDED.observed_at > a.observed_at
-                OR (EXCLUDED.observed_at = a.observed_at AND EXCLUDED.source COLLATE "C" < a.source COLLATE "C")
+            \(unescaped: Self.assetsMoveToNewer)
             """
     }
+
+    /// An asset (alias `a`) moves to the inserted observation unless it holds a newer one, or one as
+    /// new from a source that sorts first.
+    static let assetsMoveToNewer = """
+        ON CONFLICT (ticker, asset_key) DO UPDATE SET name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
+            market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
+            percent_change_24h = EXCLUDED.percent_change_24h, rank = EXCLUDED.rank, source = EXCLUDED.source,
+            source_asset_id = EXCLUDED.source_asset_id, observed_at = EXCLUDED.observed_at, ingested_at = now()
+        WHERE EXCLUDED.observed_at > a.observed_at
+            OR (EXCLUDED.observed_at = a.observed_at AND EXCLUDED.source COLLATE "C" < a.source COLLATE "C")
+        """
 
     /// Source assets not stored yet, with their ids. A source asset is delivered by one pipeline,
     /// which one run at a time writes, so nothing else inserts it meanwhile.
