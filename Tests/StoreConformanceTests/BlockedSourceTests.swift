@@ -106,7 +106,12 @@ import TestSupport
                 let controller = RunController(
                     runner: PipelineRunner(store: store), pipelines: [Self.pipeline(descriptor)], logger: TestLog.logger)
                 async let serving: Void = controller.run(schedules: true)
-                #expect(try await eventually(30) { controller.localRun(of: "blocked") != nil })
+                // Recorded, not only scheduled: a stop before the run is recorded leaves nothing to read back.
+                #expect(
+                    try await eventually(30) {
+                        guard controller.localRun(of: "blocked") != nil else { return false }
+                        return (try? await store.latestRuns(logger: TestLog.logger)["blocked"]?.status) == .running
+                    })
                 let started = ContinuousClock.now
                 controller.shutdown()
                 await serving

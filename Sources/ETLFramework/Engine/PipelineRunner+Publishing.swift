@@ -17,9 +17,11 @@ extension PipelineRunner {
             logger.error("the latest state of the run is not published yet", metadata: ["error": "\(reason)"])
             if outcome.status == .success { outcome.status = .failed }
             outcome.message =
-                (outcome.message.map { $0 + "; " } ?? "")
-                + "its records are stored but the unified records do not show them yet (\(reason)); "
-                + "the next run of the pipeline or the next start of the host publishes them"
+                (outcome.message.map { $0 + "; " } ?? "") + "publishing failed (\(reason)); " + Self.unpublishedNote
         }
     }
+
+    /// Said of a run whose stored batches are not published by its own end.
+    static let unpublishedNote =
+        "what its batches stored is not in the unified records yet: the next run of the pipeline or the next start of the host publishes it"
 }

@@ -80,8 +80,18 @@ public struct PipelineRunner: Sendable {
             var logger = logger
             logger[metadataKey: "run_id"] = "\(runID)"
             logger.info("run started", metadata: ["trigger": "\(trigger.rawValue)"])
-            var executed = await execute(pipeline, sink: sink, runID: runID, logger: logger, stop: stop, progress: progress)
-            await publish(runID, outcome: &executed, stop: stop, logger: logger)
+            var writeFailed = false
+            var executed = await execute(
+                pipeline, sink: sink, runID: runID, logger: logger, stop: stop, progress: progress, writeFailed: &writeFailed)
+            if writeFailed {
+                // The database just failed a write: publishing is left to the next run or start
+                // rather than made to fail the same way (and hold up a run that must end promptly).
+                if executed.counters.processed > 0 {
+                    executed.message = (executed.message.map { $0 + "; " } ?? "") + Self.unpublishedNote
+                }
+            } else {
+                await publish(runID, outcome: &executed, stop: stop, logger: logger)
+            }
             let outcome = executed
             var report: RunReport
             do {
@@ -140,7 +150,7 @@ public struct PipelineRunner: Sendable {
 
     func execute<S: Sink>(
         _ pipeline: Pipeline, sink: S, runID: RunID, logger: Logger, stop: StopSignal?,
-        progress: (@Sendable (RunProgress) -> Void)?
+        progress: (@Sendable (RunProgress) -> Void)?, writeFailed: inout Bool
     ) async -> Outcome {
         func stopping() -> Bool { Task.isCancelled || stop?.isRequested == true }
         var counters = RunCounters()
@@ -208,7 +218,13 @@ public struct PipelineRunner: Sendable {
                         (load, abandoned) = (nil, true)
                     }
                 }
-                let added = try await written
+                let added: RunCounters
+                do {
+                    added = try await written
+                } catch {
+                    writeFailed = true
+                    throw error
+                }
                 counters = counters + added
                 tickers.formUnion(current.tickers)
                 for reason in current.reasons { reasons.add(reason) }

@@ -51,6 +51,12 @@ final class PrimaryPool: Sendable {
         state.withLock { $0.lastAnswer = now }
     }
 
+    /// Whether the pool has answered nothing for ``silence`` (a new pool counts as answering).
+    var isSilent: Bool {
+        let now = ContinuousClock.now
+        return state.withLock { now - $0.lastAnswer >= Self.silence }
+    }
+
     /// Whether the pool has been silent long enough, and not replaced recently, to be replaced.
     var mayReplace: Bool {
         let now = ContinuousClock.now
