@@ -278,16 +278,16 @@ extension PostgresStore {
 
     /// Asks the pool for `SELECT 1`. When the pool does not answer within ``pingPatience`` (or fails)
     /// but a direct connection succeeds, and the pool has been silent for a while, the pool is
-    /// lagging behind a recovered server (see ``PrimaryPool``): it is replaced and asked again. A pool
-    /// that answered within ``PrimaryPool/silence`` (or is new) and is only slow (a busy server, a
-    /// first connection still being opened) is waited for; the caller's deadline bounds the wait.
+    /// lagging behind a recovered server (see ``PrimaryPool``): it is replaced and asked again. The
+    /// store's first pool, still opening its first connection (slow on a busy server), is waited
+    /// for instead; the caller's deadline bounds the wait.
     package func ping(logger: Logger) async throws {
         let pool = client
         let answer = Task { for try await _ in try await pool.query("SELECT 1", logger: logger).decode(Int32.self) {} }
         do {
             try await withDeadline(Self.pingPatience, doing: "checking the database") { try await answer.value }
             primary.answered()
-        } catch is DeadlineExceeded where !primary.isSilent {
+        } catch is DeadlineExceeded where primary.isOpening {
             do {
                 try await withTaskCancellationHandler {
                     try await answer.value

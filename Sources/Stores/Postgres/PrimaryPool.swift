@@ -16,6 +16,7 @@ final class PrimaryPool: Sendable {
         /// When a pool query last succeeded, and when the pool was last replaced.
         var lastAnswer: ContinuousClock.Instant = .now
         var lastReplaced: ContinuousClock.Instant?
+        var hasAnswered = false
         /// Generations retired, with when they were.
         var retired: [Int: ContinuousClock.Instant] = [:]
     }
@@ -48,13 +49,16 @@ final class PrimaryPool: Sendable {
     /// not lagging behind, and is never replaced.
     func answered() {
         let now = ContinuousClock.now
-        state.withLock { $0.lastAnswer = now }
+        state.withLock {
+            $0.lastAnswer = now
+            $0.hasAnswered = true
+        }
     }
 
-    /// Whether the pool has answered nothing for ``silence`` (a new pool counts as answering).
-    var isSilent: Bool {
-        let now = ContinuousClock.now
-        return state.withLock { now - $0.lastAnswer >= Self.silence }
+    /// Whether this is the store's first pool and it has not answered yet: its first connection may
+    /// still be opening on a busy server, which is no sign of a pool lagging behind.
+    var isOpening: Bool {
+        state.withLock { $0.generation == 0 && !$0.hasAnswered }
     }
 
     /// Whether the pool has been silent long enough, and not replaced recently, to be replaced.
