@@ -52,9 +52,11 @@ struct BatchByBatchSink: Sink {
     @Test func anUnpublishedRunIsLeftOutOfTheHistoryAndPublishedByTheNextRun() async throws {
         try await Harness.with { harness in
             let run = try await Self.unpublishedRun(harness)
-            // Stored, checkpointed, and not visible: the unified record and the history agree.
+            // Stored and checkpointed. The run's first batch brought BTC to the run and wrote its latest
+            // state (200); the second (300) waits for the publication, and the history leaves out the
+            // whole run meanwhile: the unified record is never older than the history beside it.
             #expect(try await harness.count("observations") == 4)
-            #expect(try await harness.unified("BTC")?[1] == "100")
+            #expect(try await harness.unified("BTC")?[1] == "200")
             #expect(try await Self.btcHistory(harness) == ["100"])
             #expect(try await harness.database.scalar("SELECT latest_pending FROM etl_runs WHERE id = \(run)") == "t")
             #expect(try await harness.count("latest_pending_assets") == 1)

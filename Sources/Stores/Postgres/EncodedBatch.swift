@@ -28,18 +28,15 @@ package struct EncodedBatch: Sendable {
         observationQuotes = plan.observationCandidates
         observationTails = PostgresStore.observationTails(plan, observationQuotes)
         sourceAssets = plan.newestPerSourceAsset
-        upserts = batch.defersLatestState ? Upserts() : Upserts(plan)
+        upserts = Upserts(plan)
         months = PostgresStore.months(of: batch.quotes.lazy.map(\.observedAt))
-        tickerBuckets = batch.defersLatestState ? [] : LockOrder.buckets(of: plan.tickers)
+        tickerBuckets = LockOrder.buckets(of: plan.tickers)
     }
 
-    /// The per-asset statements of a batch: none when it has no quotes, or leaves the latest state
-    /// to the end of its run.
+    /// The per-asset statements of a batch: none when it has no quotes.
     struct Upserts: Sendable {
         var assets: PostgresQuery?
         var unified: PostgresQuery?
-
-        init() {}
 
         init(_ plan: BatchPlan) {
             guard !plan.batch.quotes.isEmpty else { return }

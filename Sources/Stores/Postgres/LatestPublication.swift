@@ -6,8 +6,9 @@ import PostgresNIO
 /// is written once, when the run ends, instead of with every batch.
 ///
 /// With 10,000 tickers, every batch of a large file touched every ticker: both tables were rewritten
-/// a hundred times for a 1,000,000-row file, most of the load's time. A batch of a run now stores
-/// its raw payloads and observations, and records in the same transaction which source assets it
+/// a hundred times for a 1,000,000-row file, most of the load's time. A batch of a run that brings
+/// no source asset new to the run now stores its raw payloads and observations, and records in the
+/// same transaction which source assets it
 /// gave new observations (`latest_pending_assets`) and that its run has something to publish
 /// (`etl_runs.latest_pending`). At the run's end the store publishes: for each of those source
 /// assets, its newest observation goes into `assets` and the unified records of the tickers are

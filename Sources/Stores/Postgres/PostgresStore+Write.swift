@@ -24,10 +24,11 @@ extension PostgresStore {
     package func write(_ encoded: EncodedBatch, logger: Logger) async throws -> RunCounters {
         let pipeline = encoded.plan.batch.pipeline, run = encoded.plan.batch.runID
         do {
-            let (counters, newest) = try await failingFastWhenDown("writing a batch of \(pipeline)", logger: logger) {
+            let written = try await failingFastWhenDown("writing a batch of \(pipeline)", logger: logger) {
                 try await writeRetryingConflicts(encoded, logger: logger)
             }
-            runAssets.record(newest, of: run)
+            runAssets.record(written.pending, published: written.published, of: run)
+            let counters = written.counters
             primary.answered()
             // This host's reads must see the batch from now on, before its notification arrives.
             await noteChange(logger: logger)
@@ -39,9 +40,17 @@ extension PostgresStore {
         }
     }
 
-    /// Writes the batch; returns its counters and, when it leaves the latest state to its run's end,
-    /// the newest new observation time of each source asset it wrote.
-    func writeRetryingConflicts(_ encoded: EncodedBatch, logger: Logger) async throws -> (RunCounters, [Int32: Date]) {
+    /// What a committed batch did.
+    struct WrittenBatch: Sendable {
+        var counters: RunCounters
+        /// The source assets whose latest state the batch left to its run's end, at their newest new
+        /// observation.
+        var pending: [Int32: Date] = [:]
+        /// The source assets with new observations whose latest state the batch wrote itself.
+        var published: [Int32] = []
+    }
+
+    func writeRetryingConflicts(_ encoded: EncodedBatch, logger: Logger) async throws -> WrittenBatch {
         try await TransactionConflict.retrying("writing a batch", pipeline: encoded.plan.batch.pipeline, logger: logger) {
             try await ensurePartitions(months: encoded.months, logger: logger)
             do {
@@ -56,7 +65,10 @@ extension PostgresStore {
         }
     }
 
-    func writeTransaction(_ encoded: EncodedBatch, logger: Logger) async throws -> (RunCounters, [Int32: Date]) {
+    /// A batch that leaves its latest state to the run's end (``LoadBatch/defersLatestState``) still
+    /// writes it when it brings a source asset the run has not stored before: deferring gains nothing
+    /// there (a file of distinct tickers, a run's first batch), and the batch's statements are ready.
+    func writeTransaction(_ encoded: EncodedBatch, logger: Logger) async throws -> WrittenBatch {
         try await client.withTransaction(logger: logger) { connection in
             var plan = encoded.plan
             var upserts = encoded.upserts
@@ -85,11 +97,13 @@ extension PostgresStore {
                 let candidates = encoded.observationQuotes
                 let stored = try await storedObservations(candidates, of: plan, refs: refs, on: connection, logger: logger)
                 (plan, newObservations) = plan.settling(candidates) { stored[$0] }
-                if !plan.batch.defersLatestState { upserts = EncodedBatch.Upserts(plan) }
+                upserts = EncodedBatch.Upserts(plan)
                 try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
             }
             let batch = plan.batch
-            let defers = batch.defersLatestState
+            var written = WrittenBatch(counters: RunCounters())
+            let newRefs = Set(newObservations.compactMap { refs[batch.quotes[$0].sourceAssetID] })
+            let defers = batch.defersLatestState && !runAssets.hasUnseen(newRefs, of: batch.runID)
             if !batch.quotes.isEmpty, !defers {
                 // From here to the commit, no other batch changes these tickers (see LockOrder).
                 try await connection.query(Self.lockTickers(encoded.tickerBuckets), logger: logger)
@@ -97,12 +111,14 @@ extension PostgresStore {
             var anomalies = 0
             if let limit = batch.priceMoveLimit {
                 anomalies = try await recordPriceMoves(
-                    plan, observations: newObservations, limit: limit, refs: refs, own: defers ? runAssets.newest(of: batch.runID) : nil,
+                    plan, observations: newObservations, limit: limit, refs: refs,
+                    own: batch.defersLatestState ? runAssets.newest(of: batch.runID) : nil,
                     on: connection, logger: logger)
             }
-            if let assets = upserts.assets, let unified = upserts.unified {
+            if !defers, let assets = upserts.assets, let unified = upserts.unified {
                 try await connection.query(assets, logger: logger)
                 try await connection.query(unified, logger: logger)
+                written.published = Array(newRefs)
             }
             var newest: [Int32: Date] = [:]
             if defers {
@@ -142,7 +158,9 @@ extension PostgresStore {
                 WHERE id = \(batch.runID.rawValue)
                 """, logger: logger)
             try await connection.query(Self.notifyChange, logger: logger)
-            return (counters, newest)
+            written.counters = counters
+            written.pending = newest
+            return written
         }
     }
 

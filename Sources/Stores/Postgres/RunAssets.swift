@@ -8,7 +8,10 @@ import Synchronization
 /// it is published from the database instead.
 final class RunAssets: Sendable {
     struct Run {
+        /// The source assets whose publication waits for the run's end, at their newest observation.
         var newest: [Int32: Date] = [:]
+        /// Every source asset the run gave a new observation, published with its batch or not.
+        var seen = Set<Int32>()
         var uncertain = false
     }
 
@@ -22,11 +25,21 @@ final class RunAssets: Sendable {
         }
     }
 
-    /// Notes the newest observation times of a batch of `run` that committed.
-    func record(_ newest: [Int32: Date], of run: RunID) {
-        guard !newest.isEmpty else { return }
+    /// Whether `run` has not stored an observation of some of `refs` yet.
+    func hasUnseen(_ refs: some Sequence<Int32>, of run: RunID) -> Bool {
+        runs.withLock { runs in
+            guard let seen = runs[run]?.seen else { return true }
+            return refs.contains { !seen.contains($0) }
+        }
+    }
+
+    /// Notes what a batch of `run` that committed left to publish (`newest`) and published (`published`).
+    func record(_ newest: [Int32: Date], published: [Int32], of run: RunID) {
+        guard !newest.isEmpty || !published.isEmpty else { return }
         runs.withLock { runs in
             runs[run, default: Run()].newest.merge(newest) { max($0, $1) }
+            runs[run, default: Run()].seen.formUnion(newest.keys)
+            runs[run, default: Run()].seen.formUnion(published)
         }
     }
 
