@@ -71,7 +71,7 @@ import TestSupport
                 var after: [[[String?]]] = []
                 for query in Self.fingerprints { after.append(try await database.rows(query)) }
                 #expect(after == before)
-                #expect(try await database.scalar("SELECT max(version) FROM schema_migrations") == "9")
+                #expect(try await database.scalar("SELECT max(version) FROM schema_migrations") == "10")
                 #expect(try await database.scalar("SELECT relkind::text FROM pg_class WHERE relname = 'observations'") == "p")
                 // 36 months (2023-01 .. 2025-12) of each table, plus each early partition.
                 let partitions = try await database.rows(

@@ -80,7 +80,7 @@ import TestSupport
                     ["1", "initial schema"], ["2", "filtered counter"], ["3", "unified record counts and membership version"],
                     ["4", "lighter per-batch writes"], ["5", "run checks and anomalies"], ["6", "history partitioned by month"],
                     ["7", "one lock order for the unified counts"], ["8", "latest state published at the end of a run"],
-                    ["9", "raw payloads as text"],
+                    ["9", "raw payloads as text"], ["10", "raw records keyed by time first"],
                 ])
         }
     }

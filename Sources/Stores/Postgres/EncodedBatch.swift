@@ -22,9 +22,15 @@ package struct EncodedBatch: Sendable {
 
     init(_ batch: LoadBatch) {
         plan = BatchPlan(batch)
-        // In id order: the primary key's index is then filled in one pass over its pages.
+        // In key order (time, then id): the primary key's index is then filled in one pass over its pages.
         let plan = self.plan
-        rawRows = PostgresStore.rawRows(plan, plan.rawCandidates.sorted { plan.rawIDs[$0] < plan.rawIDs[$1] })
+        let times = plan.rawCandidates.map { index in
+            plan.quoteOfRaw[index].map { plan.batch.quotes[$0].observedAt } ?? .distantPast
+        }
+        let order = plan.rawCandidates.indices.sorted { a, b in
+            times[a] != times[b] ? times[a] < times[b] : plan.rawIDs[plan.rawCandidates[a]] < plan.rawIDs[plan.rawCandidates[b]]
+        }
+        rawRows = PostgresStore.rawRows(plan, order.map { plan.rawCandidates[$0] })
         observationQuotes = plan.observationCandidates
         observationTails = PostgresStore.observationTails(plan, observationQuotes)
         sourceAssets = plan.newestPerSourceAsset

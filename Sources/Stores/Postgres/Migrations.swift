@@ -269,5 +269,15 @@ struct Migration: Sendable {
                 "ALTER TABLE raw_records ALTER COLUMN payload_json DROP NOT NULL",
                 "ALTER TABLE raw_records ADD COLUMN payload TEXT",
             ]),
+        Migration(
+            version: 10, name: "raw records keyed by time first",
+            statements: [
+                // A batch's payloads are close in time: keyed by time first, they land on a few pages at
+                // the end of the index, where keyed by their content hash they scattered over all of it
+                // (1,000,000 rows of the benchmark file: 3.8-4.1 s to copy, against 6.4-7.1 s). Every
+                // lookup gives both columns.
+                "ALTER TABLE raw_records DROP CONSTRAINT raw_records_pkey",
+                "ALTER TABLE raw_records ADD PRIMARY KEY (observed_at, id)",
+            ]),
     ]
 }
