@@ -164,8 +164,8 @@ def main():
               f"{ratio} | {floors} | {'' if peak is None else f'{peak / 1024:.0f} MiB'} |")
     print("\nschema floor: the store's own raw and observation rows, in the order it wrote them, copied into empty tables"
           " of the same keys (PostgreSQL: psql \\copy; SQLite: INSERT ... SELECT of parsed rows, one transaction)")
-    if len(rows) > 3 and "growth" not in args.skip:
-        first, grown_row = rows[0], rows[-1]
+    if "growth" not in args.skip:
+        first, grown_row = rows[0], next(row for row in rows if row[0].endswith("(growth)"))
         print(f"\ngrowth: {grown_row[2] / grown_row[1]:,.0f} rows/s at {grown_row[2]:,} rows = "
               f"{(grown_row[2] / grown_row[1]) / (first[2] / first[1]):.2f} of the rate at {first[2]:,} rows")
     if "together" not in args.skip:

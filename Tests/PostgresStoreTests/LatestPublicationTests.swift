@@ -118,4 +118,25 @@ struct BatchByBatchSink: Sink {
         #expect(states.first?.count == 14)
         #expect(states.first == states.last)
     }
+
+    @Test func aLargeRunEndsWithTheTablesItWroteVacuumed() async throws {
+        // With the threshold at 3 rows: a run of 4 new observations vacuums, a re-run of nothing new does not.
+        try await TestDatabase.with { database in
+            try await database.withStore(settleAfterRows: 3) { store in
+                let directory = try Paths.scratchDirectory()
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let harness = Harness(database: database, store: store, directory: directory)
+                _ = try harness.write("a.csv", Self.first + Self.later)
+                let vacuums =
+                    "SELECT coalesce(sum(vacuum_count), 0)::text FROM pg_stat_user_tables WHERE relname IN ('normalized_records', 'assets', 'source_assets')"
+                #expect(try await database.scalar(vacuums) == "0")
+                try await harness.run("csv", file: "a.csv", batchSize: 2)
+                // The statistics collector reports a little later.
+                #expect(try await eventually(10) { try await database.scalar(vacuums) == "3" })
+                try await harness.run("csv", file: "a.csv")
+                try await Task.sleep(for: .seconds(1))
+                #expect(try await database.scalar(vacuums) == "3")
+            }
+        }
+    }
 }

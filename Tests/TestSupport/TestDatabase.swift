@@ -56,9 +56,11 @@ package struct TestDatabase: Sendable {
 
     /// A migrated store on this database, running for the duration of `body`.
     package func withStore<T: Sendable>(
-        retention: RetentionPolicy = RetentionPolicy(), migrateUpTo version: Int? = nil, _ body: @Sendable (PostgresStore) async throws -> T
+        retention: RetentionPolicy = RetentionPolicy(), migrateUpTo version: Int? = nil, settleAfterRows: Int = 100_000,
+        _ body: @Sendable (PostgresStore) async throws -> T
     ) async throws -> T {
-        let store = PostgresStore(url: try DatabaseURL(parsing: url), logger: TestLog.logger, retention: retention)
+        let store = PostgresStore(
+            url: try DatabaseURL(parsing: url), logger: TestLog.logger, retention: retention, settleAfterRows: settleAfterRows)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 await store.run()

@@ -6,19 +6,45 @@ import PostgresNIO
 /// Publishing the latest state of runs (see ``LatestPublication``).
 extension PostgresStore {
     package func publish(run: RunID, logger: Logger) async throws {
+        let rows = runAssets.rows(of: run)
         defer { runAssets.forget(run) }
         do {
             if let newest = runAssets.newest(of: run) {
-                guard !newest.isEmpty else { return }
-                let refs = newest.keys.sorted()
-                try await publish(run, refs: refs, times: refs.map { PostgresTimestamp.text(newest[$0]!) }, logger: logger)
+                if !newest.isEmpty {
+                    let refs = newest.keys.sorted()
+                    try await publish(run, refs: refs, times: refs.map { PostgresTimestamp.text(newest[$0]!) }, logger: logger)
+                }
             } else {
                 try await publishFromDatabase(run, logger: logger)
             }
         } catch {
             throw PostgresStoreError.wrap(error, while: "publishing the latest state of run \(run)")
         }
+        if rows >= settleAfterRows { await settle(after: rows, logger: logger) }
     }
+
+    /// After a large run, the first reads of its rows would each pay for setting hint bits and for
+    /// pages not yet marked all-visible, and the planner would use statistics from before it:
+    /// `VACUUM (ANALYZE)` of the tables the API reads does that work once, before the run ends.
+    /// A failure is logged, never the run's.
+    func settle(after rows: Int, logger: Logger) async {
+        let started = ContinuousClock.now
+        do {
+            try await withDeadline(Self.settleDeadline, doing: "vacuuming after a large run") { [client] in
+                try await client.query("VACUUM (ANALYZE) observations, source_assets, assets, normalized_records", logger: logger)
+            }
+            logger.info(
+                "tables vacuumed after a large run",
+                metadata: ["rows": "\(rows)", "duration_ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))"])
+        } catch {
+            logger.warning(
+                "the tables could not be vacuumed after a large run; reads are slower until autovacuum does it",
+                metadata: ["error": "\(RunFailure.message(for: PostgresStoreError.wrap(error, while: "vacuuming")))"])
+        }
+    }
+
+    /// The longest the vacuum after a large run may take.
+    static let settleDeadline: Duration = .seconds(120)
 
     package func publishPending(logger: Logger) async throws {
         try await publishPending(where: "true", logger: logger)

@@ -27,7 +27,7 @@ extension PostgresStore {
             let written = try await failingFastWhenDown("writing a batch of \(pipeline)", logger: logger) {
                 try await writeRetryingConflicts(encoded, logger: logger)
             }
-            runAssets.record(written.pending, published: written.published, of: run)
+            runAssets.record(written.pending, published: written.published, rows: written.counters.processed, of: run)
             let counters = written.counters
             primary.answered()
             // This host's reads must see the batch from now on, before its notification arrives.

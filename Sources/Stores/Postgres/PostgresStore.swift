@@ -18,6 +18,9 @@ package struct PostgresStore: Store {
     let knownPartitions = KnownPartitions()
     /// What this process's runs stored, to publish at their ends (see ``LatestPublication``).
     let runAssets = RunAssets()
+    /// A run that stores at least this many new observations ends with a vacuum of the tables the
+    /// API reads (see ``settle(after:logger:)``).
+    package let settleAfterRows: Int
     /// The streaming replicas the API's reads go to (`read_urls`), if any.
     let readReplicas: ReadReplicas?
     let logger: Logger
@@ -27,9 +30,10 @@ package struct PostgresStore: Store {
 
     package init(
         url: DatabaseURL, logger: Logger, callDeadline: Duration = Self.defaultCallDeadline, retention: RetentionPolicy = RetentionPolicy(),
-        readURLs: [DatabaseURL] = [], maxLag: Duration = Self.defaultMaxLag
+        readURLs: [DatabaseURL] = [], maxLag: Duration = Self.defaultMaxLag, settleAfterRows: Int = 100_000
     ) {
         self.url = url
+        self.settleAfterRows = settleAfterRows
         self.callDeadline = callDeadline
         self.retention = retention
         self.logger = logger

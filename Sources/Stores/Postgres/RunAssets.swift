@@ -12,6 +12,8 @@ final class RunAssets: Sendable {
         var newest: [Int32: Date] = [:]
         /// Every source asset the run gave a new observation, published with its batch or not.
         var seen = Set<Int32>()
+        /// How many new observations the run stored.
+        var rows = 0
         var uncertain = false
     }
 
@@ -34,9 +36,10 @@ final class RunAssets: Sendable {
     }
 
     /// Notes what a batch of `run` that committed left to publish (`newest`) and published (`published`).
-    func record(_ newest: [Int32: Date], published: [Int32], of run: RunID) {
-        guard !newest.isEmpty || !published.isEmpty else { return }
+    func record(_ newest: [Int32: Date], published: [Int32], rows: Int, of run: RunID) {
+        guard !newest.isEmpty || !published.isEmpty || rows > 0 else { return }
         runs.withLock { runs in
+            runs[run, default: Run()].rows += rows
             runs[run, default: Run()].newest.merge(newest) { max($0, $1) }
             runs[run, default: Run()].seen.formUnion(newest.keys)
             runs[run, default: Run()].seen.formUnion(published)
@@ -55,6 +58,11 @@ final class RunAssets: Sendable {
             guard let known = runs[run] else { return [:] }
             return known.uncertain ? nil : known.newest
         }
+    }
+
+    /// How many new observations `run` stored in this process.
+    func rows(of run: RunID) -> Int {
+        runs.withLock { $0[run]?.rows ?? 0 }
     }
 
     func forget(_ run: RunID) {
