@@ -8,6 +8,7 @@ extension StoreAcceptance {
         Entry(name: "a-re-run-changes-nothing", body: aReRunChangesNothing),
         Entry(name: "a-re-read-is-skipped-not-doubled", body: aReReadIsSkippedNotDoubled),
         Entry(name: "new-records-resume-and-history-grows", body: newRecordsResumeAndHistoryGrows),
+        Entry(name: "a-run-ends-with-its-newest-observations-published", body: aRunEndsWithItsNewestObservationsPublished),
         Entry(name: "the-larger-asset-holds-a-shared-ticker", body: theLargerAssetHoldsASharedTicker),
         Entry(name: "same-time-observations-go-to-the-first-source-by-name", body: sameTimeObservationsGoToTheFirstByName),
         Entry(name: "exact-decimals-survive", body: exactDecimalsSurvive),
@@ -36,6 +37,26 @@ extension StoreAcceptance {
         try require(detail?.rejections.first?.reason.isEmpty == false, "the rejection's reason is not kept")
         try require(try await store.checkpoint(for: "csv", logger: logger)?.kind == "recorded", "the checkpoint was not saved with the batch")
         try require(try await loader.unified("BTC")?.priceUSD == "43250.5", "the unified record of BTC is not the one loaded")
+    }
+
+    /// Over several batches of one run (the latest state may wait for the run's end, see
+    /// ``LoadBatch/defersLatestState``): once the run ends, the unified record is the newest
+    /// observation and the history holds every one.
+    static func aRunEndsWithItsNewestObservationsPublished(_ loader: StoreLoader) async throws {
+        let report = try await loader.run(
+            "csv",
+            [
+                "BTC,Bitcoin,100,1000,1,1,2025-01-01T00:00:00Z", "BTC,Bitcoin,200,1000,1,1,2025-01-02T00:00:00Z",
+                "ETH,Ethereum,10,100,1,1,2025-01-01T00:00:00Z", "BTC,Bitcoin,150,1000,1,1,2025-01-03T00:00:00Z",
+            ], batchSize: 1)
+        try require(report.status == .success, "the run ended \(report.status.rawValue): \(report.message ?? "")")
+        let unified = try await loader.unified("BTC")
+        try require(unified?.priceUSD == "150", "the unified record of BTC holds \(unified?.priceUSD ?? "nothing"), not the newest 150")
+        let history = try await loader.store.history(HistoryQuery(ticker: "BTC"), logger: loader.logger)
+        try require(
+            history.total == 3 && history.items.map { "\($0.priceUSD)" } == ["150", "200", "100"],
+            "the history of BTC holds \(history.items.map { "\($0.priceUSD)" }), expected 150, 200, 100 newest first")
+        try require(try await loader.unified("ETH")?.priceUSD == "10", "the unified record of ETH is not the one loaded")
     }
 
     static func aReRunChangesNothing(_ loader: StoreLoader) async throws {
