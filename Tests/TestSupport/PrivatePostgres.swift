@@ -66,11 +66,15 @@ package final class PrivatePostgres: Sendable {
     func signal(_ name: String) throws {
         let pidFile = try String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8)
         guard let postmaster = pidFile.split(separator: "\n").first.map(String.init) else { throw Failure(message: "no postmaster pid") }
+        // A stop goes to the postmaster first: stopped, it forks no new backend, so the listing below
+        // holds every process that could still answer (listed first, a backend forked for a new
+        // connection in between kept answering). A continue goes to it last.
+        if name == "-STOP" { _ = try Command.run("/bin/kill", [name, postmaster]) }
         let children = try Command.run("/usr/bin/pgrep", ["-P", postmaster]).split(separator: "\n").map(String.init)
         // One at a time: a backend may exit between the listing and its signal (once another one
         // runs again), which is no failure; the postmaster's signal must arrive.
         for child in children { _ = try? Command.run("/bin/kill", [name, child]) }
-        _ = try Command.run("/bin/kill", [name, postmaster])
+        if name != "-STOP" { _ = try Command.run("/bin/kill", [name, postmaster]) }
     }
 
     /// The first column of the first row of `sql`, run with psql.

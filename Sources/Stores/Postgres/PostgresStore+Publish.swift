@@ -47,14 +47,13 @@ extension PostgresStore {
     static let settleDeadline: Duration = .seconds(120)
 
     package func publishPending(logger: Logger) async throws {
-        try await publishPending(where: "true", logger: logger)
+        try await publishPending(of: nil, logger: logger)
     }
 
     /// Publishes the finished runs (of `pipeline`, when given) that left their latest state unpublished.
-    func publishPending(of pipeline: String? = nil, where condition: StaticString = "true", logger: Logger) async throws {
+    func publishPending(of pipeline: String?, logger: Logger) async throws {
         do {
-            var select = SQLBuilder("SELECT id FROM etl_runs WHERE latest_pending AND status <> 'running' AND ")
-            select.sql(condition)
+            var select = SQLBuilder("SELECT id FROM etl_runs WHERE latest_pending AND status <> 'running'")
             select.condition(" AND pipeline = ", pipeline)
             select.sql(" ORDER BY id")
             let query = select.query
