@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// A PostgreSQL server of a test's own (`scripts/pg.sh`), so that the test can stop, crash, stall
+/// A durable PostgreSQL server of a test's own (`scripts/pg.sh start --durable`: a crash loses no commit), so that the test can stop, crash, stall
 /// and resume it without touching any other test's database.
 package final class PrivatePostgres: Sendable {
     package let directory: String
@@ -22,7 +22,7 @@ package final class PrivatePostgres: Sendable {
     }
 
     convenience init() throws {
-        try self.init(output: try Self.script(["start"]))
+        try self.init(output: try Self.script(["start", "--durable"]))
     }
 
     /// Starts a streaming replica of this server (`pg.sh replica`), a server of its own.
