@@ -14,6 +14,7 @@ extension StoreAcceptance {
         Entry(name: "exact-decimals-survive", body: exactDecimalsSurvive),
         Entry(name: "queries-filter-page-and-count", body: queriesFilterPageAndCount),
         Entry(name: "abandoned-runs-end-interrupted-and-the-run-lock-is-exclusive", body: runLocks),
+        Entry(name: "finishing-a-run-the-store-does-not-hold-says-so", body: finishingAnUnknownRun),
         Entry(name: "migrations-are-idempotent", body: migrationsAreIdempotent),
     ]
 
@@ -186,6 +187,23 @@ extension StoreAcceptance {
         try await holder
         try require(refused, "a second holder got the run lock of a pipeline while it was held")
         try await store.withRunLock(pipeline: "p", logger: logger) {}
+    }
+
+    static func finishingAnUnknownRun(_ loader: StoreLoader) async throws {
+        let unknown = RunID(Int64(Int32.max) - 7)
+        let outcome: String
+        do {
+            _ = try await loader.store.finishRun(unknown, status: .success, message: nil, quality: RunQuality(), logger: loader.logger)
+            outcome = "succeeded"
+        } catch let missing as RunRecordMissing {
+            try require(missing.run == unknown, "RunRecordMissing names run \(missing.run), expected \(unknown)")
+            return
+        } catch {
+            outcome = "threw \(error)"
+        }
+        try require(
+            false,
+            "finishing run \(unknown), which the store never held, \(outcome); expected RunRecordMissing (a serving host retries any other error)")
     }
 
     static func migrationsAreIdempotent(_ loader: StoreLoader) async throws {

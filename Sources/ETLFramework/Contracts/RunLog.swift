@@ -20,6 +20,10 @@ public protocol RunLog: Sendable {
 
     /// Records the end of a run with its check results and tickers. Counters were already added
     /// batch by batch.
+    ///
+    /// Throws ``RunRecordMissing`` when the store holds no run `id` (its start was recorded, then
+    /// lost: a database restored from a backup, or one that does not make commits durable), so
+    /// that the runner ends the run instead of trying again.
     func finishRun(
         _ id: RunID, status: RunStatus, message: String?, quality: RunQuality, logger: Logger
     ) async throws -> RunReport
@@ -45,5 +49,20 @@ public struct PipelineBusy: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         "pipeline \(pipeline) is already running" + (runningRun.map { " (run \($0))" } ?? "")
+    }
+}
+
+/// The store holds no record of a run it was asked to finish: the commit that recorded its start
+/// was lost (a database restored from a backup, or run without durable commits). Trying again
+/// cannot help, so the runner logs it and ends the run.
+public struct RunRecordMissing: Error, Sendable, CustomStringConvertible {
+    public var run: RunID
+
+    public init(run: RunID) {
+        self.run = run
+    }
+
+    public var description: String {
+        "the store has no record of run \(run) (the commit that recorded its start was lost)"
     }
 }

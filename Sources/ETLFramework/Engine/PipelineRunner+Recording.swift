@@ -7,6 +7,8 @@ extension PipelineRunner {
 
     /// Runs `record`; when it fails and `retrying` is given, tells it why and tries again every
     /// ``recordRetryInterval`` until it succeeds (then tells it `nil`) or `stop` is requested.
+    /// A store that no longer holds the run (``RunRecordMissing``) ends the retries at once: no
+    /// attempt can record it, and retrying would keep the pipeline from ever running again.
     static func recording(
         _ record: @Sendable () async throws -> RunReport, retrying: (@Sendable (String?) -> Void)?, until stop: StopSignal?,
         logger: Logger
@@ -23,6 +25,10 @@ extension PipelineRunner {
             } catch {
                 attempts += 1
                 guard let retrying, stop?.isRequested != true else { throw error }
+                if error is RunRecordMissing {
+                    if attempts > 1 { retrying(nil) }
+                    throw error
+                }
                 let reason = RunFailure.message(for: error)
                 if attempts == 1 {
                     logger.warning("the end of the run is not recorded yet; trying again", metadata: ["error": "\(reason)"])

@@ -111,12 +111,14 @@ public struct PipelineRunner: Sendable {
                 report = try await Self.recording(record, retrying: unrecorded, until: stop, logger: logger)
             } catch {
                 logger.error("the end of the run could not be recorded", metadata: ["error": "\(RunFailure.message(for: error))"])
+                let consequence =
+                    error is RunRecordMissing
+                    ? "not recorded: \(error); the run is not in the run history"
+                    : "not recorded: \(RunFailure.message(for: error)); the next start marks the run interrupted"
                 report = RunReport(
                     runID: runID, pipeline: pipeline.name, trigger: trigger, status: outcome.status, startedAt: started,
                     finishedAt: Date(), counters: outcome.counters,
-                    message: (outcome.message.map { $0 + "; " } ?? "")
-                        + "not recorded: \(RunFailure.message(for: error)); the next start marks the run interrupted",
-                    checks: outcome.quality.checks)
+                    message: (outcome.message.map { $0 + "; " } ?? "") + consequence, checks: outcome.quality.checks)
             }
             report.previous = outcome.previous
             RunMetrics.record(report)

@@ -158,8 +158,10 @@ extension PostgresStore {
                         runID: id, pipeline: run.pipeline, trigger: run.trigger, status: status, startedAt: run.startedAt,
                         finishedAt: run.finishedAt ?? Date(), counters: run.counters, message: message, checks: quality.checks)
                 }
-                throw PostgresStoreError(operation: "finishing run \(id)", reason: "the run does not exist")
+                throw RunRecordMissing(run: id)
             }
+        } catch let missing as RunRecordMissing {
+            throw missing
         } catch {
             throw PostgresStoreError.wrap(error, while: "recording the end of run \(id)")
         }

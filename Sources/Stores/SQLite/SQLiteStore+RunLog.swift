@@ -105,10 +105,12 @@ extension SQLiteStore {
                 ).first
             }
             state.changed()
-            guard let row, let run = Self.run(row) else { throw SQLiteStoreError(reason: "run \(id) does not exist") }
+            guard let row, let run = Self.run(row) else { throw RunRecordMissing(run: id) }
             return RunReport(
                 runID: id, pipeline: run.pipeline, trigger: run.trigger, status: status, startedAt: run.startedAt,
                 finishedAt: run.finishedAt ?? Date(), counters: run.counters, message: message, checks: quality.checks)
+        } catch let missing as RunRecordMissing {
+            throw missing
         } catch {
             throw SQLiteStoreError.wrap(error, while: "recording the end of run \(id)")
         }
