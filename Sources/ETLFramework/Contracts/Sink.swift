@@ -2,11 +2,12 @@ import Logging
 
 /// Where batches go: writes one batch, with its checkpoint and counters, atomically.
 public protocol Sink: Sendable {
-    /// The sink's own encoding of a batch, made off the write path by ``prepare(_:)``.
+    /// The sink's own encoding of a batch, made by ``prepare(_:)`` before the batch's transaction.
     associatedtype Prepared: Sendable = LoadBatch
 
     /// Does the sink's CPU work on a batch (encoding rows) without touching the database. The runner
-    /// calls it on the read side, so that it overlaps the previous batch's write.
+    /// calls it in the task that then writes the batch, so that it runs on a second thread while the
+    /// next batch is read and transformed, and outside the write's transaction.
     func prepare(_ batch: LoadBatch) -> Prepared
 
     /// Stores the batch in ONE transaction: raw records, observations, unified records, rejections,

@@ -199,40 +199,69 @@ public struct PipelineRunner: Sendable {
                 notes = report.notes
                 if !notes.isEmpty { logger.warning("defaults apply", metadata: ["notes": "\(notes)"]) }
             }
-            // While batch N is being written, batch N+1 is read and transformed.
-            var load = first.map { makeLoad($0, chain: &chain, sink: sink, pipeline: pipeline, runID: runID) }
+            // Three stages overlap: while batch N is written, batch N+1 is encoded by the sink
+            // (``Sink/prepare(_:)``) and batch N+2 is read and transformed.
+            var load = first.map { makeLoad($0, chain: &chain, pipeline: pipeline, runID: runID) }
+            var prepared: S.Prepared?  // `load` encoded, when the previous step did it
+            var following: Load?  // the batch after `load`, read and transformed
+            var sourceDone = first == nil
+            let clock = ContinuousClock()
             while let current = load {
                 // A stop lets the batch in flight commit, for up to `stopGrace` (a stalled database
                 // must not hold the process past it).
+                let began = clock.now
+                let ready = prepared
                 async let written = abandoning(on: stop, after: Self.stopGrace, doing: "writing a batch") {
-                    try await database("writing a batch") { try await sink.write(current.prepared, logger: logger) }
+                    try await database("writing a batch") {
+                        let encoded = ready ?? sink.prepare(current.batch)
+                        let encodedAt = clock.now
+                        let counters = try await sink.write(encoded, logger: logger)
+                        return (counters, prepare: encodedAt - began, write: clock.now - encodedAt)
+                    }
                 }
+                let toEncode = following
+                async let encodedNext = toEncode.map { sink.prepare($0.batch) }
+                var timing = BatchTiming()
                 var abandoned = false
-                if stopping() {
-                    load = nil
-                } else {
-                    do {
+                var queue = [following].compactMap { $0 }
+                do {
+                    // Two batches ahead: the first step reads two.
+                    while !sourceDone, queue.count < 2, !stopping() {
+                        let readStart = clock.now
                         let next: SourceBatch?
                         (reader, next) = try await read(reader)
-                        load = next.map { makeLoad($0, chain: &chain, sink: sink, pipeline: pipeline, runID: runID) }
-                    } catch is StoppedWhileWaiting {
-                        // The batch in flight still commits; the read is given up.
-                        (load, abandoned) = (nil, true)
+                        let readEnd = clock.now
+                        if let next {
+                            queue.append(makeLoad(next, chain: &chain, pipeline: pipeline, runID: runID))
+                        } else {
+                            sourceDone = true
+                        }
+                        timing.read += readEnd - readStart
+                        timing.transform += clock.now - readEnd
                     }
+                } catch is StoppedWhileWaiting {
+                    // The batch in flight still commits; the read is given up.
+                    abandoned = true
                 }
                 let added: RunCounters
                 do {
-                    added = try await written
+                    (added, timing.prepare, timing.write) = try await written
                 } catch {
                     writeFailed = true
                     throw error
                 }
+                let nextPrepared = await encodedNext
+                (load, prepared) = (queue.first, toEncode == nil ? nil : nextPrepared)
+                following = queue.count > 1 ? queue[1] : nil
                 counters = counters + added
                 tickers.formUnion(current.tickers)
                 for reason in current.reasons { reasons.add(reason) }
                 reasons.add(Rejection.storedConflictReason, count: added.quarantined - current.reasons.count)
                 progress?(RunProgress(pipeline: pipeline.name, counters: counters, fraction: reader.progress))
-                logger.debug("batch committed", metadata: ["records": "\(current.records)"])
+                if logger.logLevel <= .debug {
+                    timing.total = clock.now - began
+                    logger.debug("batch committed", metadata: timing.metadata.merging(["records": "\(current.records)"]) { $1 })
+                }
                 if stopping() || abandoned {
                     // An abandoned read of the next batch loses nothing: the run ends after the
                     // batch that committed.
@@ -277,8 +306,9 @@ public struct PipelineRunner: Sendable {
     }
 
     /// A batch ready to write, with what the run needs to know of it once written.
-    struct Load<Prepared: Sendable>: Sendable {
-        var prepared: Prepared
+    struct Load: Sendable {
+        /// Encoded by the sink (``Sink/prepare(_:)``) in the task that writes it.
+        var batch: LoadBatch
         /// The reasons of the batch's rejections, for the run's checks.
         var reasons: [String]
         /// How many raw records it holds.
@@ -287,23 +317,19 @@ public struct PipelineRunner: Sendable {
         var tickers: Set<String>
     }
 
-    /// Runs a source batch through the chain and lets the sink encode it: all the CPU work of a
-    /// batch. Records a store cannot hold and quotes that conflict within the batch become rejections
-    /// here, the same for every store.
-    func makeLoad<S: Sink>(
-        _ batch: SourceBatch, chain: inout TransformChain, sink: S, pipeline: Pipeline, runID: RunID
-    ) -> Load<S.Prepared> {
-        let transformed = BatchGuard.transform(batch, chain: &chain)
-        // Sinks store each payload's text; its tree is dropped here, since two batches are in flight.
-        var raw = transformed.raw
-        for index in raw.indices { raw[index].payload = .null }
-        let prepared = sink.prepare(
-            LoadBatch(
-                runID: runID, pipeline: pipeline.name, raw: raw, quotes: transformed.quotes,
-                rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters,
-                priceMoveLimit: pipeline.checks.maxPriceChange?.value, defersLatestState: true))
+    /// Runs a source batch through the chain. Records a store cannot hold and quotes that conflict
+    /// within the batch become rejections here, the same for every store.
+    func makeLoad(_ batch: SourceBatch, chain: inout TransformChain, pipeline: Pipeline, runID: RunID) -> Load {
+        var transformed = BatchGuard.transform(batch, chain: &chain)
+        // Sinks store each payload's text; its tree is dropped here (in place: the array is not
+        // copied), since two batches are in flight.
+        for index in transformed.raw.indices { transformed.raw[index].payload = .null }
+        let load = LoadBatch(
+            runID: runID, pipeline: pipeline.name, raw: transformed.raw, quotes: transformed.quotes,
+            rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters,
+            priceMoveLimit: pipeline.checks.maxPriceChange?.value, defersLatestState: true)
         return Load(
-            prepared: prepared, reasons: transformed.rejections.map(\.reason), records: transformed.raw.count,
+            batch: load, reasons: transformed.rejections.map(\.reason), records: transformed.raw.count,
             tickers: Set(transformed.quotes.lazy.map(\.ticker)))
     }
 }

@@ -40,6 +40,7 @@ extension RawValue {
     /// The dotted path of the first string or key holding a NUL character (`""` for a key of the
     /// top level), or `nil` when there is none.
     public func pathHoldingNUL(prefix: String = "") -> String? {
+        guard holdsNUL else { return nil }  // the common case, without building a path per field
         switch self {
         case .string(let text):
             return text.utf8.contains(0) ? prefix : nil
@@ -57,6 +58,18 @@ extension RawValue {
             return nil
         case .number, .bool, .null:
             return nil
+        }
+    }
+}
+
+extension RawValue {
+    /// Whether a string or key anywhere in the value holds a NUL character.
+    var holdsNUL: Bool {
+        switch self {
+        case .string(let text): text.utf8.contains(0)
+        case .object(let fields): fields.contains { $0.name.utf8.contains(0) || $0.value.holdsNUL }
+        case .array(let items): items.contains { $0.holdsNUL }
+        case .number, .bool, .null: false
         }
     }
 }

@@ -20,6 +20,7 @@ public enum DecimalText {
 
     public static func parse(_ text: String) -> Result<Parsed, DecimalError> {
         let trimmed = text.trimmedASCIIWhitespace
+        if let parsed = parseCanonical(trimmed) { return .success(parsed) }
         guard !trimmed.isEmpty else { return .failure(.empty) }
         guard trimmed.utf8.count <= maxLength else { return .failure(.tooLong(trimmed.utf8.count)) }
         var bytes = trimmed.utf8[...]
@@ -68,6 +69,34 @@ public enum DecimalText {
         return .success(
             Parsed(
                 value: ExactDecimal(canonical: text), magnitude: magnitude, isNegative: negative, isZero: false))
+    }
+
+    /// The common case without allocating: text already canonical (see ``isCanonical(_:)``), not
+    /// zero, within the limits. `nil` sends the text through the full parse.
+    static func parseCanonical(_ trimmed: Substring) -> Parsed? {
+        guard trimmed.utf8.count <= maxLength, isCanonical(trimmed) else { return nil }
+        var negative = false
+        var sawDot = false
+        var count = 0  // digits from the first non-zero one
+        var trailingZeros = 0
+        var exponent = 0
+        for byte in trimmed.utf8 {
+            switch byte {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): sawDot = true
+            default:
+                if count > 0 || byte != 48 {
+                    count += 1
+                    trailingZeros = byte == 48 ? trailingZeros + 1 : 0
+                }
+                if sawDot { exponent -= 1 }
+            }
+        }
+        count -= trailingZeros
+        exponent += trailingZeros
+        guard count > 0, count <= maxSignificantDigits, exponent >= -128, exponent <= 127 else { return nil }
+        return Parsed(
+            value: ExactDecimal(canonical: String(trimmed)), magnitude: exponent + count - 1, isNegative: negative, isZero: false)
     }
 
     /// Whether text already is in plain canonical form: optional `-`, no leading zeros (but `0.`),

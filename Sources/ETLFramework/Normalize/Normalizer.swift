@@ -70,10 +70,9 @@ public struct Normalizer: RecordNormalizer {
                 }
             }
             let tickerText = try required(.ticker, in: record)
-            let ticker = aliases[Self.unifyCase(tickerText)] ?? Self.unifyCase(tickerText)
-            guard (1...32).contains(ticker.count),
-                ticker.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && $0.value >= 0x21 && $0 != "\u{7F}" })
-            else {
+            let unified = Self.unifyCase(tickerText)
+            let ticker = aliases.isEmpty ? unified : aliases[unified] ?? unified
+            guard Self.isVisibleTicker(ticker) else {
                 throw Problem(field: "ticker", reason: "ticker \"\(tickerText.prefix(40))\" is not 1-32 visible characters")
             }
             let trimmedName = optionalText(.name, in: record)?.trimmedASCIIWhitespace ?? ""
@@ -84,22 +83,18 @@ public struct Normalizer: RecordNormalizer {
             }
             try limit(price, .priceUSD, magnitude: Self.moneyMagnitudeLimit)
             let cap = try decimal(.marketCapUSD, in: record)
+            try nonNegativeMoney(cap, .marketCapUSD)
             let volume = try decimal(.volume24hUSD, in: record)
-            for (field, value) in [(UnifiedField.marketCapUSD, cap), (.volume24hUSD, volume)] {
-                guard let value else { continue }
-                if value.isNegative {
-                    throw Problem(field: field.rawValue, reason: "\(field.rawValue) must not be negative, got \(value.value)")
-                }
-                try limit(value, field, magnitude: Self.moneyMagnitudeLimit)
-            }
+            try nonNegativeMoney(volume, .volume24hUSD)
             let change = try decimal(.percentChange24h, in: record)
             if let change { try limit(change, .percentChange24h, magnitude: Self.percentMagnitudeLimit) }
             let rank = try self.rank(in: record)
             let observedAt = try observed(record, latestAllowed: latestAllowed)
             let assetKey = name.map(Self.assetKey) ?? ""
-            let identity = assetKey.isEmpty ? ticker.lowercased() : assetKey
+            let lowerTicker = ticker.lowercased()
+            let identity = assetKey.isEmpty ? lowerTicker : assetKey
             let mappedID = optionalText(.id, in: record)?.trimmedASCIIWhitespace ?? ""
-            let sourceID = mappedID.isEmpty ? "\(ticker.lowercased())-\(identity)" : String(mappedID)
+            let sourceID = mappedID.isEmpty ? lowerTicker + "-" + identity : String(mappedID)
             return .success(
                 Quote(
                     ticker: ticker, name: name, priceUSD: price.value, marketCapUSD: cap?.value,
@@ -159,6 +154,24 @@ public struct Normalizer: RecordNormalizer {
         case .success(let parsed): return parsed
         case .failure(let error): throw Problem(field: field.rawValue, reason: "\(sourceName(field)) \(error)")
         }
+    }
+
+    /// 1-32 visible characters: no whitespace, no control character.
+    static func isVisibleTicker(_ ticker: String) -> Bool {
+        let utf8 = ticker.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            return (1...32).contains(utf8.count) && utf8.allSatisfy { $0 >= 0x21 && $0 != 0x7F }
+        }
+        return (1...32).contains(ticker.count)
+            && ticker.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0.value >= 0x21 && $0 != "\u{7F}" }
+    }
+
+    func nonNegativeMoney(_ value: DecimalText.Parsed?, _ field: UnifiedField) throws {
+        guard let value else { return }
+        if value.isNegative {
+            throw Problem(field: field.rawValue, reason: "\(field.rawValue) must not be negative, got \(value.value)")
+        }
+        try limit(value, field, magnitude: Self.moneyMagnitudeLimit)
     }
 
     func limit(_ value: DecimalText.Parsed, _ field: UnifiedField, magnitude: Int) throws {

@@ -11,10 +11,8 @@ package struct EncodedBatch: Sendable {
     /// Quote indices of the candidate observations: for new data, all of them.
     let observationQuotes: [Int]
     let observationTails: (bytes: [UInt8], ends: [Int])
-    /// The newest quote of each source asset, and the statements upserting the assets and the
-    /// unified records of the batch: worked out here, so the transaction only sends them.
+    /// The newest quote of each source asset.
     let sourceAssets: [Quote]
-    let upserts: Upserts
     /// The months (`YYYY-MM-01`) the batch's observations fall in: their partitions must exist.
     let months: Set<String>
     /// The ticker lock buckets of the batch, ascending (see ``LockOrder``).
@@ -34,12 +32,12 @@ package struct EncodedBatch: Sendable {
         observationQuotes = plan.observationCandidates
         observationTails = PostgresStore.observationTails(plan, observationQuotes)
         sourceAssets = plan.newestPerSourceAsset
-        upserts = Upserts(plan)
         months = PostgresStore.months(of: batch.quotes.lazy.map(\.observedAt))
         tickerBuckets = LockOrder.buckets(of: plan.tickers)
     }
 
-    /// The per-asset statements of a batch: none when it has no quotes.
+    /// The statements upserting the assets and the unified records of a batch that writes its latest
+    /// state itself (most batches of a run leave it to the run's end): none when it has no quotes.
     struct Upserts: Sendable {
         var assets: PostgresQuery?
         var unified: PostgresQuery?

@@ -67,11 +67,10 @@ extension PostgresStore {
 
     /// A batch that leaves its latest state to the run's end (``LoadBatch/defersLatestState``) still
     /// writes it when it brings a source asset the run has not stored before: deferring gains nothing
-    /// there (a file of distinct tickers, a run's first batch), and the batch's statements are ready.
+    /// there (a file of distinct tickers, a run's first batch). Its statements are built only then.
     func writeTransaction(_ encoded: EncodedBatch, logger: Logger) async throws -> WrittenBatch {
         try await client.withTransaction(logger: logger) { connection in
             var plan = encoded.plan
-            var upserts = encoded.upserts
             let refs = try await sourceAssetRefs(
                 encoded.sourceAssets, source: plan.batch.pipeline, on: connection, logger: logger)
             var newRaw = plan.rawCandidates
@@ -97,7 +96,6 @@ extension PostgresStore {
                 let candidates = encoded.observationQuotes
                 let stored = try await storedObservations(candidates, of: plan, refs: refs, on: connection, logger: logger)
                 (plan, newObservations) = plan.settling(candidates) { stored[$0] }
-                upserts = EncodedBatch.Upserts(plan)
                 try await copyRecords(plan, raw: newRaw, observations: newObservations, refs: refs, on: connection, logger: logger)
             }
             let batch = plan.batch
@@ -115,7 +113,7 @@ extension PostgresStore {
                     own: batch.defersLatestState ? runAssets.newest(of: batch.runID) : nil,
                     on: connection, logger: logger)
             }
-            if !defers, let assets = upserts.assets, let unified = upserts.unified {
+            if !defers, case let upserts = EncodedBatch.Upserts(plan), let assets = upserts.assets, let unified = upserts.unified {
                 try await connection.query(assets, logger: logger)
                 try await connection.query(unified, logger: logger)
                 written.published = Array(newRefs)
