@@ -46,6 +46,7 @@ enum BatchGuard {
     /// value are conflicts: the first one stands, the later ones become rejections naming it.
     static func withoutConflicts(_ quotes: [Quote], records: [RawRecord]) -> (kept: [Quote], rejected: [Rejection]) {
         var first: [ObservationKey: Int] = [:]
+        first.reserveCapacity(quotes.count)
         var kept: [Quote] = []
         var rejected: [Rejection] = []
         kept.reserveCapacity(quotes.count)

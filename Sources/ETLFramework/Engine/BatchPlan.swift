@@ -59,7 +59,7 @@ public struct BatchPlan: Sendable {
     /// observation key (source asset, observed-at). Also those whose payload is already stored: it may
     /// have been quarantined before, under a rule since fixed.
     public var observationCandidates: [Int] {
-        var seen = Set<ObservationKey>()
+        var seen = Set<ObservationKey>(minimumCapacity: rawCandidates.count)
         return rawCandidates.compactMap { rawIndex in
             guard let quoteIndex = quoteOfRaw[rawIndex] else { return nil }
             let quote = batch.quotes[quoteIndex]
@@ -80,8 +80,9 @@ public struct BatchPlan: Sendable {
     private func newest<Key: Hashable>(by key: (Quote) -> Key) -> [Quote] {
         var newest: [Key: Quote] = [:]
         for quote in batch.quotes {
-            if let current = newest[key(quote)], current.observedAt > quote.observedAt { continue }
-            newest[key(quote)] = quote
+            let key = key(quote)
+            if let current = newest[key], current.observedAt > quote.observedAt { continue }
+            newest[key] = quote
         }
         return Array(newest.values)
     }

@@ -1,3 +1,4 @@
+import Foundation
 /// A value exactly as a source delivered it: numbers keep their literal text so that no digit is lost
 /// before the normalizer turns them into decimals.
 public enum RawValue: Sendable, Hashable {
@@ -66,11 +67,17 @@ extension RawValue {
     /// Whether a string or key anywhere in the value holds a NUL character.
     var holdsNUL: Bool {
         switch self {
-        case .string(let text): text.utf8.contains(0)
-        case .object(let fields): fields.contains { $0.name.utf8.contains(0) || $0.value.holdsNUL }
+        case .string(let text): Self.holdsNUL(text)
+        case .object(let fields): fields.contains { Self.holdsNUL($0.name) || $0.value.holdsNUL }
         case .array(let items): items.contains { $0.holdsNUL }
         case .number, .bool, .null: false
         }
+    }
+
+    private static func holdsNUL(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+        } ?? text.utf8.contains(0)
     }
 }
 

@@ -34,7 +34,16 @@ struct CopyText {
     }
 
     mutating func integer<T: BinaryInteger>(_ value: T?) {
-        text(value.map { String($0) })
+        guard let value else { return text(nil) }
+        separate()
+        if value < 0 { bytes.append(45) }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(48 + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
     }
 
     mutating func decimal(_ value: ExactDecimal?) {
