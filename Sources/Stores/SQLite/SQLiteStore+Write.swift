@@ -15,46 +15,30 @@ extension SQLiteStore {
                 var plan = BatchPlan(prepared)
                 let now = Self.now()
                 let refs = try await sourceAssetRefs(plan, on: connection)
-                let existingRaw = try await existing(
-                    "SELECT id FROM raw_records WHERE id IN", values: plan.rawCandidates.map { .text(plan.rawIDs[$0]) },
-                    on: connection)
-                let newRaw = plan.rawCandidates.filter { !existingRaw.contains(plan.rawIDs[$0]) }
-                let candidates = plan.observationCandidates
-                let quotes = plan.batch.quotes
-                let stored = try await storedObservations(candidates.map { quotes[$0] }, refs: refs, on: connection)
-                let newObservations: [Int]
-                (plan, newObservations) = plan.settling(candidates) { index in
-                    stored[ObservationKey(ref: refs[quotes[index].sourceAssetID] ?? -1, at: quotes[index].observedAt.timeIntervalSince1970)]
+                // New data, the common case, is inserted without a lookup; when a row is stored
+                // already (a file read again), the inserts are undone and two probes find what exists.
+                var newRaw = plan.rawCandidates
+                var newObservations = plan.observationCandidates
+                _ = try await connection.query("SAVEPOINT batch_insert")
+                do {
+                    try await insertRows(plan, raw: newRaw, observations: newObservations, refs: refs, now: now, on: connection)
+                    _ = try await connection.query("RELEASE batch_insert")
+                } catch let error where Self.isUniqueViolation(error) {
+                    _ = try await connection.query("ROLLBACK TO batch_insert")
+                    _ = try await connection.query("RELEASE batch_insert")
+                    let existingRaw = try await existing(
+                        "SELECT id FROM raw_records WHERE id IN", values: plan.rawCandidates.map { .text(plan.rawIDs[$0]) },
+                        on: connection)
+                    newRaw = plan.rawCandidates.filter { !existingRaw.contains(plan.rawIDs[$0]) }
+                    let candidates = plan.observationCandidates
+                    let quotes = plan.batch.quotes
+                    let stored = try await storedObservations(candidates.map { quotes[$0] }, refs: refs, on: connection)
+                    (plan, newObservations) = plan.settling(candidates) { index in
+                        stored[ObservationKey(ref: refs[quotes[index].sourceAssetID] ?? -1, at: quotes[index].observedAt.timeIntervalSince1970)]
+                    }
+                    try await insertRows(plan, raw: newRaw, observations: newObservations, refs: refs, now: now, on: connection)
                 }
                 let batch = plan.batch
-                try await insert(
-                    "raw_records",
-                    ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id", "ingested_at", "observed_at"],
-                    newRaw.map { index in
-                        let raw = batch.raw[index]
-                        return [
-                            .text(plan.rawIDs[index]), .text(batch.pipeline), .blob(ByteBuffer(bytes: raw.contentHash)),
-                            plan.quoteOfRaw[index].map { .text(batch.quotes[$0].sourceAssetID) } ?? .null, .text(raw.payloadText),
-                            .text(raw.location.description), raw.location.line.map { .integer($0) } ?? .null,
-                            .integer(Int(batch.runID.rawValue)), .float(now),
-                            plan.quoteOfRaw[index].map { .float(batch.quotes[$0].observedAt.timeIntervalSince1970) } ?? .null,
-                        ]
-                    }, on: connection)
-                try await insert(
-                    "observations",
-                    [
-                        "asset_ref", "observed_at", "ticker", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h", "rank", "raw_id",
-                        "run_id", "ingested_at",
-                    ],
-                    newObservations.map { index in
-                        let quote = batch.quotes[index]
-                        return [
-                            .integer(refs[quote.sourceAssetID] ?? -1), .float(quote.observedAt.timeIntervalSince1970), .text(quote.ticker),
-                            .text(quote.priceUSD.description), Self.text(quote.marketCapUSD), Self.text(quote.volume24hUSD),
-                            Self.text(quote.percentChange24h), quote.rank.map { .integer($0) } ?? .null,
-                            .text(plan.rawIDs[quote.rawIndex]), .integer(Int(batch.runID.rawValue)), .float(now),
-                        ]
-                    }, on: connection)
                 var anomalies = 0
                 if let limit = batch.priceMoveLimit {
                     anomalies = try await recordPriceMoves(plan, observations: newObservations, limit: limit, on: connection)
@@ -101,6 +85,51 @@ extension SQLiteStore {
             return counters
         } catch {
             throw SQLiteStoreError.wrap(error, while: "writing a batch of \(pipeline)")
+        }
+    }
+
+    /// Inserts the raw records `raw` and the observations `observations` (indices into the plan).
+    func insertRows(
+        _ plan: BatchPlan, raw: [Int], observations: [Int], refs: [String: Int], now: Double, on connection: SQLiteConnection
+    ) async throws {
+        let batch = plan.batch
+        try await insert(
+            "raw_records",
+            ["id", "source", "content_hash", "external_id", "payload", "location", "line", "run_id", "ingested_at", "observed_at"],
+            raw.map { index in
+                let raw = batch.raw[index]
+                return [
+                    .text(plan.rawIDs[index]), .text(batch.pipeline), .blob(ByteBuffer(bytes: raw.contentHash)),
+                    plan.quoteOfRaw[index].map { .text(batch.quotes[$0].sourceAssetID) } ?? .null, .text(raw.payloadText),
+                    .text(raw.location.description), raw.location.line.map { .integer($0) } ?? .null,
+                    .integer(Int(batch.runID.rawValue)), .float(now),
+                    plan.quoteOfRaw[index].map { .float(batch.quotes[$0].observedAt.timeIntervalSince1970) } ?? .null,
+                ]
+            }, on: connection)
+        try await insert(
+            "observations",
+            [
+                "asset_ref", "observed_at", "ticker", "price_usd", "market_cap_usd", "volume_24h_usd", "percent_change_24h", "rank", "raw_id",
+                "run_id", "ingested_at",
+            ],
+            observations.map { index in
+                let quote = batch.quotes[index]
+                return [
+                    .integer(refs[quote.sourceAssetID] ?? -1), .float(quote.observedAt.timeIntervalSince1970), .text(quote.ticker),
+                    .text(quote.priceUSD.description), Self.text(quote.marketCapUSD), Self.text(quote.volume24hUSD),
+                    Self.text(quote.percentChange24h), quote.rank.map { .integer($0) } ?? .null,
+                    .text(plan.rawIDs[quote.rawIndex]), .integer(Int(batch.runID.rawValue)), .float(now),
+                ]
+            }, on: connection)
+    }
+
+    /// Whether `error` is a unique or primary key violation (a row stored already).
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        guard let error = error as? SQLiteError else { return false }
+        switch error.reason {
+        case .constraintUniqueFailed, .constraintPrimaryKeyFailed: return true
+        case .constraint: return error.message.hasPrefix("UNIQUE constraint failed")
+        default: return false
         }
     }
 
