@@ -322,7 +322,7 @@ public struct PipelineRunner: Sendable {
     func makeLoad(_ batch: SourceBatch, chain: inout TransformChain, pipeline: Pipeline, runID: RunID) -> Load {
         var transformed = BatchGuard.transform(batch, chain: &chain)
         // Sinks store each payload's text; its tree is dropped here (in place: the array is not
-        // copied), since two batches are in flight.
+        // copied), since three batches are in flight.
         for index in transformed.raw.indices { transformed.raw[index].payload = .null }
         let load = LoadBatch(
             runID: runID, pipeline: pipeline.name, raw: transformed.raw, quotes: transformed.quotes,
