@@ -54,10 +54,12 @@ def timed(command, env=None, cwd=None, stdin=None):
     return elapsed, max(peak, before), result
 
 
-def schema_floor(bin_dir, url, work):
+def schema_floor(bin_dir, url, work, batch_size=None):
     """Seconds to `\\copy` the host's own raw and observation rows (in the order it wrote them) into empty
     tables of the same columns and keys: the floor of this schema on this server. No loader that keeps
-    both can beat it."""
+    both can beat it. With `batch_size`, the rows go in chunks of that many, each chunk of raw rows and
+    its observations in a transaction of its own, as a loader that commits each batch with its
+    checkpoint must: the batched floor."""
     raw_file = os.path.join(work, "floor-raw.txt")
     obs_file = os.path.join(work, "floor-obs.txt")
     raw_cols = "id, observed_at, source, content_hash, external_id, payload, location, line, run_id"
@@ -67,19 +69,47 @@ def schema_floor(bin_dir, url, work):
          "-c", "DROP TABLE IF EXISTS floor_raw, floor_obs",
          "-c", "CREATE TABLE floor_raw (LIKE raw_records INCLUDING ALL)",
          "-c", "CREATE TABLE floor_obs (LIKE observations INCLUDING ALL)")
-    seconds, _, _ = timed([os.path.join(bin_dir, "psql"), url, "-v", "ON_ERROR_STOP=1", "-qAt",
-                           "-c", f"\\copy floor_raw ({raw_cols}) FROM '{raw_file}'",
-                           "-c", f"\\copy floor_obs ({obs_cols}) FROM '{obs_file}'"])
+    files = [raw_file, obs_file]
+    if batch_size is None:
+        commands = ["-c", f"\\copy floor_raw ({raw_cols}) FROM '{raw_file}'", "-c", f"\\copy floor_obs ({obs_cols}) FROM '{obs_file}'"]
+    else:
+        script = os.path.join(work, "floor-batched.sql")
+        files.append(script)
+        chunks = [split_lines(raw_file, batch_size), split_lines(obs_file, batch_size)]
+        with open(script, "w") as out:
+            for index in range(max(len(chunks[0]), len(chunks[1]))):
+                out.write("BEGIN;\n")
+                for table, cols, parts in (("floor_raw", raw_cols, chunks[0]), ("floor_obs", obs_cols, chunks[1])):
+                    if index < len(parts):
+                        out.write(f"\\copy {table} ({cols}) FROM '{parts[index]}'\n")
+                out.write("COMMIT;\n")
+        files += chunks[0] + chunks[1]
+        commands = ["-f", script]
+    seconds, _, _ = timed([os.path.join(bin_dir, "psql"), url, "-v", "ON_ERROR_STOP=1", "-qAt"] + commands)
     psql(bin_dir, url, "-c", "DROP TABLE floor_raw, floor_obs")
-    for path in (raw_file, obs_file):
+    for path in files:
         os.remove(path)
     return seconds
 
 
-def sqlite_floor(host_database, work):
+def split_lines(path, size):
+    """Splits a text file into files of `size` lines each; returns their paths."""
+    parts = []
+    with open(path) as source:
+        while True:
+            lines = [line for _, line in zip(range(size), source)]
+            if not lines:
+                return parts
+            parts.append(f"{path}.{len(parts)}")
+            with open(parts[-1], "w") as out:
+                out.writelines(lines)
+
+
+def sqlite_floor(host_database, work, batch_size=None):
     """Seconds for SQLite to insert the host's own raw and observation rows (in the order it wrote them,
     already parsed, from staging tables of the same file) into empty tables of the same DDL, in one
-    transaction: the floor of this schema in SQLite."""
+    transaction: the floor of this schema in SQLite. With `batch_size`, one transaction per chunk of
+    that many rows of each table (the batched floor, see `schema_floor`)."""
     floor = os.path.join(work, "floor.sqlite")
     if os.path.exists(floor):
         os.remove(floor)
@@ -91,8 +121,19 @@ def sqlite_floor(host_database, work):
                          "CREATE TABLE staged_raw AS SELECT * FROM host.raw_records ORDER BY run_id, line;\n"
                          "CREATE TABLE staged_obs AS SELECT * FROM host.observations ORDER BY run_id, observed_at, asset_ref;\n"
                          + ddl)
-    seconds, _, _ = timed(["sqlite3", floor], stdin="BEGIN;\nINSERT INTO raw_records SELECT * FROM staged_raw ORDER BY rowid;\n"
-                                                    "INSERT INTO observations SELECT * FROM staged_obs ORDER BY rowid;\nCOMMIT;\n")
+    if batch_size is None:
+        script = ("BEGIN;\nINSERT INTO raw_records SELECT * FROM staged_raw ORDER BY rowid;\n"
+                  "INSERT INTO observations SELECT * FROM staged_obs ORDER BY rowid;\nCOMMIT;\n")
+    else:
+        counts = subprocess.run(["sqlite3", floor, "SELECT (SELECT max(rowid) FROM staged_raw), (SELECT max(rowid) FROM staged_obs)"],
+                                check=True, capture_output=True, text=True).stdout.strip().split("|")
+        last = max(int(count or 0) for count in counts)
+        script = "PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\n" + "".join(
+            f"BEGIN;\nINSERT INTO raw_records SELECT * FROM staged_raw WHERE rowid BETWEEN {start} AND {start + batch_size - 1} ORDER BY rowid;\n"
+            f"INSERT INTO observations SELECT * FROM staged_obs WHERE rowid BETWEEN {start} AND {start + batch_size - 1} ORDER BY rowid;\n"
+            "COMMIT;\n"
+            for start in range(1, last + 1, batch_size))
+    seconds, _, _ = timed(["sqlite3", floor], stdin=script)
     os.remove(floor)
     return seconds
 

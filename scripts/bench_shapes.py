@@ -108,7 +108,7 @@ def main():
     server_url = os.environ["TEST_DATABASE_URL"]
     bin_dir = os.environ["PG_BIN"]
     work = tempfile.mkdtemp(prefix="etl-shapes-")
-    rows = []  # (workload, host seconds, host rows, anchor name, anchor seconds, peak KiB, schema floor seconds)
+    rows = []  # (workload, host seconds, host rows, anchor name, anchor seconds, peak KiB, (schema floor s, batched floor s))
 
     def fresh(name):
         return bench.fresh_database(bin_dir, server_url, name)
@@ -118,7 +118,7 @@ def main():
     url = fresh("shapes_many")
     seconds, peak = host_load(args.host, work, "many", url, many, args.batch_size)
     anchor = copy_anchor(bin_dir, fresh("shapes_copy"), many)
-    floor = bench.schema_floor(bin_dir, url, work)
+    floor = (bench.schema_floor(bin_dir, url, work), bench.schema_floor(bin_dir, url, work, args.batch_size))
     rows.append((f"CSV -> PostgreSQL, {args.rows:,} rows x {args.tickers:,} tickers", seconds, args.rows, "psql \\copy", anchor, peak, floor))
     noop, _ = host_load(args.host, work, "many", url, many, args.batch_size)
     rows.append((f"no-op re-run of the loaded {args.rows:,}-row file", noop, 0, "", None, None, None))
@@ -129,7 +129,7 @@ def main():
         distinct_url = fresh("shapes_distinct")
         seconds, peak = host_load(args.host, work, "distinct", distinct_url, distinct, args.batch_size)
         anchor = copy_anchor(bin_dir, fresh("shapes_copy"), distinct)
-        floor = bench.schema_floor(bin_dir, distinct_url, work)
+        floor = (bench.schema_floor(bin_dir, distinct_url, work), bench.schema_floor(bin_dir, distinct_url, work, args.batch_size))
         rows.append((f"CSV -> PostgreSQL, {args.distinct_rows:,} distinct tickers", seconds, args.distinct_rows, "psql \\copy", anchor, peak,
                      floor))
 
@@ -137,7 +137,7 @@ def main():
         host_database = os.path.join(work, "host.sqlite")
         seconds, peak = host_load(args.host, work, "sqlite", host_database, many, args.batch_size)
         anchor = sqlite_anchor(work, many)
-        floor = bench.sqlite_floor(host_database, work)
+        floor = (bench.sqlite_floor(host_database, work), bench.sqlite_floor(host_database, work, args.batch_size))
         rows.append((f"CSV -> SQLite, {args.rows:,} rows x {args.tickers:,} tickers", seconds, args.rows, "sqlite3 .import", anchor, peak, floor))
 
     if "growth" not in args.skip:
@@ -154,16 +154,19 @@ def main():
                      3 * args.together_rows, "the same, one after another", sequential_s, None, None))
 
     print("| workload | host s | host rows/s | anchor | anchor s | ratio (host rows/s / anchor rows/s) | schema floor s |"
-          " floor / anchor | host / floor | peak RSS so far |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+          " floor / anchor | host / floor | batched floor s | host / batched floor | peak RSS so far |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for workload, seconds, count, anchor_name, anchor_seconds, peak, floor in rows:
         rate = f"{count / seconds:,.0f}" if count else ""
         ratio = f"{anchor_seconds / seconds:.3f}" if anchor_seconds else ""
-        floors = f"{floor:.2f} | {anchor_seconds / floor:.3f} | {floor / seconds:.2f}" if floor else " | | "
+        floors = (f"{floor[0]:.2f} | {anchor_seconds / floor[0]:.3f} | {floor[0] / seconds:.2f} | {floor[1]:.2f} | {floor[1] / seconds:.2f}"
+                  if floor else " | | | | ")
         print(f"| {workload} | {seconds:.2f} | {rate} | {anchor_name} | {'' if anchor_seconds is None else f'{anchor_seconds:.2f}'} | "
               f"{ratio} | {floors} | {'' if peak is None else f'{peak / 1024:.0f} MiB'} |")
     print("\nschema floor: the store's own raw and observation rows, in the order it wrote them, copied into empty tables"
-          " of the same keys (PostgreSQL: psql \\copy; SQLite: INSERT ... SELECT of parsed rows, one transaction)")
+          " of the same keys (PostgreSQL: psql \\copy; SQLite: INSERT ... SELECT of parsed rows, one transaction); batched floor:"
+          f" the same rows in chunks of {args.batch_size:,} (the batch size), each chunk of raw rows and its observations in a"
+          " transaction of its own, as a loader that commits every batch with its checkpoint must")
     if "growth" not in args.skip:
         first, grown_row = rows[0], next(row for row in rows if row[0].endswith("(growth)"))
         print(f"\ngrowth: {grown_row[2] / grown_row[1]:,.0f} rows/s at {grown_row[2]:,} rows = "
