@@ -70,6 +70,8 @@ final class SQLiteState: Sendable {
 
     /// The write connection's page cache, in KiB.
     static let writerCacheKiB = 16 * 1024
+    /// WAL pages between automatic checkpoints (and the WAL's size kept after one, at 4 KiB pages).
+    static let walCheckpointPages = 4_000
 
     private let open = Mutex<Open?>(nil)
     let gate = AsyncLock()
@@ -103,6 +105,12 @@ final class SQLiteState: Sendable {
             // A batch touches pages all over the random-keyed indexes: with SQLite's default 2 MiB
             // page cache it spills dirty pages to the WAL mid-transaction and reads them back.
             _ = try await writer.query("PRAGMA cache_size = -\(Self.writerCacheKiB)")
+            // SQLite copies the WAL back into the database every 1,000 pages by default: a load of many
+            // batches then rewrites the same scattered index pages at every checkpoint. Every 4,000
+            // pages (16 MiB), a 300,000-row load took 9.8-9.9 s instead of 10.6-11.8 s (every 16,000:
+            // 9.6-10.6 s, but the WAL then needs 64 MiB of disk beside a database of any size).
+            _ = try await writer.query("PRAGMA wal_autocheckpoint = \(Self.walCheckpointPages)")
+            _ = try await writer.query("PRAGMA journal_size_limit = \(Self.walCheckpointPages * 4096)")
             let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: readerThreads, on: loop)
             _ = try await reader.query("PRAGMA busy_timeout = 5000")
             let opened = Open(writer: writer, reader: reader, lockDescriptor: descriptor, threads: [writerThreads, readerThreads])
