@@ -128,7 +128,9 @@ def sqlite_floor(host_database, work, batch_size=None):
         counts = subprocess.run(["sqlite3", floor, "SELECT (SELECT max(rowid) FROM staged_raw), (SELECT max(rowid) FROM staged_obs)"],
                                 check=True, capture_output=True, text=True).stdout.strip().split("|")
         last = max(int(count or 0) for count in counts)
-        script = "PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\n" + "".join(
+        # The host's own settings (SQLiteStore): WAL, synchronous NORMAL, a 16 MiB cache, checkpoints every 4,000 pages.
+        script = ("PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\nPRAGMA cache_size = -16384;\n"
+                  "PRAGMA wal_autocheckpoint = 4000;\n") + "".join(
             f"BEGIN;\nINSERT INTO raw_records SELECT * FROM staged_raw WHERE rowid BETWEEN {start} AND {start + batch_size - 1} ORDER BY rowid;\n"
             f"INSERT INTO observations SELECT * FROM staged_obs WHERE rowid BETWEEN {start} AND {start + batch_size - 1} ORDER BY rowid;\n"
             "COMMIT;\n"
