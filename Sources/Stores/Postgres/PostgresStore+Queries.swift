@@ -279,15 +279,16 @@ extension PostgresStore {
     /// Asks the pool for `SELECT 1`. When the pool does not answer within ``pingPatience`` (or fails)
     /// but a direct connection succeeds, and the pool has been silent for a while, the pool is
     /// lagging behind a recovered server (see ``PrimaryPool``): it is replaced and asked again. The
-    /// store's first pool, still opening its first connection (slow on a busy server), is waited
-    /// for instead; the caller's deadline bounds the wait.
+    /// store's first pool, still opening its first connection (slow on a busy server), and a pool
+    /// that answered within the last ``PrimaryPool/silence`` (busy: every connection taken by the
+    /// batches of concurrent runs) are waited for instead; the caller's deadline bounds the wait.
     package func ping(logger: Logger) async throws {
         let pool = client
         let answer = Task { for try await _ in try await pool.query("SELECT 1", logger: logger).decode(Int32.self) {} }
         do {
             try await withDeadline(Self.pingPatience, doing: "checking the database") { try await answer.value }
             primary.answered()
-        } catch is DeadlineExceeded where primary.isOpening {
+        } catch is DeadlineExceeded where primary.isOpening || primary.answeredRecently {
             do {
                 try await withTaskCancellationHandler {
                     try await answer.value

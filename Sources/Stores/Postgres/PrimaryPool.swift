@@ -61,6 +61,13 @@ final class PrimaryPool: Sendable {
         state.withLock { $0.generation == 0 && !$0.hasAnswered }
     }
 
+    /// Whether the pool answered within ``silence``: one that is slow to answer now is busy (every
+    /// connection taken by other work), not lagging behind the server.
+    var answeredRecently: Bool {
+        let now = ContinuousClock.now
+        return state.withLock { now - $0.lastAnswer < Self.silence }
+    }
+
     /// Whether the pool has been silent long enough, and not replaced recently, to be replaced.
     var mayReplace: Bool {
         let now = ContinuousClock.now
