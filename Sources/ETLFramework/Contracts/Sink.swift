@@ -6,8 +6,8 @@ public protocol Sink: Sendable {
     associatedtype Prepared: Sendable = LoadBatch
 
     /// Does the sink's CPU work on a batch (encoding rows) without touching the database. The runner
-    /// calls it in the task that then writes the batch, so that it runs on a second thread while the
-    /// next batch is read and transformed, and outside the write's transaction.
+    /// calls it one step ahead, in a task of its own, while the previous batch is written and the
+    /// next one is read and transformed (a run's first batch is prepared just before its write).
     func prepare(_ batch: LoadBatch) -> Prepared
 
     /// Stores the batch in ONE transaction: raw records, observations, unified records, rejections,

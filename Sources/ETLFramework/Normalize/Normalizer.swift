@@ -71,7 +71,7 @@ public struct Normalizer: RecordNormalizer {
             }
             let tickerText = try required(.ticker, in: record)
             let unified = Self.unifyCase(tickerText)
-            let ticker = aliases.isEmpty ? unified : aliases[unified] ?? unified
+            let ticker = aliases[unified] ?? unified
             guard Self.isVisibleTicker(ticker) else {
                 throw Problem(field: "ticker", reason: "ticker \"\(tickerText.prefix(40))\" is not 1-32 visible characters")
             }

@@ -35,17 +35,4 @@ package struct EncodedBatch: Sendable {
         months = PostgresStore.months(of: batch.quotes.lazy.map(\.observedAt))
         tickerBuckets = LockOrder.buckets(of: plan.tickers)
     }
-
-    /// The statements upserting the assets and the unified records of a batch that writes its latest
-    /// state itself (most batches of a run leave it to the run's end): none when it has no quotes.
-    struct Upserts: Sendable {
-        var assets: PostgresQuery?
-        var unified: PostgresQuery?
-
-        init(_ plan: BatchPlan) {
-            guard !plan.batch.quotes.isEmpty else { return }
-            assets = PostgresStore.upsertAssets(PostgresStore.sortedForLocking(plan.newestPerAsset), source: plan.batch.pipeline)
-            unified = PostgresStore.refreshUnified(plan.tickers)
-        }
-    }
 }

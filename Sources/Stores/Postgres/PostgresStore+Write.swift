@@ -113,9 +113,10 @@ extension PostgresStore {
                     own: batch.defersLatestState ? runAssets.newest(of: batch.runID) : nil,
                     on: connection, logger: logger)
             }
-            if !defers, case let upserts = EncodedBatch.Upserts(plan), let assets = upserts.assets, let unified = upserts.unified {
-                try await connection.query(assets, logger: logger)
-                try await connection.query(unified, logger: logger)
+            if !defers, !batch.quotes.isEmpty {
+                try await connection.query(
+                    Self.upsertAssets(Self.sortedForLocking(plan.newestPerAsset), source: batch.pipeline), logger: logger)
+                try await connection.query(Self.refreshUnified(plan.tickers), logger: logger)
                 written.published = Array(newRefs)
             }
             var newest: [Int32: Date] = [:]
