@@ -1,5 +1,6 @@
 import ArgumentParser
 import ETLFramework
+import ETLTelemetry
 import HostSupport
 import Server
 import Foundation
@@ -11,7 +12,7 @@ struct HostCommand: AsyncParsableCommand {
         commandName: "host",
         abstract: "Runs the ETL pipelines described by a pipelines.yaml file.",
         subcommands: [
-            RunCommand.self, ValidateCommand.self, TestCommand.self, ResetCommand.self, MigrateCommand.self, AdaptersCommand.self,
+            RunCommand.self, ValidateCommand.self, TestCommand.self, ResetCommand.self, MigrateCommand.self, TapCommand.self, AdaptersCommand.self,
             DocsCommand.self,
         ])
 }
@@ -39,7 +40,8 @@ enum HostLogging {
     /// Sets up JSON logging at `LOG_LEVEL` (or `defaultLevel`) and returns the host's logger.
     static func bootstrap(defaultLevel: String? = nil) -> Logger {
         let level = JSONLogHandler.level(from: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? defaultLevel)
-        LoggingSystem.bootstrap { JSONLogHandler(label: $0, logLevel: level) }
+        LoggingSystem.bootstrap(
+            { JSONLogHandler(label: $0, logLevel: level, metadataProvider: $1) }, metadataProvider: TraceLogMetadata.provider)
         return Logger(label: "host")
     }
 

@@ -33,6 +33,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             selected = selected.filter { pipeline.contains($0.name) }
         }
+        let exporter = TelemetrySetup.start(loaded.telemetry, logger: logger)
         let notifier = once ? loaded.notify.map { WebhookNotifier(settings: $0, redaction: loaded.redaction) } : nil
         let runner = PipelineRunner(store: loaded.store, observer: notifier)
         let pipelines = selected
@@ -42,10 +43,13 @@ struct RunCommand: AsyncParsableCommand {
                 let results = try await withStore(loaded.store, logger: logger) { _ in
                     await interruption.watching(logger: logger) { stop in
                         async let delivered: Void = notifier?.run(logger: logger) ?? ()
+                        async let exported: Void = exporter?.run() ?? ()
                         let results = await Self.runOnce(pipelines, runner: runner, logger: logger, stop: stop)
-                        // Notifications of these runs go out before the process exits, within a bound.
+                        // Notifications and spans of these runs go out before the process exits, within a bound.
                         notifier?.finish(drainingFor: WebhookNotifier.onceDrainGrace)
+                        exporter?.shutdown()
                         await delivered
+                        await exported
                         return results
                     }
                 }
@@ -55,7 +59,7 @@ struct RunCommand: AsyncParsableCommand {
             } else {
                 var serving = loaded
                 serving.pipelines = pipelines
-                try await Serve.run(serving, logger: logger)
+                try await Serve.run(serving, logger: logger, first: exporter.map { [TelemetryService(exporter: $0)] } ?? [])
             }
         } catch let exit as ExitCode {
             throw exit

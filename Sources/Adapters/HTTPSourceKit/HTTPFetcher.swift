@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 /// Fetches JSON documents for one run of one source: timeouts, retries with exponential backoff and
 /// jitter on 429, 5xx, timeouts and connection errors (honouring `Retry-After` up to a ceiling),
@@ -60,10 +61,23 @@ public struct HTTPFetcher: Sendable {
         }
 
         /// GETs `url` and parses the JSON answer, retrying what is worth retrying.
+        ///
+        /// With a tracer set up this is one client span (`GET host`) holding every attempt: each
+        /// retry is an event with its reason and delay, and each attempt's request a child span.
         public func json(_ url: URL) async throws -> Document {
             let host = url.host ?? url.absoluteString
+            return try await withSpan("GET \(host)", ofKind: .client) { span in
+                span.attributes["http.request.method"] = "GET"
+                span.attributes["server.address"] = host
+                span.attributes["url.path"] = url.path
+                return try await json(url, host: host, span: span)
+            }
+        }
+
+        func json(_ url: URL, host: String, span: any Span) async throws -> Document {
             let settings = fetcher.settings
             var attempt = 0
+            defer { span.attributes["etl.http.attempts"] = attempt }
             while true {
                 attempt += 1
                 if let lastRequest {
@@ -76,6 +90,7 @@ public struct HTTPFetcher: Sendable {
                 if case .retry = outcome, attempt < settings.maxAttempts {
                     Counter(label: "etl_source_http_retries_total", dimensions: [("host", host)]).increment()
                 }
+                if let status = outcome.status { span.attributes["http.response.status_code"] = status }
                 switch outcome {
                 case .document(let document):
                     return document
@@ -94,6 +109,13 @@ public struct HTTPFetcher: Sendable {
                     let backoff = Duration.milliseconds(250 * (1 << min(attempt - 1, 6)))
                     let jitter = Duration.milliseconds(Int64.random(in: 0...250))
                     let delay = max(retryAfter ?? .zero, backoff + jitter)
+                    span.addEvent(
+                        SpanEvent(
+                            name: "retry",
+                            attributes: [
+                                "etl.http.attempt": .int64(Int64(attempt)), "etl.http.reason": .string(reason),
+                                "etl.http.delay_ms": .int64(Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)),
+                            ]))
                     fetcher.logger.warning(
                         "request failed; retrying",
                         metadata: [
@@ -109,6 +131,14 @@ public struct HTTPFetcher: Sendable {
             case document(Document)
             case retry(status: Int?, reason: String, retryAfter: Duration?)
             case fail(status: Int?, reason: String)
+
+            /// The HTTP status, when there was an answer.
+            var status: Int? {
+                switch self {
+                case .document: 200
+                case .retry(let status, _, _), .fail(let status, _): status
+                }
+            }
 
             /// The HTTP status as a metric label; `error` when there was no answer.
             var statusLabel: String {

@@ -32,8 +32,25 @@ public struct NotifySpec: Sendable, Decodable {
         timeout = problems.attempt { try container.decodeIfPresent(ConfigDuration.self, forKey: .timeout) } ?? nil
         retries = problems.attempt { try container.decodeIfPresent(Int.self, forKey: .retries) } ?? nil
         headers = []
-        switch node?["headers"]?.kind {
-        case .mapping(let entries)?:
+        if let headersNode = node?["headers"] {
+            headers = problems.attempt { try Self.headers(headersNode) } ?? []
+        }
+        if let webhook, let node = node?["webhook"] {
+            let url = URL(string: webhook)
+            if url?.host == nil || !["http", "https"].contains(url?.scheme?.lowercased() ?? "") {
+                problems.append(node.diagnostic("webhook must be an http:// or https:// URL"))
+            }
+        }
+        try problems.throwIfAny()
+        self.webhook = webhook!
+    }
+
+    /// A `headers:` mapping of names to text values; every problem is reported.
+    static func headers(_ node: ConfigNode) throws -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        var problems = ConfigProblems()
+        switch node.kind {
+        case .mapping(let entries):
             for entry in entries {
                 guard case .scalar(let value) = entry.value.kind else {
                     problems.append(entry.value.diagnostic("a header value must be text, got \(entry.value.kindName)"))
@@ -49,19 +66,13 @@ public struct NotifySpec: Sendable, Decodable {
                 }
                 headers.append((entry.key, value))
             }
-        case nil, .null?:
+        case .null:
             break
-        case .some:
-            problems.append(node!["headers"]!.diagnostic("expected a mapping of header names to values"))
-        }
-        if let webhook, let node = node?["webhook"] {
-            let url = URL(string: webhook)
-            if url?.host == nil || !["http", "https"].contains(url?.scheme?.lowercased() ?? "") {
-                problems.append(node.diagnostic("webhook must be an http:// or https:// URL"))
-            }
+        default:
+            problems.append(node.diagnostic("expected a mapping of header names to values"))
         }
         try problems.throwIfAny()
-        self.webhook = webhook!
+        return headers
     }
 
     static func isToken(_ name: String) -> Bool {

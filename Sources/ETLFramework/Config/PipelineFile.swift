@@ -6,10 +6,11 @@ public struct PipelineFile: Sendable, Decodable {
     public var store: ComponentSpec
     public var server: ServerSpec?
     public var notify: NotifySpec?
+    public var telemetry: TelemetrySpec?
     public var pipelines: [PipelineSpec]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case store, server, pipelines, notify
+        case store, server, pipelines, notify, telemetry
     }
 }
 

@@ -51,6 +51,7 @@ public struct PipelineFileLoader: Sendable {
         if let timeout = notifySpec?.timeout, !(Duration.milliseconds(100)...Duration.seconds(60)).contains(timeout.duration) {
             collected.append((root["notify"]?["timeout"] ?? root).diagnostic("timeout must be between 100ms and 60s"))
         }
+        let telemetrySpec = root["telemetry"].flatMap { node in collect { try decoder.decode(TelemetrySpec.self, from: node) } }
         let storeContext = ComponentContext(baseDirectory: baseDirectory, logger: logger)
         let store: (any Store)? = root["store"].flatMap { node in
             collect { try registry.makeStore(try decoder.decode(ComponentSpec.self, from: node), context: storeContext) }
@@ -105,8 +106,10 @@ public struct PipelineFileLoader: Sendable {
         }
         // Header values (tokens) and the webhook's address are never logged.
         secrets += notify.map { [$0.webhook.absoluteString] + $0.headers.map(\.value) } ?? []
+        let telemetry = TelemetrySettings.resolve(telemetrySpec, environment: environment)
+        secrets += telemetry?.headers.map(\.value) ?? []
         return LoadedPipelineFile(
-            file: file, store: store, pipelines: pipelines, server: server, notify: notify,
+            file: file, store: store, pipelines: pipelines, server: server, notify: notify, telemetry: telemetry,
             redaction: Redaction(secrets: secrets))
     }
 
@@ -157,7 +160,7 @@ public struct PipelineFileLoader: Sendable {
     /// Checks the top level for unknown keys only; the blocks are decoded one by one.
     struct TopLevelKeys: Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case store, server, pipelines, notify
+            case store, server, pipelines, notify, telemetry
         }
 
         init(from decoder: any Decoder) throws {
@@ -174,6 +177,8 @@ public struct LoadedPipelineFile: Sendable {
     public var server: ServerSettings
     /// Where run notifications go, when the file has a `notify:` block.
     public var notify: NotifySettings?
+    /// Where spans are exported, from the `telemetry:` block or the `OTEL_*` variables; `nil`: none.
+    public var telemetry: TelemetrySettings?
     /// Redacts the secrets this file read from the environment.
     public var redaction: Redaction
 }

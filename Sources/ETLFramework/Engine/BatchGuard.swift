@@ -4,15 +4,35 @@ import Foundation
 /// hold (a NUL character) and records that contradict an earlier one of the same batch.
 enum BatchGuard {
     /// A source batch through the chain, with the guards before and after it: what a run writes.
-    static func transform(_ batch: SourceBatch, chain: inout TransformChain) -> TransformedBatch {
+    /// With `reports`, what each point did is appended to it (see ``StageReport``): the source's
+    /// point holds the records read and the rejections of the source and of the NUL guard; the
+    /// normalizer's holds the conflicts found after it.
+    static func transform(_ batch: SourceBatch, chain: inout TransformChain, reports: inout [StageReport]?) -> TransformedBatch {
         let (records, unstorable) = withoutNUL(batch.records)
-        let output = chain.run(records)
+        if reports != nil {
+            let now = StageReport.now()
+            reports?.append(
+                StageReport(
+                    index: 0, name: StageReport.sourceName, recordsIn: batch.records.count + batch.rejections.count,
+                    kept: records.enumerated().map { ChainRecord($0.element, origin: $0.offset) },
+                    rejections: batch.rejections + unstorable, startNanoseconds: now, endNanoseconds: now))
+        }
+        let output = chain.run(records, reports: &reports)
         let (quotes, conflicts) = withoutConflicts(output.quotes, records: records)
+        if !conflicts.isEmpty, let last = reports?.indices.last {
+            reports?[last].quotes = quotes
+            reports?[last].rejections += conflicts
+        }
         let rejections = batch.rejections + unstorable + output.rejections + conflicts
         return TransformedBatch(
             raw: records, quotes: quotes, rejections: rejections,
             counters: RunCounters(
                 processed: quotes.count, quarantined: rejections.count, skipped: batch.skipped, filtered: output.filtered))
+    }
+
+    static func transform(_ batch: SourceBatch, chain: inout TransformChain) -> TransformedBatch {
+        var reports: [StageReport]? = nil
+        return transform(batch, chain: &chain, reports: &reports)
     }
 
     struct TransformedBatch {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import Tracing
 
 /// Runs pipelines: extract -> transform -> load, batch by batch, into one store.
 ///
@@ -19,6 +20,8 @@ public struct PipelineRunner: Sendable {
     public let callDeadline: Duration?
     /// Told of every recorded run (notifications); must not block.
     public let observer: (any RunObserver)?
+    /// The taps attached to this host's pipelines, offered what leaves each point while one watches.
+    public var taps: TapHub?
     /// How long the database may take to answer before a run is not even started: as long as a new
     /// connection may take, so that a busy server is not mistaken for a stalled one.
     public static let reachDeadline: Duration = .seconds(10)
@@ -43,9 +46,13 @@ public struct PipelineRunner: Sendable {
 
     /// Runs one database call under ``callDeadline``, so that a lost or stalled database fails the
     /// run within seconds instead of hanging it.
+    /// Each call is a client span named after `operation` when a tracer is set up.
     func database<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        guard let deadline = callDeadline else { return try await body() }
-        return try await withDeadline(deadline, doing: operation, body)
+        try await withSpan(operation, ofKind: .client) { span in
+            span.attributes["db.operation.name"] = operation
+            guard let deadline = callDeadline else { return try await body() }
+            return try await withDeadline(deadline, doing: operation, body)
+        }
     }
 
     /// Runs `pipeline` once under its run lock and returns the recorded report.
@@ -63,10 +70,43 @@ public struct PipelineRunner: Sendable {
     ///     ``recordRetryInterval`` until the database answers or `stop` is requested, and this is
     ///     told why it is not recorded yet (and `nil` once it is). When `nil`, one failed attempt
     ///     leaves the run to be marked interrupted by the next run of the pipeline.
+    ///   - cause: the span of what asked for the run (an HTTP request), which the run's span links to.
+    ///
+    /// With a tracer set up (`InstrumentationSystem`), the run is the root span of its own trace,
+    /// with a child span per batch and, under each, the read, every transform step and the write.
     public func run(
         _ pipeline: Pipeline, trigger: RunTrigger, logger: Logger, stop: StopSignal? = nil,
         onStart: (@Sendable (RunID) -> Void)? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil,
-        unrecorded: (@Sendable (String?) -> Void)? = nil
+        unrecorded: (@Sendable (String?) -> Void)? = nil, cause: InstrumentationContext? = nil
+    ) async throws -> RunReport {
+        let span = startSpan("run \(pipeline.name)", context: .topLevel)
+        if let cause { span.addLink(SpanLink(context: cause, attributes: [:])) }
+        span.attributes["etl.pipeline"] = pipeline.name
+        span.attributes["etl.trigger"] = trigger.rawValue
+        do {
+            let report = try await InstrumentationContext.$current.withValue(span.context) {
+                try await run(pipeline, trigger: trigger, logger: logger, stop: stop, onStart: onStart, progress: progress, unrecorded: unrecorded, span: span)
+            }
+            span.attributes["etl.run_id"] = Int64(report.runID.rawValue)
+            span.attributes["etl.status"] = report.status.rawValue
+            span.attributes["etl.processed"] = report.counters.processed
+            span.attributes["etl.quarantined"] = report.counters.quarantined
+            span.attributes["etl.skipped"] = report.counters.skipped
+            span.attributes["etl.filtered"] = report.counters.filtered
+            if report.status != .success { span.setStatus(SpanStatus(code: .error, message: report.message)) }
+            span.end()
+            return report
+        } catch {
+            span.recordError(error)
+            span.setStatus(SpanStatus(code: .error, message: RunFailure.message(for: error)))
+            span.end()
+            throw error
+        }
+    }
+
+    func run(
+        _ pipeline: Pipeline, trigger: RunTrigger, logger: Logger, stop: StopSignal?, onStart: (@Sendable (RunID) -> Void)?,
+        progress: (@Sendable (RunProgress) -> Void)?, unrecorded: (@Sendable (String?) -> Void)?, span: any Span
     ) async throws -> RunReport {
         let runLog = self.runLog
         // A database that is down fails fast here, before the run lock is waited for.
@@ -76,6 +116,8 @@ public struct PipelineRunner: Sendable {
                 try await runLog.startRun(pipeline: pipeline.name, trigger: trigger, logger: logger)
             }
             let started = Date()
+            span.attributes["etl.run_id"] = Int64(runID.rawValue)
+            taps?.announce(.run(pipeline: pipeline.name, runID: runID, phase: .started, status: nil), pipeline: pipeline.name)
             onStart?(runID)
             var logger = logger
             logger[metadataKey: "run_id"] = "\(runID)"
@@ -121,6 +163,7 @@ public struct PipelineRunner: Sendable {
                     message: (outcome.message.map { $0 + "; " } ?? "") + consequence, checks: outcome.quality.checks)
             }
             report.previous = outcome.previous
+            taps?.announce(.run(pipeline: pipeline.name, runID: runID, phase: .finished, status: report.status), pipeline: pipeline.name)
             RunMetrics.record(report)
             observer?.runFinished(report, logger: logger)
             logger.log(
@@ -186,8 +229,42 @@ public struct PipelineRunner: Sendable {
                     }
                 }
             }
+            // With a tracer, each batch is a span from the start of its read to its commit; its read
+            // is a child span, current while reading (an API source's requests nest under it).
+            let traced = !(InstrumentationSystem.tracer is NoOpTracer)
+            var batchNumber = 0
+            func tracedRead(_ reader: any SourceReader) async throws -> (any SourceReader, SourceBatch?, (any Span)?) {
+                guard traced else {
+                    let (reader, batch) = try await read(reader)
+                    return (reader, batch, nil)
+                }
+                let batchSpan = startSpan("batch")
+                let readSpan = startSpan("read", context: batchSpan.context)
+                do {
+                    let (reader, batch) = try await InstrumentationContext.$current.withValue(readSpan.context) { try await read(reader) }
+                    readSpan.attributes["etl.records"] = batch?.records.count ?? 0
+                    readSpan.end()
+                    if batch == nil {
+                        batchSpan.operationName = "end of source"
+                        batchSpan.end()
+                        return (reader, nil, nil)
+                    }
+                    return (reader, batch, batchSpan)
+                } catch {
+                    readSpan.recordError(error)
+                    readSpan.setStatus(SpanStatus(code: .error))
+                    readSpan.end()
+                    batchSpan.end()
+                    throw error
+                }
+            }
+            func loaded(_ batch: SourceBatch, span: (any Span)?) -> Load {
+                batchNumber += 1
+                return makeLoad(batch, chain: &chain, pipeline: pipeline, runID: runID, number: batchNumber, span: span)
+            }
             let first: SourceBatch?
-            (reader, first) = try await read(reader)
+            let firstSpan: (any Span)?
+            (reader, first, firstSpan) = try await tracedRead(reader)
             // The mapping is checked against the data before anything is written.
             if let fields = reader.fieldNames {
                 let report = chain.fieldReport(
@@ -201,7 +278,7 @@ public struct PipelineRunner: Sendable {
             }
             // Three stages overlap: while batch N is written, batch N+1 is encoded by the sink
             // (``Sink/prepare(_:)``) and batch N+2 is read and transformed.
-            var load = first.map { makeLoad($0, chain: &chain, pipeline: pipeline, runID: runID) }
+            var load = first.map { loaded($0, span: firstSpan) }
             var prepared: S.Prepared?  // `load` encoded, when the previous step did it
             var following: Load?  // the batch after `load`, read and transformed
             var sourceDone = first == nil
@@ -211,12 +288,14 @@ public struct PipelineRunner: Sendable {
                 // must not hold the process past it).
                 let began = clock.now
                 let ready = prepared
-                async let written = abandoning(on: stop, after: Self.stopGrace, doing: "writing a batch") {
-                    try await database("writing a batch") {
-                        let encoded = ready ?? sink.prepare(current.batch)
-                        let encodedAt = clock.now
-                        let counters = try await sink.write(encoded, logger: logger)
-                        return (counters, prepare: encodedAt - began, write: clock.now - encodedAt)
+                async let written = InstrumentationContext.$current.withValue(current.span?.context ?? InstrumentationContext.current) {
+                    try await abandoning(on: stop, after: Self.stopGrace, doing: "writing a batch") {
+                        try await database("writing a batch") {
+                            let encoded = ready ?? sink.prepare(current.batch)
+                            let encodedAt = clock.now
+                            let counters = try await sink.write(encoded, logger: logger)
+                            return (counters, prepare: encodedAt - began, write: clock.now - encodedAt)
+                        }
                     }
                 }
                 let toEncode = following
@@ -229,10 +308,11 @@ public struct PipelineRunner: Sendable {
                     while !sourceDone, queue.count < 2, !stopping() {
                         let readStart = clock.now
                         let next: SourceBatch?
-                        (reader, next) = try await read(reader)
+                        let nextSpan: (any Span)?
+                        (reader, next, nextSpan) = try await tracedRead(reader)
                         let readEnd = clock.now
                         if let next {
-                            queue.append(makeLoad(next, chain: &chain, pipeline: pipeline, runID: runID))
+                            queue.append(loaded(next, span: nextSpan))
                         } else {
                             sourceDone = true
                         }
@@ -248,8 +328,12 @@ public struct PipelineRunner: Sendable {
                     (added, timing.prepare, timing.write) = try await written
                 } catch {
                     writeFailed = true
+                    current.span?.recordError(error)
+                    current.span?.setStatus(SpanStatus(code: .error))
+                    current.span?.end()
                     throw error
                 }
+                current.traced(added)
                 let nextPrepared = await encodedNext
                 (load, prepared) = (queue.first, toEncode == nil ? nil : nextPrepared)
                 following = queue.count > 1 ? queue[1] : nil
@@ -307,6 +391,10 @@ public struct PipelineRunner: Sendable {
 
     /// A batch ready to write, with what the run needs to know of it once written.
     struct Load: Sendable {
+        /// The batch's span, from its read to its commit, when a tracer is set up.
+        var span: (any Span)?
+        /// What each transform step and the normalizer did, for their spans.
+        var stages: [StageSpan] = []
         /// Encoded by the sink (``Sink/prepare(_:)``) in the task that writes it.
         var batch: LoadBatch
         /// The reasons of the batch's rejections, for the run's checks.
@@ -319,8 +407,16 @@ public struct PipelineRunner: Sendable {
 
     /// Runs a source batch through the chain. Records a store cannot hold and quotes that conflict
     /// within the batch become rejections here, the same for every store.
-    func makeLoad(_ batch: SourceBatch, chain: inout TransformChain, pipeline: Pipeline, runID: RunID) -> Load {
-        var transformed = BatchGuard.transform(batch, chain: &chain)
+    func makeLoad(
+        _ batch: SourceBatch, chain: inout TransformChain, pipeline: Pipeline, runID: RunID, number: Int, span: (any Span)? = nil
+    ) -> Load {
+        let taps = self.taps?.taps(of: pipeline.name) ?? []
+        var reports: [StageReport]? = span != nil || !taps.isEmpty ? [] : nil
+        var transformed = BatchGuard.transform(batch, chain: &chain, reports: &reports)
+        if let reports, !taps.isEmpty {
+            TapHub.offer(reports, to: taps, pipeline: pipeline.name, runID: runID, batch: number)
+        }
+        span?.attributes["etl.batch"] = number
         // Sinks store each payload's text; its tree is dropped here (in place: the array is not
         // copied), since three batches are in flight.
         for index in transformed.raw.indices { transformed.raw[index].payload = .null }
@@ -329,7 +425,8 @@ public struct PipelineRunner: Sendable {
             rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters,
             priceMoveLimit: pipeline.checks.maxPriceChange?.value, defersLatestState: true)
         return Load(
-            batch: load, reasons: transformed.rejections.map(\.reason), records: transformed.raw.count,
+            span: span, stages: span == nil ? [] : (reports ?? []).dropFirst().map(StageSpan.init), batch: load,
+            reasons: transformed.rejections.map(\.reason), records: transformed.raw.count,
             tickers: Set(transformed.quotes.lazy.map(\.ticker)))
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import Tracing
 
 /// Runs pipelines for a long-running host: each at start and then on its schedule, and on demand
 /// (`trigger`). One run per pipeline at a time: in this process by its own bookkeeping, across
@@ -20,6 +21,8 @@ public final class RunController: Sendable {
     struct Request: Sendable {
         var pipeline: Pipeline
         var trigger: RunTrigger
+        /// The span of the request that asked for the run, which the run's span links to.
+        var cause: InstrumentationContext?
         var reply: @Sendable (Result<RunID, any Error>) -> Void
     }
 
@@ -76,7 +79,7 @@ public final class RunController: Sendable {
         guard let pipeline = pipelines.first(where: { $0.name == name }) else { throw UnknownPipeline(name: name) }
         guard !stop.isRequested else { throw ShuttingDown() }
         let (replies, reply) = AsyncStream.makeStream(of: Result<RunID, any Error>.self)
-        let request = Request(pipeline: pipeline, trigger: trigger) { result in
+        let request = Request(pipeline: pipeline, trigger: trigger, cause: InstrumentationContext.current) { result in
             reply.yield(result)
             reply.finish()
         }
@@ -122,7 +125,7 @@ public final class RunController: Sendable {
                 unrecorded: { reason in
                     let run = self.running.withLock { $0[name] ?? nil }
                     self.unrecordedRuns.withLock { $0[name] = reason.map { (run, $0) } }
-                })
+                }, cause: request.cause)
         } catch {
             if replied.withLock({ $0 }) {
                 logger.error("run could not be recorded", metadata: ["error": "\(RunFailure.message(for: error))"])

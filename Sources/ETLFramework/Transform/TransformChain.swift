@@ -24,23 +24,44 @@ public struct TransformChain: Sendable {
     /// Runs a batch through every step and the normalizer. A record a step rejects is quarantined
     /// with the step's name in the reason; the quotes point into `raw` by ``Quote/rawIndex``.
     public mutating func run(_ raw: [RawRecord]) -> ChainOutput {
+        var reports: [StageReport]? = nil
+        return run(raw, reports: &reports)
+    }
+
+    /// ``run(_:)``, appending to `reports`, when given, what each step and the normalizer did
+    /// (points `1...steps.count + 1`, see ``StageReport``).
+    mutating func run(_ raw: [RawRecord], reports: inout [StageReport]?) -> ChainOutput {
         var records = raw.enumerated().map { ChainRecord($0.element, origin: $0.offset) }
         var refused: [RecordRejection] = []
         var filtered = 0
+        func located(_ rejections: some Sequence<RecordRejection>) -> [Rejection] {
+            rejections.map { rejection in
+                let record = raw[rejection.origin]
+                return Rejection(location: record.location, field: rejection.field, reason: rejection.reason, raw: record.payloadText)
+            }
+        }
         for index in steps.indices {
+            let start = reports == nil ? 0 : StageReport.now()
             let output = steps[index].transformer.transform(records)
             let name = steps[index].name
-            refused += output.rejections.map { RecordRejection(origin: $0.origin, field: $0.field, reason: "\(name): \($0.reason)") }
+            let named = output.rejections.map { RecordRejection(origin: $0.origin, field: $0.field, reason: "\(name): \($0.reason)") }
+            refused += named
             filtered += output.filtered
+            reports?.append(
+                StageReport(
+                    index: index + 1, name: name, recordsIn: records.count, kept: output.records, rejections: located(named),
+                    filtered: output.filtered, startNanoseconds: start, endNanoseconds: StageReport.now()))
             records = output.records
         }
+        let start = reports == nil ? 0 : StageReport.now()
         let normalized = normalizer.normalize(records)
         refused += normalized.rejections
-        let rejections = refused.map { rejection in
-            let record = raw[rejection.origin]
-            return Rejection(location: record.location, field: rejection.field, reason: rejection.reason, raw: record.payloadText)
-        }
-        return ChainOutput(quotes: normalized.quotes, rejections: rejections, filtered: filtered)
+        reports?.append(
+            StageReport(
+                index: steps.count + 1, name: StageReport.normalizeName, recordsIn: records.count, quotes: normalized.quotes,
+                locations: raw.map(\.location), rejections: located(normalized.rejections), startNanoseconds: start,
+                endNanoseconds: StageReport.now()))
+        return ChainOutput(quotes: normalized.quotes, rejections: located(refused), filtered: filtered)
     }
 
     /// Checks every step's field names against the fields the data has, in order (each step sees

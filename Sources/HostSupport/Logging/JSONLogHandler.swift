@@ -9,10 +9,13 @@ package struct JSONLogHandler: LogHandler {
     let label: String
     package var logLevel: Logger.Level
     package var metadata: Logger.Metadata = [:]
+    /// Adds the metadata of the work in progress (the current span's `trace_id` and `span_id`).
+    package var metadataProvider: Logger.MetadataProvider?
 
-    package init(label: String, logLevel: Logger.Level) {
+    package init(label: String, logLevel: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
         self.logLevel = logLevel
+        self.metadataProvider = metadataProvider
     }
 
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -28,6 +31,7 @@ package struct JSONLogHandler: LogHandler {
     func line(for event: LogEvent) -> String {
         var fields = metadata
         if let requestID = LogContext.requestID, fields["request_id"] == nil { fields["request_id"] = "\(requestID)" }
+        if let provided = metadataProvider?.get(), !provided.isEmpty { fields.merge(provided) { current, _ in current } }
         if let extra = event.metadata { fields.merge(extra) { _, new in new } }
         let redaction = LogRedaction.current
         var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"label\":"

@@ -3,6 +3,7 @@ import HostSupport
 import Foundation
 import Hummingbird
 import Logging
+import Tracing
 
 /// Everything the REST API needs: the store's read side, run control, settings and the cache.
 struct API: Sendable {
@@ -35,8 +36,8 @@ struct API: Sendable {
 
     /// Every endpoint, resource by resource (each collection lives in its own file under Routes/).
     var endpoints: [Endpoint] {
-        documentRoutes + recordRoutes + historyRoutes + healthRoutes + runControlRoutes + runRoutes + dashboardRoutes
-            + metricsRoutes
+        documentRoutes + recordRoutes + historyRoutes + healthRoutes + runControlRoutes + runRoutes + tapRoutes
+            + dashboardRoutes + metricsRoutes
     }
 
     /// The router serving every endpoint, behind the request-id, access-log and error middleware.
@@ -44,6 +45,8 @@ struct API: Sendable {
         let endpoints = self.endpoints
         // HEAD is answered wherever GET is (RFC 9110 9.3.2): the GET answer's status and headers, no body.
         let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
+        // A server span per request when a tracer is set up (an incoming `traceparent` is its parent).
+        if !(InstrumentationSystem.tracer is NoOpTracer) { router.middlewares.add(TracingMiddleware()) }
         router.middlewares.add(APIMiddleware(logger: logger, routes: RouteTable(endpoints), isUnreachable: { [store] in store.isUnreachable($0) }))
         if let cors = settings.cors { router.middlewares.add(CORSPolicy(settings: cors)) }
         router.middlewares.add(RepresentationMiddleware())

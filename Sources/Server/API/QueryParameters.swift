@@ -72,6 +72,16 @@ struct QueryParameters {
         return value
     }
 
+    /// A yes/no flag: absent, `false` or `0` is no; present with no value, `true` or `1` is yes.
+    func flag(_ name: String) throws(APIError) -> Bool {
+        guard let value = values[name] else { return false }
+        switch value.lowercased() {
+        case "", "true", "1": return true
+        case "false", "0": return false
+        default: throw APIError.invalidParameter(name, "must be true or false, got \"\(value.prefix(40))\"")
+        }
+    }
+
     /// An ISO 8601 date or time, with or without zone (UTC when absent), and whether it was a date alone.
     func time(_ name: String) throws(APIError) -> (timestamp: Timestamp, dateOnly: Bool)? {
         guard let text = try text(name) else { return nil }

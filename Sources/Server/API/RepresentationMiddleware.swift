@@ -32,7 +32,8 @@ struct RepresentationMiddleware: RouterMiddleware {
     }
 
     static func isCompressible(_ contentType: String?) -> Bool {
-        guard let type = contentType?.lowercased() else { return false }
+        // An event stream is sent as it happens, never collected.
+        guard let type = contentType?.lowercased(), !type.hasPrefix("text/event-stream") else { return false }
         return type.hasPrefix("application/json") || type.hasPrefix("text/") || type.hasPrefix("application/problem+json")
     }
 

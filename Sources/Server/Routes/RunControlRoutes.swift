@@ -14,15 +14,7 @@ extension API {
 
     func trigger(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request, allowed: ["pipeline"])
-        guard let expected = settings.triggerToken else {
-            throw APIError(
-                status: .forbidden, code: "trigger_disabled",
-                message: "triggering over HTTP is disabled: set server.trigger_token in the pipeline file "
-                    + "(or the SCHEDULER_TOKEN environment variable) and send it in X-Scheduler-Token")
-        }
-        guard let given = request.headers[Self.tokenHeader], Self.constantTimeEqual(given, expected) else {
-            throw APIError(status: .unauthorized, code: "unauthorized", message: "missing or wrong X-Scheduler-Token")
-        }
+        try requireToken(request, for: "triggering over HTTP")
         // A database that does not answer is a 503 at once, not a run that hangs or a 409 for one.
         if case .unreachable = await health.check(fresh: true) {
             throw APIError.databaseUnavailable

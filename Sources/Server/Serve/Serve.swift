@@ -10,11 +10,14 @@ import ServiceLifecycle
 /// HTTP server; shut down in reverse order on SIGTERM/SIGINT, so the API stops first, then running
 /// pipelines stop at a batch boundary, then the database connections close.
 package enum Serve {
-    package static func run(_ loaded: LoadedPipelineFile, logger: Logger) async throws {
+    /// `first` are services started before, and stopped after, all others (span export).
+    package static func run(_ loaded: LoadedPipelineFile, logger: Logger, first: [any Service] = []) async throws {
         HostMetrics.bootstrap()
         try await withStore(loaded.store, logger: logger) { _ in
             let notifier = loaded.notify.map { WebhookNotifier(settings: $0, redaction: loaded.redaction) }
-            let runner = PipelineRunner(store: loaded.store, observer: notifier)
+            var runner = PipelineRunner(store: loaded.store, observer: notifier)
+            let taps = TapHub()
+            runner.taps = taps
             if let notify = loaded.notify {
                 let events = notify.events.map(\.rawValue).sorted()
                 logger.info("notifications on", metadata: ["webhook": "\(notify.safeDescription)", "events": "\(events)"])
@@ -40,7 +43,7 @@ package enum Serve {
             let group = ServiceGroup(
                 configuration: .init(
                     // Stopped in reverse order: the notifier after the runs, so it can tell of their end.
-                    services: [
+                    services: first + [
                         ChangeWatcherService(store: loaded.store, cache: api.cache, logger: logger),
                         MaintenanceService(store: loaded.store, logger: logger),
                     ]
