@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 
 /// The taps attached to a host's pipelines. A runner given a hub (``PipelineRunner/taps``) offers
@@ -17,6 +18,7 @@ public final class TapHub: Sendable {
     {
         let subscription = TapSubscription(pipeline: pipeline, point: point, rejectedOnly: rejectedOnly, capacity: max(1, capacity))
         subscriptions.withLock { $0[pipeline, default: []].append(subscription) }
+        Gauge(label: "etl_taps_attached").record(count)
         return subscription
     }
 
@@ -27,6 +29,7 @@ public final class TapHub: Sendable {
             if all[subscription.pipeline]?.isEmpty == true { all[subscription.pipeline] = nil }
         }
         subscription.close()
+        Gauge(label: "etl_taps_attached").record(count)
     }
 
     /// The taps attached to `pipeline`.

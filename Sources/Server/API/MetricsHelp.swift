@@ -19,6 +19,9 @@ enum MetricsHelp {
         "etl_replica_lag_seconds": "How far each read replica is behind the primary, in seconds (NaN when unknown).",
         "etl_replica_serving": "1 when the replica serves reads now, else 0.",
         "etl_replica_reads": "Reads served by each replica since the host started.",
+        "etl_trace_spans_exported_total": "Spans sent to the OTLP collector.",
+        "etl_trace_spans_dropped_total": "Spans never exported, by reason (queue_full, export_failed, shutdown).",
+        "etl_taps_attached": "Taps attached to the host's pipelines now.",
         "http_requests_total": "HTTP requests answered, by route, method and status.",
         "http_request_duration_seconds": "Time to answer HTTP requests, by route.",
     ]

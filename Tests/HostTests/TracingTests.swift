@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import TestSupport
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Spans exported over OTLP/HTTP to a real receiver on loopback (`scripts/otlp_receiver.py`, which
+/// decodes them with the opentelemetry-proto package).
+@Suite(.serialized) struct TracingTests {
+    static let header = "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at,divisor\n"
+    /// Seven records: one a step rejects (division by zero), one it filters out.
+    static let rows =
+        header + """
+        AAA,Alpha,1.5,100,10,1,2025-01-01T00:00:00Z,1
+        BBB,Beta,2.5,200,20,2,2025-01-01T00:00:00Z,1
+        ZERO,Zero,3,300,30,3,2025-01-01T00:00:00Z,0
+        CCC,Gamma,4,400,40,4,2025-01-01T00:00:00Z,2
+        SKIP,Skipped,5,500,50,5,2025-01-01T00:00:00Z,1
+        DDD,Delta,6,600,60,6,2025-01-01T00:00:00Z,3
+        EEE,Epsilon,7,700,70,7,2025-01-01T00:00:00Z,1
+
+        """
+    static let pipelines = """
+        store: {type: sqlite, path: etl.sqlite}
+        server: {host: 127.0.0.1, port: "${PORT:-8000}", trigger_token: "${SCHEDULER_TOKEN:-}", schedules: false}
+        pipelines:
+          - name: csv
+            source: {type: csv, path: rows.csv}
+            batch_size: 3
+            transform:
+              - set: {unit: "price_usd / divisor"}
+              - filter: {where: "symbol != 'SKIP'"}
+        """
+
+    @Test func aOnceRunOfATwoStepChainIsOneTraceOfBatchesStepsAndWrites() async throws {
+        let directory = try PipelineMistakesCLITests.scratch(["rows.csv": Self.rows, "p.yaml": Self.pipelines])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let receiver = try await OTLPReceiver.start(in: directory)
+        defer { receiver.stop() }
+        let output = try await HostProcess.run(
+            ["run", "p.yaml", "--once"], in: directory,
+            environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_SERVICE_NAME": "trace-test"])
+        #expect(output.status == 0, "\(output.stderr)")
+        // `--once` sends every span before it exits.
+        let spans = receiver.spans
+        let runs = spans.filter { $0.name == "run csv" }
+        try #require(runs.count == 1, "spans: \(spans.map(\.name))")
+        let run = runs[0]
+        #expect(run.parentID == nil)
+        #expect(run.attributes["etl.status"] as? String == "success")
+        #expect(run.attributes["etl.trigger"] as? String == "cli")
+        #expect(run.int("etl.processed") == 5)
+        #expect(run.int("etl.quarantined") == 1)
+        #expect(run.int("etl.filtered") == 1)
+        #expect(run.resource["service.name"] as? String == "trace-test")
+        #expect(spans.allSatisfy { $0.traceID == run.traceID }, "one trace: \(Set(spans.map(\.traceID)))")
+
+        let batches = spans.filter { $0.name == "batch" && $0.parentID == run.spanID }.sorted { $0.int("etl.batch") < $1.int("etl.batch") }
+        #expect(batches.map { $0.int("etl.batch") } == [1, 2, 3])
+        #expect(batches.map { $0.int("etl.records") } == [3, 3, 1])
+        for batch in batches {
+            let children = spans.filter { $0.parentID == batch.spanID }
+            #expect(
+                Set(children.map(\.name)) == ["read", "transform set", "transform filter", "transform normalize", "writing a batch"],
+                "batch \(batch.int("etl.batch")): \(children.map(\.name))")
+            #expect(children.first { $0.name == "writing a batch" }?.kind == "client")
+        }
+        let steps = { (name: String) in spans.filter { $0.name == name } }
+        #expect(steps("transform set").map { $0.int("etl.rows_in") }.reduce(0, +) == 7)
+        #expect(steps("transform set").map { $0.int("etl.rejected") }.reduce(0, +) == 1)
+        #expect(steps("transform filter").map { $0.int("etl.rows_in") }.reduce(0, +) == 6)
+        #expect(steps("transform filter").map { $0.int("etl.filtered") }.reduce(0, +) == 1)
+        #expect(steps("transform normalize").map { $0.int("etl.rows_out") }.reduce(0, +) == 5)
+        #expect(steps("transform set").allSatisfy { $0.int("etl.step.index") == 1 })
+        // The run's own database calls are its children too.
+        #expect(spans.contains { $0.name == "recording the start of a run" && $0.parentID == run.spanID })
+
+        // Log lines written in the run carry its trace and span.
+        let started = output.stderr.split(separator: "\n").first { $0.contains("\"message\":\"run started\"") }
+        #expect(started?.contains("\"trace_id\":\"\(run.traceID)\"") == true, "\(started ?? "no run started line")")
+        #expect(started?.contains("\"span_id\":\"\(run.spanID)\"") == true)
+    }
+
+    @Test func aRequestsTraceparentIsHonouredAndATriggeredRunLinksToItsRequest() async throws {
+        let directory = try PipelineMistakesCLITests.scratch(["rows.csv": Self.rows, "p.yaml": Self.pipelines])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let receiver = try await OTLPReceiver.start(in: directory)
+        defer { receiver.stop() }
+        let host = try await LiveHost.start(
+            file: "p.yaml", in: directory,
+            environment: ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": receiver.endpoint + "/v1/traces", "SCHEDULER_TOKEN": "trace-token"])
+        let healthTrace = "0af7651916cd43dd8448eb211c80319c", triggerTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
+        let (status, _) = try await host.request("/health", headers: ["traceparent": "00-\(healthTrace)-b7ad6b7169203331-01"])
+        #expect(status == 200)
+        let (triggered, body) = try await host.request(
+            "/trigger-etl?pipeline=csv", method: "POST",
+            headers: ["traceparent": "00-\(triggerTrace)-00f067aa0ba902b7-01", "X-Scheduler-Token": "trace-token"])
+        #expect(triggered == 202, "\(body)")
+        let spans = try await receiver.spans { spans in spans.contains { $0.name == "run csv" } }
+        #expect(try await host.terminate() == 0)
+
+        let health = spans.first { $0.traceID == healthTrace && $0.kind == "server" }
+        #expect(health?.parentID == "b7ad6b7169203331", "spans: \(spans.map { ($0.name, $0.traceID) })")
+        #expect(health?.int("http.response.status_code") == 200)
+        let trigger = spans.first { $0.traceID == triggerTrace && $0.kind == "server" }
+        #expect(trigger?.parentID == "00f067aa0ba902b7")
+        #expect(trigger?.int("http.response.status_code") == 202)
+        let run = spans.first { $0.name == "run csv" }
+        #expect(run?.attributes["etl.trigger"] as? String == "api")
+        #expect(run?.traceID != triggerTrace, "the run is a trace of its own")
+        #expect(run?.links.first?["trace_id"] as? String == triggerTrace)
+        #expect(run?.links.first?["span_id"] as? String == trigger?.spanID)
+    }
+
+    @Test func aCollectorThatIsDownCostsTheSpansNotTheRun() async throws {
+        let directory = try PipelineMistakesCLITests.scratch(["rows.csv": Self.rows, "p.yaml": Self.pipelines])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let closed = try LiveHost.freePort()
+        let host = try await LiveHost.start(
+            file: "p.yaml", in: directory,
+            environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(closed)", "SCHEDULER_TOKEN": "trace-token"])
+        let (triggered, _) = try await host.request("/trigger-etl", method: "POST", headers: ["X-Scheduler-Token": "trace-token"])
+        #expect(triggered == 202)
+        var metrics = ""
+        for _ in 0..<100 {
+            let (data, _) = try await URLSession.shared.data(from: URL(string: host.base + "/metrics")!)
+            metrics = String(decoding: data, as: UTF8.self)
+            if metrics.contains("etl_trace_spans_dropped_total{reason=\"export_failed\"}") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let (_, runs) = try await host.request("/runs?pipeline=csv")
+        #expect(((runs["data"] as? [[String: Any]])?.first?["status"] as? String) == "success")
+        let dropped = metrics.split(separator: "\n").first { $0.hasPrefix("etl_trace_spans_dropped_total{reason=\"export_failed\"}") }
+        #expect((dropped?.split(separator: " ").last.flatMap { Double($0) } ?? 0) > 0, "\(metrics.suffix(3000))")
+        #expect(try await host.terminate() == 0)
+        let errors = String(decoding: host.started.stderr.fileHandleForReading.availableData, as: UTF8.self)
+        #expect(errors.contains("spans not exported; dropped"))
+        #expect(errors.contains("connection refused"))
+    }
+}
