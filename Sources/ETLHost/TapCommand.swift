@@ -93,12 +93,15 @@ struct TapCommand: AsyncParsableCommand {
         }
         var parser = ServerSentEvents()
         for try await chunk in response.body {
-            for event in parser.feed(chunk) { Self.print(event) }
+            var lines = ""
+            for event in parser.feed(chunk) { Self.print(event, into: &lines) }
+            if !lines.isEmpty { FileHandle.standardOutput.write(Data(lines.utf8)) }
         }
     }
 
-    /// Prints one event: its data line on stdout; the greeting and missed records also on stderr.
-    static func print(_ event: ServerSentEvents.Event) {
+    /// Adds one event's data line to `lines` (for stdout); the greeting and missed records go to
+    /// stderr.
+    static func print(_ event: ServerSentEvents.Event, into lines: inout String) {
         switch event.name {
         case "tap":
             let json = try? RawJSON.parse(Array(event.data.utf8))
@@ -111,7 +114,7 @@ struct TapCommand: AsyncParsableCommand {
         default:
             break
         }
-        FileHandle.standardOutput.write(Data((event.data + "\n").utf8))
+        lines += event.data + "\n"
     }
 
     /// The address a local client reaches a host listening on `host` at: a wildcard is loopback.
@@ -136,9 +139,10 @@ struct ServerSentEvents {
     mutating func feed(_ chunk: ByteBuffer) -> [Event] {
         pending += chunk.readableBytesView
         var events: [Event] = []
-        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-            var line = String(decoding: pending[..<newline], as: UTF8.self)
-            pending.removeSubrange(...newline)
+        var start = pending.startIndex
+        while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            var line = String(decoding: pending[start..<newline], as: UTF8.self)
+            start = newline + 1
             if line.hasSuffix("\r") { line.removeLast() }
             if line.isEmpty {
                 if !data.isEmpty { events.append(Event(name: name, data: data.joined(separator: "\n"))) }
@@ -153,6 +157,7 @@ struct ServerSentEvents {
                 data.append(String(value.hasPrefix(" ") ? value.dropFirst() : value))
             }
         }
+        pending.removeSubrange(..<start)
         return events
     }
 }

@@ -37,6 +37,16 @@ public final class TapHub: Sendable {
         subscriptions.withLock { $0[pipeline] ?? [] }
     }
 
+    /// Detaches every tap (a host shutting down): each reader gets what is buffered, then the end.
+    public func closeAll() {
+        let all = subscriptions.withLock { all in
+            defer { all = [:] }
+            return all.values.flatMap { $0 }
+        }
+        for subscription in all { subscription.close() }
+        Gauge(label: "etl_taps_attached").record(0)
+    }
+
     /// How many taps are attached, over every pipeline.
     public var count: Int { subscriptions.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 

@@ -95,6 +95,28 @@ public final class TapSubscription: Sendable {
         }
     }
 
+    /// The deliveries waiting now, at most `limit`, without waiting (to write them together).
+    public func available(upTo limit: Int) -> [TapDelivery] {
+        state.withLock { state in
+            var taken: [TapDelivery] = []
+            while taken.count < limit, state.head < state.items.count {
+                let item = state.items[state.head]
+                state.head += 1
+                if case .event(let event) = item, event.isRecord { state.records -= 1 }
+                taken.append(item)
+            }
+            if state.head == state.items.count {
+                state.items.removeAll(keepingCapacity: true)
+                state.head = 0
+                if state.missed > 0, taken.count < limit {
+                    taken.append(.missed(state.missed))
+                    state.missed = 0
+                }
+            }
+            return taken
+        }
+    }
+
     /// Wakes an idle reader with a ``TapDelivery/heartbeat`` (nothing when events are waiting).
     public func ping() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

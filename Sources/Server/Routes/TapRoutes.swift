@@ -66,20 +66,26 @@ extension API {
                     }
                 }
                 var sent = 0
-                while limit == 0 || sent < limit, let delivery = await subscription.next() {
-                    switch delivery {
-                    case .event(let event):
-                        try await writer.write(Self.serverSentEvent(event.name, event.json))
-                        if case .record = event { sent += 1 }
-                    case .missed(let count):
-                        let notice = RawValue.object([
-                            RawField("event", .string("missed")), RawField("missed", .number(String(count))),
-                            RawField("reason", .string("the tap's buffer of \(capacity) records was full")),
-                        ])
-                        try await writer.write(Self.serverSentEvent("missed", notice))
-                    case .heartbeat:
-                        try await writer.write(ByteBuffer(string: ": alive\n\n"))
+                while limit == 0 || sent < limit, let first = await subscription.next() {
+                    // What else is waiting goes out in the same write.
+                    var bytes = ByteBuffer()
+                    for delivery in [first] + subscription.available(upTo: 255) {
+                        guard limit == 0 || sent < limit else { break }
+                        switch delivery {
+                        case .event(let event):
+                            bytes.writeImmutableBuffer(Self.serverSentEvent(event.name, event.json))
+                            if case .record = event { sent += 1 }
+                        case .missed(let count):
+                            let notice = RawValue.object([
+                                RawField("event", .string("missed")), RawField("missed", .number(String(count))),
+                                RawField("reason", .string("the tap's buffer of \(capacity) records was full")),
+                            ])
+                            bytes.writeImmutableBuffer(Self.serverSentEvent("missed", notice))
+                        case .heartbeat:
+                            bytes.writeString(": alive\n\n")
+                        }
                     }
+                    try await writer.write(bytes)
                 }
                 group.cancelAll()
             }

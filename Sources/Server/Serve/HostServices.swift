@@ -87,3 +87,19 @@ struct MaintenanceService: Service {
         }
     }
 }
+
+/// Ends the taps' streams when the host shuts down; placed after the HTTP server, so that it runs
+/// before the server waits for its open requests (a tap's stream would otherwise hold it).
+struct TapCloserService: Service {
+    let taps: TapHub
+
+    func run() async {
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        } onGracefulShutdown: {
+            taps.closeAll()
+        }
+    }
+}

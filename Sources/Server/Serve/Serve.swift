@@ -48,7 +48,7 @@ package enum Serve {
                         MaintenanceService(store: loaded.store, logger: logger),
                     ]
                         + (notifier.map { [NotifierService(notifier: $0, logger: logger)] } ?? [])
-                        + [RunControllerService(controller: controller, schedules: loaded.server.schedules), app],
+                        + [RunControllerService(controller: controller, schedules: loaded.server.schedules), app, TapCloserService(taps: taps)],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             do {
