@@ -209,6 +209,10 @@ let package = Package(
         ),
         .testTarget(name: "ETLFrameworkTests", dependencies: ["ETLFramework"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "TelemetryTests",
+            dependencies: ["ETLTelemetry", .product(name: "Tracing", package: "swift-distributed-tracing")],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "TransformTests",
             dependencies: ["StandardTransforms", "ETLFramework", "ETLTesting", "StandardPlugins", "TestSupport"],
             swiftSettings: swiftSettings
