@@ -16,7 +16,7 @@ import TestSupport
         #expect(
             libraries == [
                 "ETLFramework", "ETLHost", "ETLTesting", "StandardPlugins", "CSVFileAdapter", "CoinPaprikaAdapter", "CoinGeckoAdapter",
-                "HTTPJSONAdapter", "HTTPSourceKit", "StandardTransforms", "ETLPostgresStore", "ETLSQLiteStore",
+                "HTTPJSONAdapter", "HTTPSourceKit", "StandardTransforms", "ETLPostgresStore", "ETLSQLiteStore", "ETLTelemetry",
             ])
         let executables = products.filter { ($0["type"] as? [String: Any])?["executable"] != nil }.compactMap { $0["name"] as? String }
         #expect(executables == ["host"])

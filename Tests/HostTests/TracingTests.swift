@@ -13,15 +13,15 @@ import FoundationNetworking
     /// Seven records: one a step rejects (division by zero), one it filters out.
     static let rows =
         header + """
-        AAA,Alpha,1.5,100,10,1,2025-01-01T00:00:00Z,1
-        BBB,Beta,2.5,200,20,2,2025-01-01T00:00:00Z,1
-        ZERO,Zero,3,300,30,3,2025-01-01T00:00:00Z,0
-        CCC,Gamma,4,400,40,4,2025-01-01T00:00:00Z,2
-        SKIP,Skipped,5,500,50,5,2025-01-01T00:00:00Z,1
-        DDD,Delta,6,600,60,6,2025-01-01T00:00:00Z,3
-        EEE,Epsilon,7,700,70,7,2025-01-01T00:00:00Z,1
+            AAA,Alpha,1.5,100,10,1,2025-01-01T00:00:00Z,1
+            BBB,Beta,2.5,200,20,2,2025-01-01T00:00:00Z,1
+            ZERO,Zero,3,300,30,3,2025-01-01T00:00:00Z,0
+            CCC,Gamma,4,400,40,4,2025-01-01T00:00:00Z,2
+            SKIP,Skipped,5,500,50,5,2025-01-01T00:00:00Z,1
+            DDD,Delta,6,600,60,6,2025-01-01T00:00:00Z,3
+            EEE,Epsilon,7,700,70,7,2025-01-01T00:00:00Z,1
 
-        """
+            """
     static let pipelines = """
         store: {type: sqlite, path: etl.sqlite}
         server: {host: 127.0.0.1, port: "${PORT:-8000}", trigger_token: "${SCHEDULER_TOKEN:-}", schedules: false}

@@ -14,13 +14,14 @@ import TestSupport
         let document = try JSONDecoder().decode(OpenAPI.Document.self, from: data)
         try document.validate()
         #expect(document.info.title == "Kasparro ETL")
-        #expect(document.paths.count == 16)
+        #expect(document.paths.count == 17)
         let operations = document.paths.flatMap { path, item in
             (item.pathItemValue?.endpoints ?? []).map { "\($0.method.rawValue.uppercased()) \(path.rawValue)" }
         }
-        #expect(operations.count == 16)
+        #expect(operations.count == 17)
         #expect(operations.contains("GET /health/live") && operations.contains("GET /health/ready"))
         #expect(operations.contains("POST /trigger-etl"))
+        #expect(operations.contains("GET /pipelines/{name}/tap"))
     }
 
     @Test func theServedDocumentIsTheFile() throws {

@@ -114,7 +114,8 @@ public struct HTTPFetcher: Sendable {
                             name: "retry",
                             attributes: [
                                 "etl.http.attempt": .int64(Int64(attempt)), "etl.http.reason": .string(reason),
-                                "etl.http.delay_ms": .int64(Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)),
+                                "etl.http.delay_ms": .int64(
+                                    Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)),
                             ]))
                     fetcher.logger.warning(
                         "request failed; retrying",

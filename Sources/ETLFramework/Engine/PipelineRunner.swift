@@ -85,7 +85,8 @@ public struct PipelineRunner: Sendable {
         span.attributes["etl.trigger"] = trigger.rawValue
         do {
             let report = try await InstrumentationContext.$current.withValue(span.context) {
-                try await run(pipeline, trigger: trigger, logger: logger, stop: stop, onStart: onStart, progress: progress, unrecorded: unrecorded, span: span)
+                try await run(
+                    pipeline, trigger: trigger, logger: logger, stop: stop, onStart: onStart, progress: progress, unrecorded: unrecorded, span: span)
             }
             span.attributes["etl.run_id"] = Int64(report.runID.rawValue)
             span.attributes["etl.status"] = report.status.rawValue

@@ -13,7 +13,9 @@ public final class TapHub: Sendable {
     public static let defaultCapacity = 1_000
 
     /// Attaches a tap to point `point` of `pipeline`; ``detach(_:)`` it when done.
-    public func attach(pipeline: String, point: Int, rejectedOnly: Bool = false, capacity: Int = TapHub.defaultCapacity)
+    public func attach(
+        pipeline: String, point: Int, rejectedOnly: Bool = false, capacity: Int = TapHub.defaultCapacity
+    )
         -> TapSubscription
     {
         let subscription = TapSubscription(pipeline: pipeline, point: point, rejectedOnly: rejectedOnly, capacity: max(1, capacity))
