@@ -39,20 +39,22 @@ extension API {
             }
             point = index
         }
-        let step = points[point]
+        let step = points[point], index = point
         let limit = try parameters.integer("limit", default: 0, range: 0...Int.max)
         let capacity = try parameters.integer("buffer", default: TapHub.defaultCapacity, range: 1...100_000)
         let rejectedOnly = try parameters.flag("rejected")
-        let subscription = taps.attach(pipeline: name, point: point, rejectedOnly: rejectedOnly, capacity: capacity)
         let hello = RawValue.object([
             RawField("event", .string("tap")), RawField("pipeline", .string(name)), RawField("step", .string(points[point])),
             RawField("index", .number(String(point))), RawField("points", .array(points.map { .string($0) })),
             RawField("rejected_only", .bool(rejectedOnly)), RawField("buffer", .number(String(capacity))),
             RawField("limit", limit == 0 ? .null : .number(String(limit))),
         ])
-        logger.info("tap attached", metadata: ["pipeline": "\(name)", "step": "\(points[point])", "taps": "\(taps.count)"])
         let logger = self.logger
+        // Attached when the body is written: a HEAD request, or a client gone before the answer,
+        // attaches nothing.
         let body = ResponseBody { writer in
+            let subscription = taps.attach(pipeline: name, point: index, rejectedOnly: rejectedOnly, capacity: capacity)
+            logger.info("tap attached", metadata: ["pipeline": "\(name)", "step": "\(step)", "taps": "\(taps.count)"])
             defer {
                 taps.detach(subscription)
                 logger.info("tap detached", metadata: ["pipeline": "\(name)", "step": "\(step)"])
