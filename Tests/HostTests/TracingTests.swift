@@ -139,4 +139,79 @@ import FoundationNetworking
         #expect(errors.contains("spans not exported; dropped"))
         #expect(errors.contains("connection refused"))
     }
+
+    /// Answers 503 once, then a recorded CoinPaprika answer; notes each request's `traceparent`.
+    static let flakyAPI = """
+        import http.server, os, sys
+        body = open(sys.argv[2], "rb").read()
+        seen = []
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                seen.append(1)
+                with open(sys.argv[3], "a") as out:
+                    out.write((self.headers.get("traceparent") or "-") + "\\n")
+                if len(seen) == 1:
+                    self.send_response(503)
+                    self.send_header("Retry-After", "0")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                pass
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        open(sys.argv[1] + ".tmp", "w").write(str(server.server_address[1]))
+        os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+        server.serve_forever()
+        """
+
+    @Test func anAPISourcesRequestIsOneSpanWithItsRetryAndCarriesTheTrace() async throws {
+        let directory = try PipelineMistakesCLITests.scratch(["api.py": Self.flakyAPI])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let receiver = try await OTLPReceiver.start(in: directory)
+        defer { receiver.stop() }
+        let fixture = Paths.packageRoot.appendingPathComponent("Tests/Fixtures/coinpaprika-tickers-chainlink-readme-2021-10-22.json")
+        let api = Process()
+        api.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        api.arguments = ["python3", directory.appendingPathComponent("api.py").path, directory.appendingPathComponent("api.port").path, fixture.path,
+            directory.appendingPathComponent("traceparents").path]
+        try api.run()
+        defer { kill(api.processIdentifier, SIGKILL) }
+        var port = ""
+        for _ in 0..<100 where port.isEmpty {
+            port = (try? String(contentsOf: directory.appendingPathComponent("api.port"), encoding: .utf8)) ?? ""
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try """
+        store: {type: sqlite, path: etl.sqlite}
+        pipelines:
+          - {name: paprika, source: {type: coinpaprika, base_url: "http://127.0.0.1:\(port)"}}
+        """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let output = try await HostProcess.run(
+            ["run", "p.yaml", "--once"], in: directory, environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint])
+        #expect(output.status == 0, "\(output.stderr)")
+        let spans = receiver.spans
+        let run = try #require(spans.first { $0.name == "run paprika" })
+        let request = try #require(spans.first { $0.name == "GET 127.0.0.1" }, "spans: \(spans.map(\.name))")
+        #expect(request.kind == "client")
+        #expect(request.traceID == run.traceID)
+        // The API source fetches when it is opened.
+        #expect(spans.first { $0.spanID == request.parentID }?.name == "open source")
+        #expect(request.int("etl.http.attempts") == 2)
+        #expect(request.int("http.response.status_code") == 200)
+        let retries = request.events.filter { $0["name"] as? String == "retry" }
+        #expect(retries.count == 1)
+        #expect(((retries.first?["attributes"] as? [String: Any])?["etl.http.reason"] as? String)?.hasPrefix("503") == true)
+        // Each attempt is a span of its own (AsyncHTTPClient's), and its request carried it.
+        let attempts = spans.filter { $0.parentID == request.spanID }
+        #expect(attempts.count == 2)
+        let sent = try String(contentsOf: directory.appendingPathComponent("traceparents"), encoding: .utf8).split(separator: "\n")
+        #expect(sent.count == 2)
+        #expect(Set(sent) == Set(attempts.map { "00-\(run.traceID)-\($0.spanID)-01" }), "\(sent) \(attempts.map(\.spanID))")
+    }
 }
+

@@ -216,9 +216,11 @@ public struct PipelineRunner: Sendable {
             let source = pipeline.source, batchSize = pipeline.batchSize
             // They run on threads of their own (SourceReadExecutor), so a blocked read holds no
             // thread of the cooperative pool.
-            var reader = try await abandoning(on: stop, doing: "opening the source") {
-                try await withTaskExecutorPreference(SourceReadExecutor.shared) {
-                    try await source.open(resumingFrom: checkpoint, logger: logger)
+            var reader = try await withSpan("open source") { _ in
+                try await abandoning(on: stop, doing: "opening the source") {
+                    try await withTaskExecutorPreference(SourceReadExecutor.shared) {
+                        try await source.open(resumingFrom: checkpoint, logger: logger)
+                    }
                 }
             }
             @Sendable func read(_ reader: any SourceReader) async throws -> (any SourceReader, SourceBatch?) {
