@@ -32,7 +32,7 @@ TRANSFORM = """    transform:
       - set: {mid: "price_usd * 1"}
       - filter: {where: "price_usd > 0"}
       - rename: {volume_24h_usd: volume}
-      - normalize: {mapping: {volume_24h: volume}}
+      - normalize: {mapping: {volume_24h_usd: volume}}
 """
 
 
@@ -127,6 +127,7 @@ def main():
     parser.add_argument("--tickers", type=int, default=3_000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    args.host = os.path.abspath(args.host)
     with tempfile.TemporaryDirectory() as work:
         csv = os.path.join(work, "rows.csv")
         bench.generate(csv, args.rows, args.tickers)
