@@ -6,6 +6,7 @@ public enum TapEvent: Sendable {
     case record(TapRecord)
     case run(pipeline: String, runID: RunID, phase: RunPhase, status: RunStatus?)
 
+    /// Whether a run started or finished.
     public enum RunPhase: String, Sendable {
         case started, finished
     }
