@@ -177,8 +177,10 @@ import FoundationNetworking
         let fixture = Paths.packageRoot.appendingPathComponent("Tests/Fixtures/coinpaprika-tickers-chainlink-readme-2021-10-22.json")
         let api = Process()
         api.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        api.arguments = ["python3", directory.appendingPathComponent("api.py").path, directory.appendingPathComponent("api.port").path, fixture.path,
-            directory.appendingPathComponent("traceparents").path]
+        api.arguments = [
+            "python3", directory.appendingPathComponent("api.py").path, directory.appendingPathComponent("api.port").path, fixture.path,
+            directory.appendingPathComponent("traceparents").path,
+        ]
         try api.run()
         defer { kill(api.processIdentifier, SIGKILL) }
         var port = ""
@@ -214,4 +216,3 @@ import FoundationNetworking
         #expect(Set(sent) == Set(attempts.map { "00-\(run.traceID)-\($0.spanID)-01" }), "\(sent) \(attempts.map(\.spanID))")
     }
 }
-
