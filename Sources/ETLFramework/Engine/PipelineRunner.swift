@@ -204,6 +204,15 @@ public struct PipelineRunner: Sendable {
         var notes: [String] = []
         var tickers = Set<String>()
         func quality() -> RunQuality { RunQuality(tickers: tickers.sorted()) }
+        // The spans of batches read but not committed yet; those left when the run ends (a failure,
+        // a stop) end then, saying so.
+        var inFlight: [Int: any Span] = [:]
+        defer {
+            for span in inFlight.values {
+                span.addEvent(SpanEvent(name: "not written: the run ended first"))
+                span.end()
+            }
+        }
         do {
             let checkpoints = self.checkpoints
             let checkpoint = try await database("reading the checkpoint") {
@@ -263,6 +272,7 @@ public struct PipelineRunner: Sendable {
             }
             func loaded(_ batch: SourceBatch, span: (any Span)?) -> Load {
                 batchNumber += 1
+                if let span { inFlight[batchNumber] = span }
                 return makeLoad(batch, chain: &chain, pipeline: pipeline, runID: runID, number: batchNumber, span: span)
             }
             let first: SourceBatch?
@@ -334,9 +344,11 @@ public struct PipelineRunner: Sendable {
                     current.span?.recordError(error)
                     current.span?.setStatus(SpanStatus(code: .error))
                     current.span?.end()
+                    inFlight[current.number] = nil
                     throw error
                 }
                 current.traced(added)
+                inFlight[current.number] = nil
                 let nextPrepared = await encodedNext
                 (load, prepared) = (queue.first, toEncode == nil ? nil : nextPrepared)
                 following = queue.count > 1 ? queue[1] : nil
@@ -398,6 +410,8 @@ public struct PipelineRunner: Sendable {
         var span: (any Span)?
         /// What each transform step and the normalizer did, for their spans.
         var stages: [StageSpan] = []
+        /// The batch's number in its run, from 1.
+        var number = 0
         /// Encoded by the sink (``Sink/prepare(_:)``) in the task that writes it.
         var batch: LoadBatch
         /// The reasons of the batch's rejections, for the run's checks.
@@ -428,7 +442,7 @@ public struct PipelineRunner: Sendable {
             rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters,
             priceMoveLimit: pipeline.checks.maxPriceChange?.value, defersLatestState: true)
         return Load(
-            span: span, stages: span == nil ? [] : (reports ?? []).dropFirst().map(StageSpan.init), batch: load,
+            span: span, stages: span == nil ? [] : (reports ?? []).dropFirst().map(StageSpan.init), number: number, batch: load,
             reasons: transformed.rejections.map(\.reason), records: transformed.raw.count,
             tickers: Set(transformed.quotes.lazy.map(\.ticker)))
     }
