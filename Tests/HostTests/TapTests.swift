@@ -4,6 +4,10 @@ import Foundation
 import Testing
 import TestSupport
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// `host tap` and `GET /pipelines/{name}/tap` against a serving host, and a tap's bounded buffer
 /// against a real run.
 @Suite(.serialized) struct TapTests {
@@ -127,6 +131,14 @@ import TestSupport
         intruder.process.waitUntilExit()
         #expect(intruder.process.terminationStatus == 1)
         #expect(intruder.errors.contains("401"), "\(intruder.errors)")
+        // HEAD answers at once, attaching nothing; the stream is never cached.
+        var head = URLRequest(url: URL(string: host.base + "/pipelines/csv/tap")!)
+        head.httpMethod = "HEAD"
+        head.setValue("tap-token", forHTTPHeaderField: "X-Scheduler-Token")
+        let (_, headAnswer) = try await URLSession.shared.data(for: head)
+        #expect((headAnswer as? HTTPURLResponse)?.statusCode == 200)
+        #expect((headAnswer as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type") == "text/event-stream; charset=utf-8")
+        #expect((headAnswer as? HTTPURLResponse)?.value(forHTTPHeaderField: "Cache-Control") == "no-store")
         let (unknownStep, answer) = try await host.request("/pipelines/csv/tap?step=nope", headers: ["X-Scheduler-Token": "tap-token"])
         #expect(unknownStep == 400)
         #expect(((answer["error"] as? [String: Any])?["message"] as? String)?.contains("0 source, 1 set, 2 filter, 3 normalize") == true)

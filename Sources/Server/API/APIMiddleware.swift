@@ -114,7 +114,7 @@ struct APIMiddleware: RouterMiddleware {
 
     /// Pages may not be framed, sniffed or load anything from elsewhere. What caches may keep, by
     /// route: the data, statistics and runs are kept but revalidated (their entity tags make that a
-    /// `304`); health, metrics and run control never (a probe must see now); the API document for
+    /// `304`); health, metrics, run control and taps never (a probe must see now); the API document for
     /// five minutes.
     static func addSecurityHeaders(to response: inout Response, path: String) {
         response.headers[.xContentTypeOptions] = "nosniff"
@@ -125,7 +125,9 @@ struct APIMiddleware: RouterMiddleware {
             response.headers[Self.frameOptions] = "DENY"
             response.headers[Self.referrerPolicy] = "no-referrer"
             response.headers[.cacheControl] = "no-store"
-        } else if path == "/health" || path.hasPrefix("/health/") || path == "/metrics" || path == "/trigger-etl" {
+        } else if path == "/health" || path.hasPrefix("/health/") || path == "/metrics" || path == "/trigger-etl"
+            || (path.hasPrefix("/pipelines/") && path.hasSuffix("/tap"))
+        {
             response.headers[.cacheControl] = "no-store"
         } else if path == "/openapi.json" {
             response.headers[.cacheControl] = "public, max-age=300"
