@@ -112,6 +112,12 @@ import FoundationNetworking
         #expect(run?.traceID != triggerTrace, "the run is a trace of its own")
         #expect(run?.links.first?["trace_id"] as? String == triggerTrace)
         #expect(run?.links.first?["span_id"] as? String == trigger?.spanID)
+        // The request's access log line carries its trace and span.
+        let logs = String(decoding: host.started.stderr.fileHandleForReading.availableData, as: UTF8.self)
+        // (The start-up probes of /health before it have no traceparent: traces of their own.)
+        let access = logs.split(separator: "\n").first { $0.contains("\"trace_id\":\"\(healthTrace)\"") }
+        #expect(access?.contains("\"path\":\"/health\"") == true, "\(access ?? "no log line in the trace of /health")")
+        #expect(access?.contains("\"span_id\":\"\(health?.spanID ?? "-")\"") == true)
     }
 
     @Test func aCollectorThatIsDownCostsTheSpansNotTheRun() async throws {
