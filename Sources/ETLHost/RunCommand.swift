@@ -33,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             selected = selected.filter { pipeline.contains($0.name) }
         }
-        let exporter = TelemetrySetup.start(loaded.telemetry, logger: logger)
+        let exporter = TelemetrySetup.start(loaded.telemetry, redaction: loaded.redaction, logger: logger)
         let notifier = once ? loaded.notify.map { WebhookNotifier(settings: $0, redaction: loaded.redaction) } : nil
         let runner = PipelineRunner(store: loaded.store, observer: notifier)
         let pipelines = selected

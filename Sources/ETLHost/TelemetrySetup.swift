@@ -8,10 +8,13 @@ import Tracing
 /// a collector. Without one nothing is set up: spans cost nothing and nothing is sent.
 enum TelemetrySetup {
     /// Bootstraps the process's tracer and returns the exporter to run; `nil` without a collector.
-    static func start(_ settings: TelemetrySettings?, logger: Logger) -> OTLPExporter? {
+    /// Every text a span carries goes through `redaction` (and URL passwords are removed) before
+    /// it is sent: an API key in a source's query string does not reach the collector.
+    static func start(_ settings: TelemetrySettings?, redaction: Redaction, logger: Logger) -> OTLPExporter? {
         guard let settings else { return nil }
         let exporter = OTLPExporter(
-            url: settings.tracesURL, serviceName: settings.serviceName, headers: settings.headers, logger: logger)
+            url: settings.tracesURL, serviceName: settings.serviceName, headers: settings.headers, logger: logger,
+            redact: { Redaction.redactURLPasswords(redaction.redact($0)) })
         InstrumentationSystem.bootstrap(exporter.tracer)
         logger.info(
             "exporting traces", metadata: ["endpoint": "\(settings.safeDescription)", "service_name": "\(settings.serviceName)"])

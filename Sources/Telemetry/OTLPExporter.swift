@@ -18,6 +18,8 @@ public final class OTLPExporter: Sendable {
     public let url: URL
     let headers: [(name: String, value: String)]
     let resource: [(String, SpanAttribute)]
+    /// Applied to every text a span carries before it leaves the process (names, attributes, events).
+    let redact: @Sendable (String) -> String
     let logger: Logger
     /// The longest spans wait in the queue while fewer than a batch are there.
     public let interval: Duration
@@ -26,8 +28,10 @@ public final class OTLPExporter: Sendable {
 
     public init(
         url: URL, serviceName: String, headers: [(name: String, value: String)] = [], logger: Logger,
-        queueCapacity: Int = 4096, interval: Duration = .seconds(1), requestTimeout: Duration = .seconds(5)
+        queueCapacity: Int = 4096, interval: Duration = .seconds(1), requestTimeout: Duration = .seconds(5),
+        redact: @escaping @Sendable (String) -> String = { $0 }
     ) {
+        self.redact = redact
         self.queue = SpanQueue(capacity: queueCapacity)
         self.url = url
         self.headers = headers
@@ -87,7 +91,7 @@ public final class OTLPExporter: Sendable {
         request.headers.add(name: "Content-Type", value: "application/x-protobuf")
         request.headers.add(name: "User-Agent", value: "kasparro-etl-otlp/1.0")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let body = OTLPTraceRequest.encode(spans, resource: resource, scope: "kasparro-etl")
+        let body = OTLPTraceRequest.encode(spans, resource: resource, scope: "kasparro-etl", redact: redact)
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await client.execute(request, timeout: Self.timeAmount(requestTimeout))

@@ -197,10 +197,13 @@ import FoundationNetworking
         try """
         store: {type: sqlite, path: etl.sqlite}
         pipelines:
-          - {name: paprika, source: {type: coinpaprika, base_url: "http://127.0.0.1:\(port)"}}
+          - {name: paprika, source: {type: coinpaprika, base_url: "http://127.0.0.1:\(port)/${PAPRIKA_PATH_TOKEN}"}}
         """.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        // A secret in the source's address (read from a secret-looking variable) never reaches the collector.
+        let secret = "path-secret-8c1f0e"
         let output = try await HostProcess.run(
-            ["run", "p.yaml", "--once"], in: directory, environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint])
+            ["run", "p.yaml", "--once"], in: directory,
+            environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "PAPRIKA_PATH_TOKEN": secret])
         #expect(output.status == 0, "\(output.stderr)")
         let spans = receiver.spans
         let run = try #require(spans.first { $0.name == "run paprika" })
@@ -220,6 +223,9 @@ import FoundationNetworking
         let sent = try String(contentsOf: directory.appendingPathComponent("traceparents"), encoding: .utf8).split(separator: "\n")
         #expect(sent.count == 2)
         #expect(Set(sent) == Set(attempts.map { "00-\(run.traceID)-\($0.spanID)-01" }), "\(sent) \(attempts.map(\.spanID))")
+        let exported = try String(contentsOf: receiver.spansFile, encoding: .utf8)
+        #expect(!exported.contains(secret))
+        #expect((attempts.first?.attributes["url.full"] as? String)?.contains("<redacted>") == true, "\(attempts.first?.attributes ?? [:])")
     }
 
     @Test func aStoppedRunEndsTheSpansOfTheBatchesItDidNotWrite() async throws {

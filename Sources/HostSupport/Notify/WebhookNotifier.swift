@@ -64,6 +64,8 @@ package final class WebhookNotifier: RunObserver, Sendable {
         configuration.timeout = .init(connect: attemptTimeout, read: attemptTimeout)
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
+        // Not traced: a span would carry the webhook's address, whose path often is its secret.
+        configuration.tracing.tracer = nil
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         for await event in events {
             await deliver(event, client: client, logger: logger)
