@@ -246,8 +246,9 @@ import FoundationNetworking
         #expect(run.attributes["etl.status"] as? String == "interrupted")
         let batches = spans.filter { $0.name == "batch" && $0.parentID == run.spanID }
         let unwritten = batches.filter { batch in batch.events.contains { $0["name"] as? String == "not written: the run ended first" } }
-        // Up to two batches are read ahead of the one being written; the stop leaves them unwritten.
-        #expect((1...2).contains(unwritten.count), "\(batches.count) batches, \(unwritten.count) unwritten")
+        // Up to two batches are read ahead of the one being written, and a third may be being read;
+        // the stop leaves them unwritten.
+        #expect((1...3).contains(unwritten.count), "\(batches.count) batches, \(unwritten.count) unwritten")
         #expect(unwritten.allSatisfy { $0.int("etl.processed") == 0 && $0.json["end"] as? Int ?? 0 > 0 })
         let written = batches.filter { $0.int("etl.processed") + $0.int("etl.quarantined") > 0 }
         #expect(written.count + unwritten.count == batches.count)

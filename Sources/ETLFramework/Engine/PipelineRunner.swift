@@ -266,6 +266,7 @@ public struct PipelineRunner: Sendable {
                     readSpan.recordError(error)
                     readSpan.setStatus(SpanStatus(code: .error))
                     readSpan.end()
+                    batchSpan.addEvent(SpanEvent(name: "not written: the run ended first"))
                     batchSpan.end()
                     throw error
                 }
