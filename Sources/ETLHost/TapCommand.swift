@@ -46,9 +46,7 @@ struct TapCommand: AsyncParsableCommand {
             throw ValidationError("unknown pipeline \(pipeline); the file has " + loaded.pipelines.map(\.name).joined(separator: ", "))
         }
         if let step, pipelineSpec.tapPoint(step) == nil {
-            throw ValidationError(
-                "\(pipeline) has no step \(step); its points are "
-                    + pipelineSpec.tapPoints.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", "))
+            throw ValidationError("\(pipeline) has no step \(step); its points are \(pipelineSpec.tapPointList)")
         }
         guard let token = loaded.server.triggerToken else {
             throw ValidationError("the file sets no server.trigger_token (nor SCHEDULER_TOKEN): the host refuses taps without it")

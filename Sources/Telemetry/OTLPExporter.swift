@@ -53,19 +53,20 @@ public final class OTLPExporter: Sendable {
         var configuration = HTTPClient.Configuration()
         // The exporter's own requests are not traced: that would feed the queue it empties.
         configuration.tracing.tracer = nil
-        configuration.timeout = .init(connect: .seconds(2), read: Self.timeAmount(requestTimeout))
+        configuration.timeout = .init(connect: .seconds(2), read: TimeAmount(requestTimeout))
         configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let clock = ContinuousClock()
-        var lastSend = clock.now
-        while !queue.isClosed {
-            try? await Task.sleep(for: .milliseconds(50))
-            if queue.count >= SpanQueue.batchSize || (clock.now - lastSend >= interval && queue.count > 0) {
-                await send(queue.take(upTo: SpanQueue.batchSize), client: client)
-                lastSend = clock.now
-            } else if queue.count == 0 {
-                lastSend = clock.now
+        let (queue, interval) = (self.queue, self.interval)
+        await withTaskGroup(of: Void.self) { group in
+            // The interval rings too; a full batch rings at once.
+            group.addTask {
+                while (try? await Task.sleep(for: interval)) != nil { queue.doorbell.yield() }
             }
+            for await _ in queue.rings {
+                while queue.count > 0 { await send(queue.take(upTo: SpanQueue.batchSize), client: client) }
+            }
+            group.cancelAll()
         }
         let deadline = clock.now.advanced(by: drainFor)
         while queue.count > 0 {
@@ -94,7 +95,7 @@ public final class OTLPExporter: Sendable {
         let body = OTLPTraceRequest.encode(spans, resource: resource, scope: "kasparro-etl", redact: redact)
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await client.execute(request, timeout: Self.timeAmount(requestTimeout))
+            let response = try await client.execute(request, timeout: TimeAmount(requestTimeout))
             _ = try? await response.body.collect(upTo: 1 << 20)
             guard (200..<300).contains(Int(response.status.code)) else {
                 failed(spans.count, because: "the collector answered \(response.status.code) \(response.status.reasonPhrase)")
@@ -128,8 +129,4 @@ public final class OTLPExporter: Sendable {
         return text.count > 200 ? String(text.prefix(200)) : text
     }
 
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
 }

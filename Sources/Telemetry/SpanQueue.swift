@@ -7,6 +7,9 @@ import Synchronization
 public final class SpanQueue: Sendable {
     public let capacity: Int
     private let state: Mutex<State>
+    /// Rung when a batch is full and when the queue closes; the exporter waits on it.
+    let rings: AsyncStream<Void>
+    let doorbell: AsyncStream<Void>.Continuation
 
     struct State {
         var spans: [FinishedSpan] = []
@@ -17,19 +20,21 @@ public final class SpanQueue: Sendable {
     public init(capacity: Int = 4096) {
         self.capacity = capacity
         self.state = Mutex(State())
+        (rings, doorbell) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Adds a span, or drops and counts it when the queue is full or closed.
     public func offer(_ span: FinishedSpan) {
-        let accepted = state.withLock { state -> Bool in
+        let (accepted, full) = state.withLock { state -> (Bool, Bool) in
             guard !state.closed, state.spans.count < capacity else {
                 state.dropped += 1
-                return false
+                return (false, false)
             }
             state.spans.append(span)
-            return true
+            return (true, state.spans.count == Self.batchSize)
         }
         if !accepted { SpanQueue.dropped(1, reason: "queue_full") }
+        if full { doorbell.yield() }
     }
 
     /// The spans queued so far, at most `limit`, oldest first.
@@ -47,12 +52,11 @@ public final class SpanQueue: Sendable {
     /// How many spans were dropped because the queue was full, since it was made.
     public var droppedCount: Int { state.withLock { $0.dropped } }
 
-    /// Refuses further spans (they are counted as dropped).
+    /// Refuses further spans (they are counted as dropped) and ends ``rings``.
     func close() {
         state.withLock { $0.closed = true }
+        doorbell.finish()
     }
-
-    var isClosed: Bool { state.withLock { $0.closed } }
 
     /// How many spans make the exporter send without waiting for its interval.
     static let batchSize = 512

@@ -1,44 +1,53 @@
 /// A W3C trace id: 16 random bytes, never all zero.
-public struct TraceID: Sendable, Hashable, CustomStringConvertible {
+public struct TraceID: TraceIdentifier {
+    public static let byteCount = 16
     public let bytes: [UInt8]
 
-    /// A new random id.
-    public static func random() -> TraceID {
-        var generator = SystemRandomNumberGenerator()
-        return TraceID(unchecked: Hex.randomBytes(16, using: &generator))
-    }
-
-    init(unchecked bytes: [UInt8]) { self.bytes = bytes }
-
-    /// The id written as 32 lowercase hex digits; `nil` when it is not that, or all zero.
-    public init?(hex: some StringProtocol) {
-        guard let bytes = Hex.bytes(hex, count: 16) else { return nil }
+    public init?(bytes: [UInt8]) {
+        guard Self.isValid(bytes) else { return nil }
         self.bytes = bytes
     }
-
-    /// 32 lowercase hex digits.
-    public var description: String { Hex.string(bytes) }
 }
 
 /// A W3C span id (parent id): 8 random bytes, never all zero.
-public struct SpanID: Sendable, Hashable, CustomStringConvertible {
+public struct SpanID: TraceIdentifier {
+    public static let byteCount = 8
     public let bytes: [UInt8]
 
-    /// A new random id.
-    public static func random() -> SpanID {
-        var generator = SystemRandomNumberGenerator()
-        return SpanID(unchecked: Hex.randomBytes(8, using: &generator))
-    }
-
-    init(unchecked bytes: [UInt8]) { self.bytes = bytes }
-
-    /// The id written as 16 lowercase hex digits; `nil` when it is not that, or all zero.
-    public init?(hex: some StringProtocol) {
-        guard let bytes = Hex.bytes(hex, count: 8) else { return nil }
+    public init?(bytes: [UInt8]) {
+        guard Self.isValid(bytes) else { return nil }
         self.bytes = bytes
     }
+}
 
-    /// 16 lowercase hex digits.
+/// What trace and span ids share: random bytes, never all zero, written as lowercase hex.
+public protocol TraceIdentifier: Sendable, Hashable, CustomStringConvertible {
+    /// How many bytes an id has.
+    static var byteCount: Int { get }
+    var bytes: [UInt8] { get }
+    /// The id of these bytes; `nil` unless there are ``byteCount`` of them, not all zero.
+    init?(bytes: [UInt8])
+}
+
+extension TraceIdentifier {
+    /// A new random id.
+    public static func random() -> Self {
+        var generator = SystemRandomNumberGenerator()
+        return Self(bytes: Hex.randomBytes(byteCount, using: &generator))!
+    }
+
+    /// The id written as `2 * byteCount` lowercase hex digits; `nil` when it is not that, or all zero.
+    public init?(hex: some StringProtocol) {
+        guard let bytes = Hex.bytes(hex, count: Self.byteCount) else { return nil }
+        self.init(bytes: bytes)
+    }
+
+    /// Whether `bytes` make an id: ``byteCount`` of them, not all zero.
+    static func isValid(_ bytes: [UInt8]) -> Bool {
+        bytes.count == byteCount && bytes.contains { $0 != 0 }
+    }
+
+    /// Lowercase hex digits.
     public var description: String { Hex.string(bytes) }
 }
 

@@ -24,17 +24,23 @@ import FoundationNetworking
             }.joined()
     }
 
-    static let pipelines = """
+    /// One CSV pipeline through `set` (divides by `divisor`) and `filter` (leaves out divisor 7),
+    /// into SQLite; served on `PORT` with `SCHEDULER_TOKEN`, no schedule.
+    static func pipelines(batchSize: Int) -> String {
+        """
         store: {type: sqlite, path: etl.sqlite}
         server: {host: 127.0.0.1, port: "${PORT:-8000}", trigger_token: "${SCHEDULER_TOKEN:-}", schedules: false}
         pipelines:
           - name: csv
             source: {type: csv, path: rows.csv}
-            batch_size: 100
+            batch_size: \(batchSize)
             transform:
               - set: {unit: "price_usd / divisor"}
               - filter: {where: "divisor != 7"}
         """
+    }
+
+    static let pipelines = pipelines(batchSize: 100)
 
     /// A `host tap` process whose output goes to files.
     struct Tap {

@@ -9,30 +9,19 @@ import FoundationNetworking
 /// Spans exported over OTLP/HTTP to a real receiver on loopback (`scripts/otlp_receiver.py`, which
 /// decodes them with the opentelemetry-proto package).
 @Suite(.serialized) struct TracingTests {
-    static let header = "symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,created_at,divisor\n"
-    /// Seven records: one a step rejects (division by zero), one it filters out.
+    /// Seven records: one `set` rejects (division by zero), one the filter leaves out (divisor 7).
     static let rows =
-        header + """
+        TapTests.header + """
             AAA,Alpha,1.5,100,10,1,2025-01-01T00:00:00Z,1
             BBB,Beta,2.5,200,20,2,2025-01-01T00:00:00Z,1
             ZERO,Zero,3,300,30,3,2025-01-01T00:00:00Z,0
             CCC,Gamma,4,400,40,4,2025-01-01T00:00:00Z,2
-            SKIP,Skipped,5,500,50,5,2025-01-01T00:00:00Z,1
+            SKIP,Skipped,5,500,50,5,2025-01-01T00:00:00Z,7
             DDD,Delta,6,600,60,6,2025-01-01T00:00:00Z,3
             EEE,Epsilon,7,700,70,7,2025-01-01T00:00:00Z,1
 
             """
-    static let pipelines = """
-        store: {type: sqlite, path: etl.sqlite}
-        server: {host: 127.0.0.1, port: "${PORT:-8000}", trigger_token: "${SCHEDULER_TOKEN:-}", schedules: false}
-        pipelines:
-          - name: csv
-            source: {type: csv, path: rows.csv}
-            batch_size: 3
-            transform:
-              - set: {unit: "price_usd / divisor"}
-              - filter: {where: "symbol != 'SKIP'"}
-        """
+    static let pipelines = TapTests.pipelines(batchSize: 3)
 
     @Test func aOnceRunOfATwoStepChainIsOneTraceOfBatchesStepsAndWrites() async throws {
         let directory = try PipelineMistakesCLITests.scratch(["rows.csv": Self.rows, "p.yaml": Self.pipelines])

@@ -34,7 +34,7 @@ public struct HTTPFetcher: Sendable {
     /// Runs `body` with an HTTP client that lives as long as the call.
     public func withClient<T>(_ body: (Session) async throws -> T) async throws -> T {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: Self.timeAmount(settings.connect), read: Self.timeAmount(settings.read))
+        configuration.timeout = .init(connect: TimeAmount(settings.connect), read: TimeAmount(settings.read))
         configuration.decompression = .enabled(limit: .ratio(50))
         // Connection failures surface at once; the retry loop here decides, with its backoff.
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -114,8 +114,7 @@ public struct HTTPFetcher: Sendable {
                             name: "retry",
                             attributes: [
                                 "etl.http.attempt": .int64(Int64(attempt)), "etl.http.reason": .string(reason),
-                                "etl.http.delay_ms": .int64(
-                                    Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)),
+                                "etl.http.delay_ms": .int64(delay.inMilliseconds),
                             ]))
                     fetcher.logger.warning(
                         "request failed; retrying",
@@ -193,8 +192,4 @@ public struct HTTPFetcher: Sendable {
         }
     }
 
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
 }

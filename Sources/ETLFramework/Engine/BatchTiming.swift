@@ -11,13 +11,16 @@ struct BatchTiming {
 
     var metadata: Logger.Metadata {
         [
-            "read_ms": "\(Self.milliseconds(read))", "transform_ms": "\(Self.milliseconds(transform))",
-            "prepare_ms": "\(Self.milliseconds(prepare))", "write_ms": "\(Self.milliseconds(write))",
-            "step_ms": "\(Self.milliseconds(total))",
+            "read_ms": "\(read.inMilliseconds)", "transform_ms": "\(transform.inMilliseconds)",
+            "prepare_ms": "\(prepare.inMilliseconds)", "write_ms": "\(write.inMilliseconds)",
+            "step_ms": "\(total.inMilliseconds)",
         ]
     }
+}
 
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+extension Duration {
+    /// Whole milliseconds, for log lines and span attributes.
+    public var inMilliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

@@ -85,8 +85,8 @@ public struct PipelineRunner: Sendable {
         span.attributes["etl.trigger"] = trigger.rawValue
         do {
             let report = try await InstrumentationContext.$current.withValue(span.context) {
-                try await run(
-                    pipeline, trigger: trigger, logger: logger, stop: stop, onStart: onStart, progress: progress, unrecorded: unrecorded, span: span)
+                try await runLocked(
+                    pipeline, trigger: trigger, logger: logger, stop: stop, onStart: onStart, progress: progress, unrecorded: unrecorded)
             }
             span.attributes["etl.run_id"] = Int64(report.runID.rawValue)
             span.attributes["etl.status"] = report.status.rawValue
@@ -105,9 +105,11 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    func run(
+    /// ``run(_:trigger:logger:stop:onStart:progress:unrecorded:cause:)`` inside the run's span: the
+    /// run under its lock, recorded from start to end.
+    func runLocked(
         _ pipeline: Pipeline, trigger: RunTrigger, logger: Logger, stop: StopSignal?, onStart: (@Sendable (RunID) -> Void)?,
-        progress: (@Sendable (RunProgress) -> Void)?, unrecorded: (@Sendable (String?) -> Void)?, span: any Span
+        progress: (@Sendable (RunProgress) -> Void)?, unrecorded: (@Sendable (String?) -> Void)?
     ) async throws -> RunReport {
         let runLog = self.runLog
         // A database that is down fails fast here, before the run lock is waited for.
@@ -117,7 +119,6 @@ public struct PipelineRunner: Sendable {
                 try await runLog.startRun(pipeline: pipeline.name, trigger: trigger, logger: logger)
             }
             let started = Date()
-            span.attributes["etl.run_id"] = Int64(runID.rawValue)
             taps?.announce(.run(pipeline: pipeline.name, runID: runID, phase: .started, status: nil), pipeline: pipeline.name)
             onStart?(runID)
             var logger = logger
@@ -342,10 +343,9 @@ public struct PipelineRunner: Sendable {
                     (added, timing.prepare, timing.write) = try await written
                 } catch {
                     writeFailed = true
+                    // Ended with the other unwritten batches, when the run ends.
                     current.span?.recordError(error)
                     current.span?.setStatus(SpanStatus(code: .error))
-                    current.span?.end()
-                    inFlight[current.number] = nil
                     throw error
                 }
                 current.traced(added)
@@ -409,8 +409,6 @@ public struct PipelineRunner: Sendable {
     struct Load: Sendable {
         /// The batch's span, from its read to its commit, when a tracer is set up.
         var span: (any Span)?
-        /// What each transform step and the normalizer did, for their spans.
-        var stages: [StageSpan] = []
         /// The batch's number in its run, from 1.
         var number = 0
         /// Encoded by the sink (``Sink/prepare(_:)``) in the task that writes it.
@@ -434,7 +432,11 @@ public struct PipelineRunner: Sendable {
         if let reports, !taps.isEmpty {
             TapHub.offer(reports, to: taps, pipeline: pipeline.name, runID: runID, batch: number)
         }
-        span?.attributes["etl.batch"] = number
+        if let span {
+            span.attributes["etl.batch"] = number
+            // The steps' spans (the source's point, 0, is the read's own span).
+            for report in (reports ?? []).dropFirst() { report.record(under: span) }
+        }
         // Sinks store each payload's text; its tree is dropped here (in place: the array is not
         // copied), since three batches are in flight.
         for index in transformed.raw.indices { transformed.raw[index].payload = .null }
@@ -443,7 +445,7 @@ public struct PipelineRunner: Sendable {
             rejections: transformed.rejections, checkpoint: batch.checkpoint, counters: transformed.counters,
             priceMoveLimit: pipeline.checks.maxPriceChange?.value, defersLatestState: true)
         return Load(
-            span: span, stages: span == nil ? [] : (reports ?? []).dropFirst().map(StageSpan.init), number: number, batch: load,
+            span: span, number: number, batch: load,
             reasons: transformed.rejections.map(\.reason), records: transformed.raw.count,
             tickers: Set(transformed.quotes.lazy.map(\.ticker)))
     }

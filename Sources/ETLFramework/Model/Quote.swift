@@ -65,3 +65,21 @@ extension Quote {
             percentChange24h: percentChange24h?.description, rank: rank)
     }
 }
+
+extension Quote {
+    /// A unified field's value as text (decimals in plain notation, times in ISO 8601 to the
+    /// microsecond, `id` the source asset id); `nil` when the quote has none.
+    public func text(of field: UnifiedField) -> String? {
+        switch field {
+        case .ticker: ticker
+        case .name: name
+        case .priceUSD: priceUSD.description
+        case .marketCapUSD: marketCapUSD?.description
+        case .volume24hUSD: volume24hUSD?.description
+        case .percentChange24h: percentChange24h?.description
+        case .rank: rank.map(String.init)
+        case .observedAt: Timestamp(observedAt).iso8601
+        case .id: sourceAssetID
+        }
+    }
+}

@@ -57,6 +57,11 @@ extension Pipeline {
         [StageReport.sourceName] + transforms.steps.map(\.name) + [StageReport.normalizeName]
     }
 
+    /// The points with their indexes, for messages: `0 source, 1 set, 2 normalize`.
+    public var tapPointList: String {
+        tapPoints.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", ")
+    }
+
     /// The index of the point named `text` (a name, or an index as digits); `nil` when none is.
     public func tapPoint(_ text: String) -> Int? {
         let points = tapPoints

@@ -89,17 +89,17 @@ public struct TapRecord: Sendable {
         return .object(fields)
     }
 
-    /// A unified record as the API writes its fields.
+    /// A unified record with the names the API uses: decimals and the rank as numbers, the rest
+    /// as text, then the asset key.
     static func json(_ quote: Quote) -> RawValue {
-        func decimal(_ value: ExactDecimal?) -> RawValue { value.map { .number($0.description) } ?? .null }
-        return .object([
-            RawField("ticker", .string(quote.ticker)), RawField("name", quote.name.map { .string($0) } ?? .null),
-            RawField("price_usd", decimal(quote.priceUSD)), RawField("market_cap_usd", decimal(quote.marketCapUSD)),
-            RawField("volume_24h_usd", decimal(quote.volume24hUSD)),
-            RawField("percent_change_24h", decimal(quote.percentChange24h)),
-            RawField("rank", quote.rank.map { .number(String($0)) } ?? .null),
-            RawField("observed_at", .string(quote.observedAt.formatted(.iso8601))),
-            RawField("source_asset_id", .string(quote.sourceAssetID)), RawField("asset_key", .string(quote.assetKey)),
-        ])
+        .object(
+            UnifiedField.allCases.map { field in
+                let value = quote.text(of: field).map { text -> RawValue in
+                    Self.numericFields.contains(field) ? .number(text) : .string(text)
+                }
+                return RawField(field == .id ? "source_asset_id" : field.rawValue, value ?? .null)
+            } + [RawField("asset_key", .string(quote.assetKey))])
     }
+
+    static let numericFields: Set<UnifiedField> = [.priceUSD, .marketCapUSD, .volume24hUSD, .percentChange24h, .rank]
 }

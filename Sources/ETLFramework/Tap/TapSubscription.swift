@@ -61,25 +61,16 @@ public final class TapSubscription: Sendable {
     /// The next delivery, waiting for one; `nil` once the tap is closed (or the waiting task is
     /// cancelled, which closes it).
     public func next() async -> TapDelivery? {
+        await next(upTo: 1)?.first
+    }
+
+    /// The deliveries waiting, at most `limit` (to write them together), waiting for at least one;
+    /// `nil` once the tap is closed and drained (or the waiting task is cancelled, which closes it).
+    public func next(upTo limit: Int) async -> [TapDelivery]? {
         while true {
-            let taken = state.withLock { state -> TapDelivery?? in
-                if state.head < state.items.count {
-                    let item = state.items[state.head]
-                    state.head += 1
-                    if case .event(let event) = item, event.isRecord { state.records -= 1 }
-                    if state.head == state.items.count {
-                        state.items.removeAll(keepingCapacity: true)
-                        state.head = 0
-                    }
-                    return .some(item)
-                }
-                if state.missed > 0 {
-                    defer { state.missed = 0 }
-                    return .some(.missed(state.missed))
-                }
-                return state.closed ? .some(nil) : nil
-            }
-            if let taken { return taken }
+            let (taken, closed) = state.withLock { state in (Self.take(upTo: limit, from: &state), state.closed) }
+            if !taken.isEmpty { return taken }
+            if closed { return nil }
             await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
                     let ready = state.withLock { state -> Bool in
@@ -95,26 +86,25 @@ public final class TapSubscription: Sendable {
         }
     }
 
-    /// The deliveries waiting now, at most `limit`, without waiting (to write them together).
-    public func available(upTo limit: Int) -> [TapDelivery] {
-        state.withLock { state in
-            var taken: [TapDelivery] = []
-            while taken.count < limit, state.head < state.items.count {
-                let item = state.items[state.head]
-                state.head += 1
-                if case .event(let event) = item, event.isRecord { state.records -= 1 }
-                taken.append(item)
-            }
-            if state.head == state.items.count {
-                state.items.removeAll(keepingCapacity: true)
-                state.head = 0
-                if state.missed > 0, taken.count < limit {
-                    taken.append(.missed(state.missed))
-                    state.missed = 0
-                }
-            }
-            return taken
+    /// Takes up to `limit` buffered deliveries, then, once the buffer is drained, the count of
+    /// records missed since.
+    private static func take(upTo limit: Int, from state: inout State) -> [TapDelivery] {
+        var taken: [TapDelivery] = []
+        while taken.count < limit, state.head < state.items.count {
+            let item = state.items[state.head]
+            state.head += 1
+            if case .event(let event) = item, event.isRecord { state.records -= 1 }
+            taken.append(item)
         }
+        if state.head == state.items.count {
+            state.items.removeAll(keepingCapacity: true)
+            state.head = 0
+            if state.missed > 0, taken.count < limit {
+                taken.append(.missed(state.missed))
+                state.missed = 0
+            }
+        }
+        return taken
     }
 
     /// Wakes an idle reader with a ``TapDelivery/heartbeat`` (nothing when events are waiting).

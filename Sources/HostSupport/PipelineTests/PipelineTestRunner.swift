@@ -114,18 +114,7 @@ struct PipelineTestRunner {
 
     /// A quote's field as text: decimals in plain notation, times in ISO 8601.
     static func field(_ name: String, of quote: Quote) -> String? {
-        switch name {
-        case "ticker": quote.ticker
-        case "name": quote.name
-        case "price_usd": quote.priceUSD.description
-        case "market_cap_usd": quote.marketCapUSD?.description
-        case "volume_24h_usd": quote.volume24hUSD?.description
-        case "percent_change_24h": quote.percentChange24h?.description
-        case "rank": quote.rank.map(String.init)
-        case "observed_at": Timestamp(quote.observedAt).iso8601
-        case "id": quote.sourceAssetID
-        default: quote.assetKey
-        }
+        UnifiedField(rawValue: name).map { quote.text(of: $0) } ?? quote.assetKey
     }
 
     static let decimalFields: Set<String> = Set(

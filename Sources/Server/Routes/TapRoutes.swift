@@ -29,23 +29,21 @@ extension API {
             throw APIError(status: .serviceUnavailable, code: "tap_unavailable", message: "this host does not offer taps")
         }
         let points = pipeline.tapPoints
-        var point = points.count - 1
-        if let step = try parameters.text("step") {
-            guard let index = pipeline.tapPoint(step) else {
-                throw APIError.invalidParameter(
-                    "step",
-                    "\(pipeline.name) has no step \"\(step.prefix(40))\"; its points are "
-                        + points.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", "))
-            }
-            point = index
-        }
-        let step = points[point], index = point
+        let index =
+            try parameters.text("step").map { step in
+                guard let index = pipeline.tapPoint(step) else {
+                    throw APIError.invalidParameter(
+                        "step", "\(pipeline.name) has no step \"\(step.prefix(40))\"; its points are \(pipeline.tapPointList)")
+                }
+                return index
+            } ?? points.count - 1
+        let step = points[index]
         let limit = try parameters.integer("limit", default: 0, range: 0...Int.max)
         let capacity = try parameters.integer("buffer", default: TapHub.defaultCapacity, range: 1...100_000)
         let rejectedOnly = try parameters.flag("rejected")
         let hello = RawValue.object([
-            RawField("event", .string("tap")), RawField("pipeline", .string(name)), RawField("step", .string(points[point])),
-            RawField("index", .number(String(point))), RawField("points", .array(points.map { .string($0) })),
+            RawField("event", .string("tap")), RawField("pipeline", .string(name)), RawField("step", .string(step)),
+            RawField("index", .number(String(index))), RawField("points", .array(points.map { .string($0) })),
             RawField("rejected_only", .bool(rejectedOnly)), RawField("buffer", .number(String(capacity))),
             RawField("limit", limit == 0 ? .null : .number(String(limit))),
         ])
@@ -68,10 +66,10 @@ extension API {
                     }
                 }
                 var sent = 0
-                while limit == 0 || sent < limit, let first = await subscription.next() {
-                    // What else is waiting goes out in the same write.
+                // What is waiting goes out in one write.
+                while limit == 0 || sent < limit, let deliveries = await subscription.next(upTo: 256) {
                     var bytes = ByteBuffer()
-                    for delivery in [first] + subscription.available(upTo: 255) {
+                    for delivery in deliveries {
                         guard limit == 0 || sent < limit else { break }
                         switch delivery {
                         case .event(let event):

@@ -94,12 +94,8 @@ struct TapCloserService: Service {
     let taps: TapHub
 
     func run() async {
-        await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(200))
-            }
-        } onGracefulShutdown: {
-            taps.closeAll()
-        }
+        // Returns when the shutdown starts (or the task is cancelled).
+        try? await gracefulShutdown()
+        taps.closeAll()
     }
 }

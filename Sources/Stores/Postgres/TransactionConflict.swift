@@ -45,7 +45,7 @@ package struct TransactionConflict: Sendable {
                     "transaction conflicted with another; trying again",
                     metadata: [
                         "operation": "\(operation)", "reason": "\(conflict.kind)", "attempt": "\(attempt)",
-                        "pause_ms": "\(pause.components.attoseconds / 1_000_000_000_000_000)",
+                        "pause_ms": "\(pause.inMilliseconds)",
                     ])
                 try await Task.sleep(for: pause)
                 attempt += 1
